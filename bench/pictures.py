@@ -1,0 +1,82 @@
+"""Time the day's pictures on the 50-paper day 2025-09-30 (recorded real data, no translation).
+
+    python bench/pictures.py [--fixtures ../shared/fixtures] [--out /tmp/hfdaily-bench]
+
+Prints seconds, pixel size and bytes for the word cloud, the 30-day trend and the poster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import time
+from pathlib import Path
+
+from PIL import Image
+
+from hfdaily.charts import draw_poster, draw_trend, draw_wordcloud
+from hfdaily.fonts import find_cjk_font
+from hfdaily.models import DayRecord, Paper, PaperEntry
+from hfdaily.stats import TrendPoint, trend_point
+
+DAY = dt.date(2025, 9, 30)
+REPO = Path(__file__).resolve().parents[1]
+
+
+def load_day(fixtures: Path, day: dt.date) -> DayRecord:
+    """Simple parse of one API response (the list-of-entries shape, as on 2025-09)."""
+    entries = json.loads((fixtures / "hf_daily_papers" / f"{day}.json").read_text())
+    papers = [
+        PaperEntry(
+            paper=Paper(
+                id=e["paper"]["id"],
+                title=e["paper"]["title"],
+                summary=e["paper"]["summary"],
+                authors=[a["name"] for a in e["paper"]["authors"]],
+                published_at=e["publishedAt"],
+                upvotes=e["paper"].get("upvotes", 0),
+                ai_summary=e["paper"].get("ai_summary"),
+                ai_keywords=e["paper"].get("ai_keywords", []),
+            )
+        )
+        for e in entries
+    ]
+    return DayRecord(date=day, papers=papers)
+
+
+def previous_points(fixtures: Path, day: dt.date, days: int = 30) -> list[TrendPoint]:
+    files = sorted(p for p in (fixtures / "hf_daily_papers").glob("*.json") if p.stem < day.isoformat())
+    return [trend_point(load_day(fixtures, dt.date.fromisoformat(p.stem))) for p in files[-days:]]
+
+
+def timed(label: str, draw) -> None:
+    start = time.perf_counter()
+    path = draw()
+    seconds = time.perf_counter() - start
+    with Image.open(path) as image:
+        width, height = image.size
+    print(f"{label:10s} {seconds:6.2f} s  {width}x{height}  {path.stat().st_size:>9,d} bytes  {path}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fixtures", type=Path, default=REPO.parent / "shared" / "fixtures")
+    parser.add_argument("--out", type=Path, default=Path("/tmp/hfdaily-bench"))
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    start = time.perf_counter()
+    font = find_cjk_font()
+    print(f"font       {time.perf_counter() - start:6.2f} s  {font.path} (face {font.index}, {font.family})")
+    record = load_day(args.fixtures, DAY)
+    history = previous_points(args.fixtures, DAY)
+    print(f"record     {len(record.papers)} papers on {DAY}, trend over {len(history) + 1} days")
+
+    timed("wordcloud", lambda: draw_wordcloud(record, args.out / f"{DAY}_wordcloud.png", font))
+    timed("trend", lambda: draw_trend([*history, trend_point(record)], DAY, args.out / f"{DAY}_trend.png", font))
+    timed("poster", lambda: draw_poster(record, args.out / f"{DAY}_poster.png", font))
+
+
+if __name__ == "__main__":
+    main()

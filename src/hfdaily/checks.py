@@ -1,0 +1,32 @@
+"""Text checks shared by translation and analysis: how Chinese a text is, and its numbers."""
+
+from __future__ import annotations
+
+import re
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+# 1,234.5 / 3.2% / 0.573 / 10^5 → the digits as written, commas dropped.
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])\d+(?:,\d{3})*(?:\.\d+)?")
+_URL = re.compile(r"https?://\S+")
+
+
+def cjk_share(text: str) -> float:
+    """Share of CJK characters among CJK + Latin letters (English terms kept whole are fine)."""
+    cjk, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
+    return cjk / (cjk + latin) if cjk + latin else 0.0
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers a text states, normalised (``1,000`` → ``1000``, ``3.50`` → ``3.50``); URLs ignored."""
+    return {m.group().replace(",", "") for m in _NUMBER.finditer(_URL.sub(" ", text))}
+
+
+def missing_numbers(source: str, target: str) -> list[str]:
+    """Numbers of ``source`` that ``target`` does not state (``1.5`` may appear inside ``1.5M``)."""
+    have = numbers_in(target)
+    return sorted(n for n in numbers_in(source) if n not in have)

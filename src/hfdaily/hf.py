@@ -1,0 +1,129 @@
+"""Fetch one day of Hugging Face Daily Papers and turn the API's entries into ``Paper`` models."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+import httpx
+from pydantic import ValidationError
+
+from .http import USER_AGENT, check_retryable, describe, retrying
+from .models import Paper
+
+log = logging.getLogger("hfdaily.hf")
+
+PAGE_SIZE = 50
+
+
+class HFError(Exception):
+    """The day's list could not be fetched or understood; the message says why."""
+
+
+class MalformedResponseError(HFError):
+    pass
+
+
+def paper_from_entry(entry: dict[str, Any]) -> Paper:
+    """One API entry → Paper. Raises ValidationError/KeyError/TypeError on a broken entry."""
+    paper = entry["paper"]
+    org = paper.get("organization") or entry.get("organization") or {}
+    return Paper(
+        id=paper["id"],
+        title=paper.get("title") or entry.get("title") or "",
+        summary=paper.get("summary") or entry.get("summary") or "",
+        authors=[a["name"] for a in paper["authors"] if not a.get("hidden")],
+        published_at=entry.get("publishedAt") or paper["publishedAt"],
+        upvotes=paper.get("upvotes") or 0,
+        num_comments=entry.get("numComments") or 0,
+        ai_summary=paper.get("ai_summary"),
+        ai_keywords=paper.get("ai_keywords") or [],
+        github_repo=paper.get("githubRepo") or None,
+        github_stars=paper.get("githubStars"),
+        project_page=paper.get("projectPage") or None,
+        organization=(org.get("fullname") or org.get("name")) if isinstance(org, dict) else None,
+    )
+
+
+def parse_entries(raw: Any, source: str = "response") -> list[Paper]:
+    """Validate a page of API entries; skip (and log) broken entries, reject a broken shape."""
+    if isinstance(raw, dict):
+        keys = ", ".join(sorted(raw)[:6])
+        raise MalformedResponseError(
+            f"{source}: expected a JSON list of paper entries, got an object with keys {keys}"
+            + (" (a wrapper around 'data', not the API's shape)" if "data" in raw else "")
+        )
+    if not isinstance(raw, list):
+        raise MalformedResponseError(f"{source}: expected a JSON list of paper entries, got {type(raw).__name__}")
+    if raw and all(isinstance(item, str) for item in raw):
+        raise MalformedResponseError(
+            f"{source}: the entries are strings, not JSON objects (they look like Python repr() "
+            f"of dicts: {raw[0][:60]!r}…); this is a damaged copy, not the API's shape"
+        )
+    papers: list[Paper] = []
+    for index, entry in enumerate(raw):
+        try:
+            if not isinstance(entry, dict):
+                raise TypeError(f"entry is a {type(entry).__name__}, not an object")
+            papers.append(paper_from_entry(entry))
+        except (KeyError, TypeError, ValidationError) as exc:
+            ident = entry.get("paper", {}).get("id", "?") if isinstance(entry, dict) and isinstance(entry.get("paper"), dict) else "?"
+            reason = f"missing field {exc}" if isinstance(exc, KeyError) else " ".join(str(exc).split())[:200]
+            log.warning("%s: skipping entry %d (id %s): %s", source, index, ident, reason)
+    return papers
+
+
+def order_papers(papers: list[Paper]) -> list[Paper]:
+    """Dedupe by id (pages can overlap while the list grows) and order by upvotes, as HF does."""
+    unique = {p.id: p for p in papers}
+    return sorted(unique.values(), key=lambda p: -p.upvotes)
+
+
+class HFClient:
+    """``async with HFClient(endpoint) as hf: papers = await hf.daily_papers(date)``."""
+
+    def __init__(self, endpoint: str, token: str | None = None, retries: int = 5, timeout: float = 30.0):
+        headers = {"User-Agent": USER_AGENT}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self.endpoint = endpoint.rstrip("/")
+        self.retries = retries
+        self.client = httpx.AsyncClient(headers=headers, timeout=timeout, follow_redirects=True)
+
+    async def __aenter__(self) -> HFClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.client.aclose()
+
+    async def _page(self, date: dt.date, page: int) -> Any:
+        url = f"{self.endpoint}/api/daily_papers"
+        params = {"date": date.isoformat(), "limit": PAGE_SIZE, "p": page}
+        try:
+            async for attempt in retrying(self.retries):
+                with attempt:
+                    response = check_retryable(await self.client.get(url, params=params))
+        except Exception as exc:  # noqa: BLE001 — every failure becomes one clear message
+            raise HFError(f"could not fetch {url}?date={date} (page {page}): {describe(exc)}") from exc
+        if response.status_code == 404:
+            return []
+        if response.status_code >= 400:
+            raise HFError(f"{url}?date={date} answered HTTP {response.status_code}: {response.text[:200]}")
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise MalformedResponseError(
+                f"{url}?date={date} (page {page}) did not return JSON: {response.text[:80]!r}"
+            ) from exc
+
+    async def daily_papers(self, date: dt.date) -> list[Paper]:
+        papers: dict[str, Paper] = {}
+        for page in range(100):  # a hard stop in case a server ignores paging
+            raw = await self._page(date, page)
+            fresh = {p.id: p for p in parse_entries(raw, f"daily papers {date} page {page}") if p.id not in papers}
+            papers.update(fresh)
+            # A short page ends the list; a page with nothing new means the server ignores `p`.
+            if len(raw) < PAGE_SIZE or not fresh:
+                break
+        return order_papers(list(papers.values()))

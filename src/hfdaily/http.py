@@ -1,0 +1,83 @@
+"""One retry policy for every service we call (HF, arXiv, the LLM): tenacity + httpx.
+
+Retries on timeouts, connection errors, 429 and 5xx, with exponential backoff and jitter,
+and waits exactly as long as a ``Retry-After`` header asks (capped) when a server sends one.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+
+import httpx
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity.wait import wait_base
+
+from . import __version__
+
+USER_AGENT = f"hfdaily/{__version__} (+https://github.com/hfdaily/hfdaily)"
+RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+MAX_RETRY_AFTER = 120.0
+
+
+class RetryableStatus(Exception):
+    """A response whose status says "try again later"."""
+
+    def __init__(self, response: httpx.Response):
+        super().__init__(f"HTTP {response.status_code} from {response.request.url}")
+        self.response = response
+
+
+def check_retryable(response: httpx.Response) -> httpx.Response:
+    if response.status_code in RETRY_STATUSES:
+        raise RetryableStatus(response)
+    return response
+
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return min(max(float(value), 0.0), MAX_RETRY_AFTER)
+    except ValueError:
+        when = email.utils.parsedate_to_datetime(value) if value else None
+        return None if when is None else min(max(when.timestamp() - time.time(), 0.0), MAX_RETRY_AFTER)
+
+
+def is_transient(exc: BaseException) -> bool:
+    return isinstance(exc, (RetryableStatus, httpx.TransportError))
+
+
+class _wait_retry_after_or(wait_base):
+    def __init__(self, fallback: wait_base):
+        self.fallback = fallback
+
+    def __call__(self, retry_state) -> float:
+        exc = retry_state.outcome.exception() if retry_state.outcome else None
+        if isinstance(exc, RetryableStatus) and (seconds := retry_after_seconds(exc.response)) is not None:
+            return seconds
+        return self.fallback(retry_state)
+
+
+def retrying(attempts: int, initial: float = 1.0, maximum: float = 60.0) -> AsyncRetrying:
+    """``async for attempt in retrying(5): with attempt: ...`` — re-raises the last error."""
+    return AsyncRetrying(
+        stop=stop_after_attempt(max(attempts, 1)),
+        wait=_wait_retry_after_or(wait_exponential_jitter(initial=initial, max=maximum, jitter=initial)),
+        retry=retry_if_exception(is_transient),
+        reraise=True,
+    )
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line reason for a failed request, for users rather than developers."""
+    if isinstance(exc, RetryableStatus):
+        return str(exc)
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timed out ({type(exc).__name__})"
+    if isinstance(exc, httpx.HTTPStatusError):
+        return f"HTTP {exc.response.status_code} from {exc.request.url}"
+    if isinstance(exc, httpx.TransportError):
+        return f"cannot reach the server: {exc}"
+    return f"{type(exc).__name__}: {exc}"

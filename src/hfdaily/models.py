@@ -1,0 +1,154 @@
+"""Typed models at the boundaries: what HF gives us, what we read, what the LLM writes.
+
+Everything that is stored in ``OUT/data/YYYY-MM-DD.json`` is one of these models, so the
+day record can be validated on load and rebuilt into the SQLite store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+_WRAP = re.compile(r"\s*\n\s*")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+def normalise_text(text: str) -> str:
+    """Undo arXiv hard line breaks (``"LLMs)\\n  More"`` → ``"LLMs) More"``) and runs of spaces."""
+    return _SPACES.sub(" ", _WRAP.sub(" ", text)).strip()
+
+
+class Paper(BaseModel):
+    """One entry of the HF Daily Papers list, flattened and normalised."""
+
+    id: str = Field(pattern=r"^\d{4}\.\d{4,5}$")
+    title: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    authors: list[str]
+    published_at: dt.datetime
+    upvotes: int = 0
+    num_comments: int = 0
+    ai_summary: str | None = None
+    ai_keywords: list[str] = []
+    github_repo: str | None = None
+    github_stars: int | None = None
+    project_page: str | None = None
+    organization: str | None = None
+
+    @field_validator("title", "summary", "ai_summary")
+    @classmethod
+    def _unwrap(cls, value: str | None) -> str | None:
+        return normalise_text(value) if value is not None else None
+
+    @property
+    def hf_url(self) -> str:
+        return f"https://huggingface.co/papers/{self.id}"
+
+    @property
+    def arxiv_url(self) -> str:
+        return f"https://arxiv.org/abs/{self.id}"
+
+
+class Translation(BaseModel):
+    """Simplified-Chinese title and abstract of one paper."""
+
+    title_zh: str = Field(min_length=1)
+    summary_zh: str = Field(min_length=1)
+
+
+# --- Full text -------------------------------------------------------------------------
+
+ReadSource = Literal["HTML", "ArXiv Abs", "HF"]
+
+
+class Section(BaseModel):
+    """One section of a paper, flattened: the tree is kept by ``number`` and ``level``."""
+
+    heading: str
+    number: str | None = None  # "1", "3.2", "A", "A.1"
+    level: int = 1  # 1 section, 2 subsection, 3 subsubsection / paragraph
+    appendix: bool = False
+    paragraphs: list[str] = []  # prose, inline maths as $TeX$, display maths as $$TeX$$
+    captions: list[str] = []  # "Figure 3: ..." / "Table 2: ..." as printed
+    tables: list[str] = []  # tables as tab/newline separated text
+
+
+class Document(BaseModel):
+    """What we could read of a paper: full text (HTML) or only its abstract."""
+
+    arxiv_id: str | None = None
+    title: str = ""
+    abstract: str = ""
+    sections: list[Section] = []
+    footnotes: list[str] = []
+    source: ReadSource = "HTML"
+
+
+# --- Analysis (seed 003) ---------------------------------------------------------------
+
+
+class UsageGuide(BaseModel):
+    input: str = Field(min_length=1, description="输入")
+    process: str = Field(min_length=1, description="输出/处理流程")
+    environment: str = Field(min_length=1, description="运行环境或硬件")
+    open_source: str = Field(min_length=1, description="开源情况, with the real link when known")
+
+
+class Innovation(BaseModel):
+    lead: str = Field(min_length=1, description="bold lead phrase")
+    detail: str = Field(min_length=1)
+
+
+class Analysis(BaseModel):
+    field: str = Field(min_length=1, description="应用领域")
+    contribution: str = Field(min_length=1, description="一句话核心贡献")
+    guide: UsageGuide
+    innovations: list[Innovation] = Field(min_length=1)
+    results: list[str] = Field(min_length=1, description="实验效果: datasets, metrics, key numbers")
+    # Numbers in ``results`` that the text the model read does not contain (after re-asking).
+    ungrounded_numbers: list[str] = []
+
+
+class Budget(BaseModel):
+    """How much of the paper the model read, in estimated tokens."""
+
+    limit: int
+    full_tokens: int
+    sent_tokens: int
+    sections_sent: list[str] = []
+    sections_dropped: list[str] = []
+
+
+# --- The day record ----------------------------------------------------------------------
+
+
+class Usage(BaseModel):
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class PaperEntry(BaseModel):
+    paper: Paper
+    translation: Translation | None = None
+    translation_model: str | None = None  # "model/prompt-version" that wrote it
+    analysis: Analysis | None = None
+    analysis_model: str | None = None
+    read_source: ReadSource | None = None
+    budget: Budget | None = None
+    fields: list[str] = []
+
+
+class DayRecord(BaseModel):
+    """Everything known about one day; the durable, git-friendly record (``OUT/data/DATE.json``)."""
+
+    date: dt.date
+    papers: list[PaperEntry] = []
+    updated_at: dt.datetime | None = None
+    usage: Usage = Usage()
+
+    def entry(self, paper_id: str) -> PaperEntry | None:
+        return next((e for e in self.papers if e.paper.id == paper_id), None)

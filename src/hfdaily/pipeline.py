@@ -1,0 +1,177 @@
+"""One day, end to end: fetch → store → enrich → render → publish.
+
+Every stage writes what it finished at once (LLM answers to the store, the day record after each
+paper), so a run killed at any moment and started again re-pays nothing that had finished.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import analyze, artefacts, translate
+from .arxiv import ArxivReader
+from .budget import fit
+from .config import Settings
+from .fields import classify
+from .hf import HFClient
+from .llm import LLMClient, LLMError
+from .models import DayRecord, PaperEntry, Usage
+from .record import atomic_write, iter_records, load_record, merge, record_path, save_record
+from .render import newsletter_html, newsletter_md, report_html, report_md
+from .publish import publish_site
+from .store import Store
+
+log = logging.getLogger("hfdaily.pipeline")
+
+
+@dataclass
+class RunOptions:
+    date: dt.date
+    out: Path
+    db: Path
+    use_llm: bool = True
+    analysis: bool = True
+    pictures: bool = True
+    audio: bool = True
+    progress: bool = True
+
+
+@dataclass
+class RunSummary:
+    date: dt.date
+    papers: int = 0
+    new: int = 0
+    cached: int = 0
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    peak_concurrency: int = 0
+    failed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+
+    def line(self) -> str:
+        text = (f"{self.date}: {self.papers} papers ({self.new} new), {self.cached} cached, "
+                f"{self.calls} LLM calls, {self.prompt_tokens + self.completion_tokens} tokens "
+                f"({self.prompt_tokens} in / {self.completion_tokens} out), {self.seconds:.1f} s")
+        return text + (f", {len(self.failed)} failed (retried next run)" if self.failed else "")
+
+
+async def run_day(settings: Settings, opts: RunOptions) -> RunSummary:
+    started = time.monotonic()
+    summary = RunSummary(date=opts.date)
+    font = artefacts.find_font(settings) if opts.pictures else None  # fail before spending anything
+    store = Store(opts.db)
+    run_id = store.start_run(opts.date)
+    try:
+        async with HFClient(settings.hf_endpoint, settings.hf_token) as hf:
+            papers = await hf.daily_papers(opts.date)
+            existing = load_record(record_path(opts.out, opts.date))
+            if not papers and existing is None:
+                store.finish_run(run_id, "ok", {"papers": 0})
+                return summary
+            record, new = merge(existing, opts.date, papers)
+            summary.papers, summary.new = len(record.papers), len(new)
+            save_record(opts.out, record)
+
+            if opts.use_llm:
+                await _enrich(settings, opts, store, run_id, record, summary)
+            for entry in record.papers:
+                entry.fields = classify(entry)
+            save_record(opts.out, record)
+            trend = await artefacts.trend_history(settings, store, hf, opts.out, record)
+
+        summary.outputs += await artefacts.make_all(settings, opts, record, trend, font, summary)
+        summary.outputs += render_day(settings, opts.out, record, untranslated=not opts.use_llm)
+        publish_site(opts.out, list(iter_records(opts.out)), settings.site_url, settings.github_url)
+    except BaseException as exc:
+        store.finish_run(run_id, "failed", {"error": str(exc)})
+        store.close()
+        raise
+    summary.seconds = time.monotonic() - started
+    store.finish_run(run_id, "ok", {"line": summary.line(), "failed": summary.failed})
+    store.close()
+    return summary
+
+
+async def _enrich(settings: Settings, opts: RunOptions, store: Store, run_id: int,
+                  record: DayRecord, summary: RunSummary) -> None:
+    """Translate (and analyse) every paper that still needs it, concurrently; save as each ends."""
+    settings.require_llm()
+    todo = [e for e in record.papers if e.translation is None or (opts.analysis and e.analysis is None)]
+    llm = LLMClient(base_url=settings.llm_base_url, model=settings.llm_model, api_key=settings.llm_api_key,
+                    store=store, concurrency=settings.llm_concurrency, timeout=settings.llm_timeout,
+                    retries=settings.llm_max_retries, run_id=run_id)
+    reader = ArxivReader(base_url=settings.arxiv_url, concurrency=settings.arxiv_concurrency)
+    async with llm, reader:
+        async def one(entry: PaperEntry) -> None:
+            try:
+                await _enrich_paper(entry, llm, reader, store, settings, opts.analysis)
+            except LLMError as exc:
+                summary.failed.append(entry.paper.id)
+                log.warning("paper %s: %s", entry.paper.id, exc)
+            save_record(opts.out, record)
+
+        bar = tqdm(total=len(todo), desc="LLM", unit="paper", disable=not opts.progress or None, leave=False)
+        for next_done in asyncio.as_completed([one(e) for e in todo]):
+            await next_done
+            bar.update()
+        bar.close()
+    stats = llm.stats
+    summary.calls, summary.cached, summary.peak_concurrency = stats.calls, stats.cached, stats.peak_in_flight
+    summary.prompt_tokens, summary.completion_tokens = stats.prompt_tokens, stats.completion_tokens
+    usage = record.usage
+    record.usage = Usage(calls=usage.calls + stats.calls, prompt_tokens=usage.prompt_tokens + stats.prompt_tokens,
+                         completion_tokens=usage.completion_tokens + stats.completion_tokens)
+
+
+async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, store: Store,
+                        settings: Settings, with_analysis: bool) -> None:
+    paper = entry.paper
+    jobs = []
+    if entry.translation is None:
+        async def do_translation() -> None:
+            entry.translation = await translate.translate(llm, paper)
+            entry.translation_model = f"{llm.model}/{translate.PROMPT_VERSION}"
+        jobs.append(do_translation())
+    if with_analysis and entry.analysis is None:
+        async def do_analysis() -> None:
+            doc = store.document(paper.id)
+            if doc is None:
+                doc = await reader.read(paper)
+                if doc.source != "HF":  # an arXiv outage must not be remembered as "no full text"
+                    store.save_document(paper.id, doc)
+            text, budget = fit(doc, settings.token_budget)
+            entry.analysis = await analyze.analyse(llm, paper, text)
+            entry.analysis_model = f"{llm.model}/{analyze.PROMPT_VERSION}"
+            entry.read_source, entry.budget = doc.source, budget
+        jobs.append(do_analysis())
+    results = await asyncio.gather(*jobs, return_exceptions=True)
+    errors = [r for r in results if isinstance(r, BaseException)]
+    if errors:
+        if not all(isinstance(e, LLMError) for e in errors):
+            raise next(e for e in errors if not isinstance(e, LLMError))
+        raise LLMError("; ".join(map(str, errors)))
+
+
+def render_day(settings: Settings, out: Path, record: DayRecord, untranslated: bool) -> list[Path]:
+    """Write the newsletter (and the report, when any paper was analysed) as Markdown and HTML."""
+    day = record.date.isoformat()
+    extras = artefacts.extras_for(out, record, settings, untranslated)
+    written = []
+    for path, text in [
+        (out / "newsletters" / f"{day}.md", newsletter_md(record, extras)),
+        (out / "newsletters" / f"{day}.html", newsletter_html(record, extras)),
+    ] + ([(out / "reports" / f"{day}.md", report_md(record)),
+          (out / "reports" / f"{day}.html", report_html(record, extras))] if extras.has_report else []):
+        atomic_write(path, text)
+        written.append(path)
+    return written

@@ -1,0 +1,74 @@
+"""Pure rendering: a day record (+ what was drawn and spoken) → Markdown and HTML text.
+
+Markdown follows the seed documents line for line; HTML is rendered from the same data with
+autoescaping on, so paper text can never inject markup into the page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from .models import DayRecord
+
+
+def safe_url(url: str | None) -> str:
+    """Only http(s) links from third-party metadata become hrefs (no ``javascript:``)."""
+    return url if url and urlsplit(url).scheme in ("http", "https") else "#"
+
+
+def _env(autoescape: bool) -> Environment:
+    env = Environment(loader=PackageLoader("hfdaily", "templates"), autoescape=autoescape,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined)
+    env.filters["safe_url"] = safe_url
+    return env
+
+
+_MD, _HTML = _env(False), _env(True)
+_BLANKS = re.compile(r"\n{5,}")
+
+
+@dataclass
+class Extras:
+    """Links to the day's other artefacts, relative to the page; only those that exist."""
+
+    images: dict[str, str] = field(default_factory=dict)  # wordcloud / trend / poster → href
+    audio: str | None = None
+    hot_fields: list[tuple[str, int]] = field(default_factory=list)
+    untranslated: bool = False
+    has_report: bool = False
+    github_url: str = "https://github.com/hfdaily/hfdaily"
+    feed_href: str = "../feed.xml"
+
+
+def _context(record: DayRecord, extras: Extras) -> dict:
+    date = record.date.isoformat()
+    return {
+        "date": date, "papers": record.papers, "images": extras.images, "audio": extras.audio,
+        "hot_fields": extras.hot_fields, "untranslated": extras.untranslated,
+        "github_url": extras.github_url, "feed_href": extras.feed_href,
+        "report_href": f"../reports/{date}.md", "report_html_href": f"../reports/{date}.html",
+    }
+
+
+def newsletter_md(record: DayRecord, extras: Extras) -> str:
+    return _BLANKS.sub("\n\n\n\n", _MD.get_template("newsletter.md.j2").render(_context(record, extras)))
+
+
+def newsletter_html(record: DayRecord, extras: Extras) -> str:
+    return _HTML.get_template("newsletter.html.j2").render(_context(record, extras))
+
+
+def report_md(record: DayRecord) -> str:
+    return _MD.get_template("report.md.j2").render(_context(record, Extras()))
+
+
+def report_html(record: DayRecord, extras: Extras) -> str:
+    return _HTML.get_template("report.html.j2").render(_context(record, extras))
+
+
+def index_html(days: list[dict], extras: Extras) -> str:
+    return _HTML.get_template("index.html.j2").render(days=days, github_url=extras.github_url, feed_href="feed.xml")

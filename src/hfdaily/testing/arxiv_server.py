@@ -1,0 +1,119 @@
+"""A tiny local stand-in for arxiv.org, serving the recorded pages (tests, bench, demo).
+
+Routes, as arXiv has them:
+  /html/<id>[vN]  full text from arxiv_html/ and arxiv_html_modern/ (file ``astro-ph_9710163``
+                  is id ``astro-ph/9710163``); ``no_html_<id>.html`` is served with status 404,
+                  as arxiv.org does for papers without HTML
+  /abs/<id>[vN]   abstract pages from arxiv_abs/
+  anything else   404
+
+    python -m hfdaily.testing.arxiv_server --fixtures ../shared/fixtures --port 8000
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+_VERSION = re.compile(r"v\d+$")
+
+
+class FixturesNotFoundError(FileNotFoundError):
+    """The fixtures directory has none of the folders the server serves from."""
+
+
+def index_pages(fixtures_dir: Path) -> dict[str, tuple[int, Path]]:
+    """URL path (``/html/2512.14946``) → (status, file) for every recorded page."""
+    fixtures_dir = Path(fixtures_dir)
+    folders = [fixtures_dir / name for name in ("arxiv_html", "arxiv_html_modern", "arxiv_abs")]
+    if not any(folder.is_dir() for folder in folders):
+        raise FixturesNotFoundError(
+            f"no arxiv_html/, arxiv_html_modern/ or arxiv_abs/ under {fixtures_dir}; "
+            "pass the recorded fixtures directory (../shared/fixtures)"
+        )
+    pages: dict[str, tuple[int, Path]] = {}
+    for folder in folders[:2]:
+        for file in sorted(folder.glob("*.html")) if folder.is_dir() else []:
+            if file.stem.startswith("no_html_"):
+                pages[f"/html/{_arxiv_id(file.stem.removeprefix('no_html_'))}"] = (404, file)
+            else:
+                pages[f"/html/{_arxiv_id(file.stem)}"] = (200, file)
+    for file in sorted(folders[2].glob("*.html")) if folders[2].is_dir() else []:
+        pages[f"/abs/{_arxiv_id(file.stem)}"] = (200, file)
+    return pages
+
+
+def _arxiv_id(stem: str) -> str:
+    """File names cannot hold "/": ``astro-ph_9710163`` → ``astro-ph/9710163``."""
+    return stem.replace("_", "/", 1) if "_" in stem else stem
+
+
+class _FixtureHandler(BaseHTTPRequestHandler):
+    def __init__(self, *args, pages: dict[str, tuple[int, Path]], **kwargs) -> None:
+        self.pages = pages
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        path = _VERSION.sub("", self.path.split("?", 1)[0].rstrip("/"))
+        status, file = self.pages.get(path, (404, None))
+        body = file.read_bytes() if file else b"<!DOCTYPE html><title>Not Found</title><h1>Not Found</h1>"
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # keep test output clean
+        pass
+
+
+@contextmanager
+def serve_handler(handler: type[BaseHTTPRequestHandler] | partial, host: str = "127.0.0.1",
+                  port: int = 0) -> Iterator[str]:
+    """Run ``handler`` on a ThreadingHTTPServer in a thread; yields its base URL."""
+    server = ThreadingHTTPServer((host, port), handler)
+    thread = threading.Thread(target=server.serve_forever, name="arxiv-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@contextmanager
+def serve_arxiv(fixtures_dir: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve the recorded arXiv pages; yields the base URL (``http://127.0.0.1:PORT``)."""
+    with serve_handler(partial(_FixtureHandler, pages=index_pages(fixtures_dir)), host, port) as url:
+        yield url
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--fixtures", type=Path, required=True, help="the recorded fixtures directory")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    try:
+        pages = index_pages(args.fixtures)
+    except FixturesNotFoundError as error:
+        parser.exit(2, f"error: {error}\n")
+    with serve_arxiv(args.fixtures, args.host, args.port) as url:
+        print(f"serving {len(pages)} arXiv pages at {url} (Ctrl-C to stop)")
+        for path in sorted(pages):
+            print(f"  {url}{path}")
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

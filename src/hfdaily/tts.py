@@ -1,0 +1,392 @@
+"""Text to speech: the broadcast script → one tagged MP3 and a WebVTT transcript beside it.
+
+Two engines: Microsoft Edge's online voices (edge-tts, natural, needs the network) and espeak-ng
+(offline, robotic but always there). ``engine="auto"`` tries edge and falls back to espeak-ng on
+any network error. Output is written atomically: nothing is renamed into place until the MP3 is
+complete and tagged, so an empty or half-written file is never left behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import os
+import re
+import secrets
+import shutil
+import textwrap
+import wave
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date as Date
+from pathlib import Path
+from typing import Literal
+
+import aiohttp
+import edge_tts
+import lameenc
+from edge_tts.exceptions import EdgeTTSException
+from mutagen.id3 import ID3, TALB, TDRC, TIT2, TPE1
+from mutagen.mp3 import MP3
+from pydantic import BaseModel
+
+from hfdaily.broadcast import sentences
+
+log = logging.getLogger(__name__)
+
+ENGINE_ENV = "HFDAILY_TTS_ENGINE"  # "espeak" keeps CI and offline runs off the network
+ENGINES = ("auto", "edge", "espeak")
+ARTIST = "hfdaily"
+ALBUM = "Hugging Face 论文日报"
+
+# espeak chunks are also the subtitle cues, so they stay sentence-sized; edge-tts reports its
+# own sentence boundaries, so it gets whole paragraphs (it splits long requests itself).
+ESPEAK_MAX_CHARS = 120
+EDGE_MAX_CHARS = 1000
+PARAGRAPH_GAP_SECONDS = 0.4  # a breath between papers
+MP3_KBPS = 48  # speech, mono: the same rate edge-tts delivers
+
+# What "the network is not there" looks like from edge-tts (aiohttp errors are mostly OSErrors;
+# asyncio timeouts are TimeoutError, also an OSError).
+_EDGE_FAILURES = (OSError, aiohttp.ClientError, EdgeTTSException)
+
+_CJK_TEXT = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_LATIN_STRETCH = re.compile(r"[A-Za-z][^\u3000-\u303f\u3400-\u9fff\uff00-\uffef]*")
+_WORD = re.compile(r"[A-Za-z]{2,}")
+_CLAUSE_END = re.compile(r"(?<=[，；、,;])")
+
+
+class TTSError(Exception):
+    """Speech could not be produced; the message says why and what to do."""
+
+
+class TTSUnavailableError(TTSError):
+    """No usable TTS engine (offline without espeak-ng, or the requested engine failed)."""
+
+
+class AudioResult(BaseModel):
+    mp3_path: Path
+    vtt_path: Path | None
+    engine: Literal["edge", "espeak"]
+    duration_seconds: float
+    chunks: int
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: float  # seconds
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Speech:
+    """Synthesised audio before it is written: MP3 bytes and timed cues."""
+
+    mp3: bytes
+    cues: list[Cue]
+    engine: Literal["edge", "espeak"]
+    chunks: int
+
+
+@dataclass(frozen=True)
+class Pcm:
+    samples: bytes  # 16-bit signed little-endian mono
+    rate: int
+
+    @property
+    def seconds(self) -> float:
+        return len(self.samples) / 2 / self.rate
+
+
+# --- Chunking and subtitles (pure) ---------------------------------------------------------
+
+
+def _join(left: str, right: str) -> str:
+    # Chinese runs on without spaces; English needs one between sentences.
+    glue = "" if not left or _CJK_TEXT.match(left[-1]) or _CJK_TEXT.match(right[:1]) else " "
+    return left + glue + right
+
+
+def _fit(sentence: str, max_chars: int) -> list[str]:
+    """A sentence too long for one chunk is cut at clause marks, then between words (Chinese,
+    having no spaces, anywhere)."""
+    if len(sentence) <= max_chars:
+        return [sentence]
+    pieces: list[str] = []
+    for clause in _CLAUSE_END.split(sentence):
+        pieces.extend(textwrap.wrap(clause.strip(), max_chars))
+    return pieces
+
+
+def chunk_text(paragraph: str, max_chars: int) -> list[str]:
+    """Split a paragraph at sentence ends into chunks of at most ``max_chars`` characters."""
+    chunks: list[str] = []
+    current = ""
+    for sentence in sentences(paragraph):
+        for piece in _fit(sentence, max_chars):
+            candidate = _join(current, piece)
+            if current and len(candidate) > max_chars:
+                chunks.append(current)
+                candidate = piece
+            current = candidate
+    return [*chunks, current] if current else chunks
+
+
+def voice_runs(text: str) -> list[tuple[str, bool]]:
+    """Split text into (segment, is_english): English stretches of three words or more are read
+    by an English voice, since the pinyin voice would read "reasoning" as pinyin syllables;
+    names and spelled acronyms inside Chinese stay with the Chinese voice."""
+    runs: list[tuple[str, bool]] = []
+    position = 0
+
+    def add(segment: str, english: bool) -> None:
+        if not segment.strip():
+            return
+        if runs and runs[-1][1] == english:
+            runs[-1] = (runs[-1][0] + segment, english)
+        else:
+            runs.append((segment, english))
+
+    for stretch in _LATIN_STRETCH.finditer(text):
+        if len(_WORD.findall(stretch[0])) >= 3:
+            add(text[position : stretch.start()], False)
+            add(stretch[0], True)
+            position = stretch.end()
+    add(text[position:], False)
+    return [(segment.strip(), english) for segment, english in runs]
+
+
+def _timestamp(seconds: float) -> str:
+    millis = round(seconds * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+
+
+def to_vtt(cues: list[Cue]) -> str:
+    """WebVTT text for the cues (which are already in time order)."""
+    blocks = [f"{_timestamp(c.start)} --> {_timestamp(c.end)}\n{c.text.replace('-->', '→')}" for c in cues]
+    return "WEBVTT\n\n" + "\n\n".join(blocks) + "\n"
+
+
+# --- espeak-ng -------------------------------------------------------------------------------
+
+
+def _espeak_binary() -> str:
+    binary = shutil.which("espeak-ng")
+    if binary is None:
+        raise TTSUnavailableError(
+            "espeak-ng is not installed (needed for offline speech): apt-get install espeak-ng"
+        )
+    return binary
+
+
+def _wav_to_pcm(data: bytes) -> Pcm:
+    # espeak-ng streams WAV to stdout with placeholder sizes; wave reads whatever is there.
+    try:
+        with wave.open(io.BytesIO(data)) as wav:
+            if wav.getsampwidth() != 2 or wav.getnchannels() != 1:
+                raise TTSError(f"espeak-ng produced unexpected audio: {wav.getparams()}")
+            return Pcm(wav.readframes(wav.getnframes()), wav.getframerate())
+    except (wave.Error, EOFError) as exc:
+        raise TTSError(f"espeak-ng did not produce a WAV stream ({exc})") from exc
+
+
+async def _espeak_pcm(binary: str, text: str, voice: str) -> Pcm:
+    process = await asyncio.create_subprocess_exec(
+        binary, "-v", voice, "--stdout", "--stdin",
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        out, err = await process.communicate(text.encode())
+    except BaseException:  # cancelled or interrupted: do not leave espeak-ng running
+        process.kill()
+        await process.wait()
+        raise
+    if process.returncode != 0:
+        raise TTSError(f"espeak-ng failed with voice {voice!r} (exit {process.returncode}): {err.decode().strip()}")
+    return _wav_to_pcm(out)
+
+
+async def _espeak_chunk(binary: str, text: str, voice: str, english_voice: str) -> Pcm:
+    parts = [
+        await _espeak_pcm(binary, segment, english_voice if english else voice) for segment, english in voice_runs(text)
+    ]
+    rates = {part.rate for part in parts}
+    if len(rates) > 1:
+        raise TTSError(f"espeak-ng voices {voice!r} and {english_voice!r} differ in sample rate: {rates}")
+    return Pcm(b"".join(p.samples for p in parts), rates.pop() if rates else 22050)
+
+
+def encode_mp3(pcm: Pcm) -> bytes:
+    encoder = lameenc.Encoder()
+    encoder.set_in_sample_rate(pcm.rate)
+    encoder.set_channels(1)
+    encoder.set_bit_rate(MP3_KBPS)
+    # LAME's default quality: 2 is 1.5x slower for no audible gain on espeak's voice, and
+    # encoding is the slowest step (about 2.4 s for a 50-paper day, 15 minutes of audio).
+    encoder.set_quality(5)
+    return bytes(encoder.encode(pcm.samples) + encoder.flush())
+
+
+async def espeak_speech(paragraphs: list[str], voice: str, english_voice: str = "en-us") -> tuple[Pcm, list[Cue]]:
+    """Synthesise every chunk with espeak-ng (as many at once as there are cores), then join the
+    PCM with a short pause between paragraphs. Cue times come from the PCM lengths."""
+    binary = _espeak_binary()
+    chunks = [(p, text) for p, paragraph in enumerate(paragraphs) for text in chunk_text(paragraph, ESPEAK_MAX_CHARS)]
+    limit = asyncio.Semaphore(os.cpu_count() or 1)
+
+    async def render(text: str) -> Pcm:
+        async with limit:
+            return await _espeak_chunk(binary, text, voice, english_voice)
+
+    # A TaskGroup cancels the other chunks as soon as one fails; the first failure is the story.
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(render(text)) for _, text in chunks]
+    except ExceptionGroup as failures:
+        raise failures.exceptions[0] from None
+    rate = tasks[0].result().rate if tasks else 22050
+    gap = b"\0\0" * round(rate * PARAGRAPH_GAP_SECONDS)
+    samples, cues, previous = bytearray(), [], None
+    for (paragraph, text), task in zip(chunks, tasks):
+        pcm = task.result()
+        if pcm.rate != rate:
+            raise TTSError(f"espeak-ng changed sample rate mid-script ({rate} → {pcm.rate})")
+        if previous is not None and paragraph != previous:
+            samples += gap
+        start = len(samples) / 2 / rate
+        samples += pcm.samples
+        cues.append(Cue(start, len(samples) / 2 / rate, text))
+        previous = paragraph
+    return Pcm(bytes(samples), rate), cues
+
+
+async def _espeak(paragraphs: list[str], voice: str) -> Speech:
+    pcm, cues = await espeak_speech(paragraphs, voice)
+    mp3 = await asyncio.to_thread(encode_mp3, pcm)
+    return Speech(mp3, cues, "espeak", len(cues))
+
+
+# --- edge-tts --------------------------------------------------------------------------------
+
+
+def _mp3_seconds(data: bytes) -> float:
+    return MP3(io.BytesIO(data)).info.length
+
+
+async def _edge_chunk(text: str, voice: str, proxy: str | None) -> tuple[bytes, list[Cue]]:
+    """One edge-tts request: MP3 bytes and sentence cues relative to the chunk's start."""
+    communicate = edge_tts.Communicate(text, voice, boundary="SentenceBoundary", proxy=proxy)
+    subtitles = edge_tts.SubMaker()
+    audio = bytearray()
+    async for message in communicate.stream():
+        if message["type"] == "audio":
+            audio += message["data"]
+        elif message["type"] in ("WordBoundary", "SentenceBoundary"):
+            subtitles.feed(message)
+    cues = [Cue(c.start.total_seconds(), c.end.total_seconds(), c.content) for c in subtitles.cues]
+    return bytes(audio), cues
+
+
+async def _edge(paragraphs: list[str], voice: str, proxy: str | None) -> Speech:
+    # MPEG frames concatenate into a valid stream, so chunks are joined as bytes.
+    audio, cues, offset, chunks = bytearray(), [], 0.0, 0
+    for paragraph in paragraphs:
+        for text in chunk_text(paragraph, EDGE_MAX_CHARS):
+            data, chunk_cues = await _edge_chunk(text, voice, proxy)
+            cues += [Cue(c.start + offset, c.end + offset, c.text) for c in chunk_cues]
+            offset += _mp3_seconds(data)
+            audio += data
+            chunks += 1
+    return Speech(bytes(audio), cues, "edge", chunks)
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+
+@contextmanager
+def _staged(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it into place only if the block succeeds,
+    delete it otherwise (also on Ctrl-C), so readers never see a partial file."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _tag(path: Path, title: str, day: Date) -> None:
+    tags = ID3()
+    tags.add(TIT2(encoding=3, text=title))
+    tags.add(TDRC(encoding=3, text=day.isoformat()))
+    tags.add(TPE1(encoding=3, text=ARTIST))
+    tags.add(TALB(encoding=3, text=ALBUM))
+    tags.save(path)
+
+
+def _write(speech: Speech, mp3_path: Path, title: str, day: Date) -> AudioResult:
+    mp3_path.parent.mkdir(parents=True, exist_ok=True)
+    vtt_path = mp3_path.with_suffix(".vtt") if speech.cues else None
+    with _staged(mp3_path) as mp3_temp:
+        mp3_temp.write_bytes(speech.mp3)
+        _tag(mp3_temp, title, day)
+        duration = MP3(mp3_temp).info.length
+        if vtt_path:  # the transcript goes first: an MP3 in place means everything is done
+            with _staged(vtt_path) as vtt_temp:
+                vtt_temp.write_text(to_vtt(speech.cues), encoding="utf-8")
+    return AudioResult(
+        mp3_path=mp3_path, vtt_path=vtt_path, engine=speech.engine, duration_seconds=duration, chunks=speech.chunks
+    )
+
+
+# --- Entry point -----------------------------------------------------------------------------
+
+
+def _resolve_engine(engine: str) -> str:
+    if engine == "auto":
+        engine = os.environ.get(ENGINE_ENV) or "auto"
+    if engine not in ENGINES:
+        raise TTSError(f"unknown TTS engine {engine!r}: choose one of {', '.join(ENGINES)} (argument or ${ENGINE_ENV})")
+    return engine
+
+
+async def synthesise(
+    paragraphs: list[str],
+    mp3_path: Path,
+    *,
+    title: str,
+    date: Date,
+    engine: str = "auto",
+    voice: str = "zh-CN-XiaoxiaoNeural",
+    espeak_voice: str = "cmn-latn-pinyin",
+    edge_proxy: str | None = None,
+) -> AudioResult:
+    """Read ``paragraphs`` aloud into ``mp3_path`` (tagged) and a ``.vtt`` transcript beside it.
+
+    ``engine``: "edge", "espeak" or "auto" (edge, then espeak-ng on a network error); "auto"
+    defers to ``$HFDAILY_TTS_ENGINE`` when set. ``edge_proxy`` routes edge-tts through a proxy.
+    """
+    engine = _resolve_engine(engine)
+    paragraphs = [p.strip() for p in paragraphs if p.strip()]
+    if not paragraphs:
+        raise TTSError(f"nothing to say for {mp3_path.name}: the broadcast script is empty")
+    if engine == "espeak":
+        speech = await _espeak(paragraphs, espeak_voice)
+    else:
+        try:
+            speech = await _edge(paragraphs, voice, edge_proxy)
+        except _EDGE_FAILURES as exc:
+            reason = f"edge-tts failed ({type(exc).__name__}: {exc})"
+            if engine == "edge":
+                raise TTSUnavailableError(f"{reason}; it needs network access, use engine='espeak' offline") from exc
+            log.warning("%s; falling back to espeak-ng", reason)
+            try:
+                speech = await _espeak(paragraphs, espeak_voice)
+            except TTSUnavailableError as missing:
+                raise TTSUnavailableError(f"no TTS engine works: {reason}, and {missing}") from exc
+    return await asyncio.to_thread(_write, speech, mp3_path, title, date)

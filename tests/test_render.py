@@ -1,0 +1,66 @@
+"""Rendering is pure: records in, text out. Paper text is escaped in HTML; links never break."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hfdaily.models import Analysis, DayRecord, Innovation, Paper, PaperEntry, Translation, UsageGuide
+from hfdaily.render import Extras, newsletter_html, newsletter_md, report_html, report_md, safe_url
+
+EVIL = '<script>alert("x")</script>'
+
+
+def record() -> DayRecord:
+    paper = Paper(id="2601.00001", title=f"Attack {EVIL} Paper", summary=f"Abstract with {EVIL} and <b>tags</b>.",
+                  authors=["A"], published_at=dt.datetime(2026, 1, 1), upvotes=7, github_repo="javascript:alert(1)",
+                  project_page="https://example.org/p", ai_keywords=["k1", "k2"])
+    analysis = Analysis(field=f"安全 {EVIL}", contribution="贡献", innovations=[Innovation(lead="要点", detail=EVIL)],
+                        guide=UsageGuide(input="输入", process="流程", environment="GPU", open_source="无"),
+                        results=["准确率 91.2"], ungrounded_numbers=["91.2"])
+    return DayRecord(date=dt.date(2026, 1, 20), papers=[PaperEntry(
+        paper=paper, translation=Translation(title_zh=f"标题{EVIL}", summary_zh=f"摘要{EVIL}"),
+        analysis=analysis, read_source="HTML")])
+
+
+def test_html_escapes_every_piece_of_paper_text():
+    extras = Extras(hot_fields=[(f"领域{EVIL}", 1)], has_report=True)
+    for page in (newsletter_html(record(), extras), report_html(record(), extras)):
+        assert "<script>" not in page
+        assert "&lt;script&gt;" in page
+        assert "javascript:" not in page  # a hostile code link becomes "#"
+    assert "<b>tags</b>" not in newsletter_html(record(), extras)
+
+
+def test_markdown_has_seed_fields_and_links_only_to_existing_files():
+    md = newsletter_md(record(), Extras(hot_fields=[("大语言模型", 1)], has_report=True))
+    assert md.startswith("# <img src=\"https://huggingface.co/datasets/huggingface/brand-assets/resolve/main/hf-logo.png\" width=\"30\"/> Hugging Face 2026-01-20 论文日报")
+    for needle in ("## 📊 今日论文统计", "- 总论文数：1", "- 热门领域：大语言模型", "## 📝 论文详情", "### 1. 标题",
+                   "**原文标题：** Attack", "**摘要：**\n摘要", "**论文链接：** [HuggingFace](https://huggingface.co/papers/2601.00001) | [arXiv](https://arxiv.org/abs/2601.00001)",
+                   "[项目主页](https://example.org/p)", "[深度解读](../reports/2026-01-20.md#2601.00001)", "## 📱 订阅渠道", "---"):
+        assert needle in md, needle
+    for absent in ("关键词云图", "近期论文趋势", "语音播报"):
+        assert absent not in md  # no file, no section
+    md = newsletter_md(record(), Extras(images={"wordcloud": "../images/2026-01-20_wordcloud.png"}, audio="../audio/2026-01-20.mp3"))
+    assert "![关键词云图](../images/2026-01-20_wordcloud.png)" in md and "- [收听今日论文解读](../audio/2026-01-20.mp3)" in md
+
+
+def test_untranslated_newsletter_says_so():
+    r = record()
+    r.papers[0].translation = None
+    md = newsletter_md(r, Extras(untranslated=True))
+    assert "本期未翻译" in md and "### 1. Attack" in md
+
+
+def test_report_follows_seed_003_and_flags_ungrounded_numbers():
+    md = report_md(record())
+    for needle in ("# Hugging Face Daily Papers Report", "**Date**: 2026-01-20",
+                   "**Source URL**: https://huggingface.co/papers/date/2026-01-20", "## 📄 Attack",
+                   "- **链接**: https://huggingface.co/papers/2601.00001", "- **阅读来源**: HTML",
+                   "1. **应用领域**：", "2. **一句话核心贡献**：贡献", "3. **使用指南**：", "*   **输入**：输入",
+                   "4. **主要创新点**：", "1.  **要点**：", "5. **实验效果**：", "核查提示", "91.2"):
+        assert needle in md, needle
+
+
+def test_safe_url():
+    assert safe_url("https://github.com/a/b") == "https://github.com/a/b"
+    assert safe_url("javascript:alert(1)") == "#" and safe_url(None) == "#"
