@@ -2,7 +2,8 @@
 
     python bench/pictures.py [--fixtures ../shared/fixtures] [--out /tmp/hfdaily-bench]
 
-Prints seconds, pixel size and bytes for the word cloud, the 30-day trend and the poster.
+Prints seconds, pixel size and bytes for the word cloud, the trend (the stats window: this day
+and the previous 29 recorded days) and the poster.
 """
 
 from __future__ import annotations
@@ -17,31 +18,18 @@ from PIL import Image
 
 from hfdaily.charts import draw_poster, draw_trend, draw_wordcloud
 from hfdaily.fonts import find_cjk_font
-from hfdaily.models import DayRecord, Paper, PaperEntry
-from hfdaily.stats import TrendPoint, trend_point
+from hfdaily.hf import paper_from_entry
+from hfdaily.models import DayRecord, PaperEntry
+from hfdaily.stats import WINDOW_DAYS, TrendPoint, recent_window, trend_point
 
 DAY = dt.date(2025, 9, 30)
 REPO = Path(__file__).resolve().parents[1]
 
 
 def load_day(fixtures: Path, day: dt.date) -> DayRecord:
-    """Simple parse of one API response (the list-of-entries shape, as on 2025-09)."""
+    """One recorded API response (the list-of-entries shape, as on 2025-09) as a DayRecord."""
     entries = json.loads((fixtures / "hf_daily_papers" / f"{day}.json").read_text())
-    papers = [
-        PaperEntry(
-            paper=Paper(
-                id=e["paper"]["id"],
-                title=e["paper"]["title"],
-                summary=e["paper"]["summary"],
-                authors=[a["name"] for a in e["paper"]["authors"]],
-                published_at=e["publishedAt"],
-                upvotes=e["paper"].get("upvotes", 0),
-                ai_summary=e["paper"].get("ai_summary"),
-                ai_keywords=e["paper"].get("ai_keywords", []),
-            )
-        )
-        for e in entries
-    ]
+    papers = [PaperEntry(paper=paper_from_entry(e)) for e in entries]
     return DayRecord(date=day, papers=papers)
 
 
@@ -70,11 +58,11 @@ def main() -> None:
     font = find_cjk_font()
     print(f"font       {time.perf_counter() - start:6.2f} s  {font.path} (face {font.index}, {font.family})")
     record = load_day(args.fixtures, DAY)
-    history = previous_points(args.fixtures, DAY)
-    print(f"record     {len(record.papers)} papers on {DAY}, trend over {len(history) + 1} days")
+    window = recent_window(trend_point(record), previous_points(args.fixtures, DAY), WINDOW_DAYS)
+    print(f"record     {len(record.papers)} papers on {DAY}, trend over {len(window)} days")
 
     timed("wordcloud", lambda: draw_wordcloud(record, args.out / f"{DAY}_wordcloud.png", font))
-    timed("trend", lambda: draw_trend([*history, trend_point(record)], DAY, args.out / f"{DAY}_trend.png", font))
+    timed("trend", lambda: draw_trend(window, DAY, args.out / f"{DAY}_trend.png", font))
     timed("poster", lambda: draw_poster(record, args.out / f"{DAY}_poster.png", font))
 
 

@@ -15,7 +15,8 @@ import pytest
 
 from hfdaily.arxiv import USER_AGENT, ArxivReader
 from hfdaily.models import Paper
-from hfdaily.testing.arxiv_server import index_pages, serve_arxiv, serve_handler
+from hfdaily.testing.arxiv_server import index_pages, serve_arxiv
+from hfdaily.testing.serving import serve as serve_handler
 
 
 def paper(arxiv_id: str) -> Paper:

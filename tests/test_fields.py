@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from hfdaily.fields import FIELD_NAMES, FIELDS, classify, field_scores, hot_fields
+from hfdaily.hf import paper_from_entry
 from hfdaily.models import Analysis, DayRecord, Innovation, Paper, PaperEntry, Translation, UsageGuide
 
 # --- loaders for the recorded data (shared with the other picture/stats tests) --------------
@@ -27,29 +28,13 @@ def _raw_entries(path: Path) -> list[dict]:
     return [ast.literal_eval(e) if isinstance(e, str) else e for e in data]
 
 
-def _entry(raw: dict) -> PaperEntry:
-    p = raw["paper"]
-    return PaperEntry(
-        paper=Paper(
-            id=p["id"],
-            title=p["title"],
-            summary=p["summary"],
-            authors=[a["name"] for a in p["authors"]],
-            published_at=raw["publishedAt"],
-            upvotes=p.get("upvotes", 0),
-            ai_summary=p.get("ai_summary"),
-            ai_keywords=p.get("ai_keywords") or [],
-        )
-    )
-
-
 def fixture_dates(fixtures_dir: Path) -> list[dt.date]:
     return sorted(dt.date.fromisoformat(p.stem) for p in (fixtures_dir / "hf_daily_papers").glob("*.json"))
 
 
 def load_fixture_day(fixtures_dir: Path, day: dt.date | str) -> DayRecord:
     path = fixtures_dir / "hf_daily_papers" / f"{day}.json"
-    return DayRecord(date=dt.date.fromisoformat(str(day)), papers=[_entry(e) for e in _raw_entries(path)])
+    return DayRecord(date=dt.date.fromisoformat(str(day)), papers=[PaperEntry(paper=paper_from_entry(e)) for e in _raw_entries(path)])
 
 
 def _seed(seeds_dir: Path, prefix: str) -> str:

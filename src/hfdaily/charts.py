@@ -179,22 +179,39 @@ _SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[.!?])\s")
 
 def wrap_text(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     """Lines of ``text`` no wider than ``width`` pixels: Chinese breaks between any characters,
-    Latin words stay whole unless a single word is wider than the line."""
+    Latin words stay whole unless a single word is wider than the line, and closing punctuation
+    never starts a line (the character before it moves down with it)."""
+
+    def fits(tokens: list[str]) -> bool:
+        return font.getlength("".join(tokens).rstrip()) <= width
+
     lines: list[str] = []
-    line = ""
+    current: list[str] = []
     for token in _TOKEN.findall(" ".join(text.split())):
-        if font.getlength(line + token.rstrip()) <= width or (token in _NO_LINE_START and line):
-            line += token
+        if fits([*current, token]):
+            current.append(token)
             continue
-        if line.strip():
-            lines.append(line.rstrip())
-        line = token.lstrip()
-        while font.getlength(line.rstrip()) > width:  # one word wider than a line: cut it
-            cut = max(1, next(i for i in range(len(line), 0, -1) if font.getlength(line[:i]) <= width))
-            lines.append(line[:cut])
-            line = line[cut:]
-    if line.strip():
-        lines.append(line.rstrip())
+        if token in _NO_LINE_START:
+            start = len(current)
+            while start > 0 and current[start - 1] in _NO_LINE_START:
+                start -= 1
+            start -= 1  # the token the punctuation belongs to
+            if start <= 0:  # nothing to carry down: let the punctuation hang
+                current.append(token)
+                continue
+            lines.append("".join(current[:start]).rstrip())
+            current = [*current[start:], token]
+            continue
+        if "".join(current).strip():
+            lines.append("".join(current).rstrip())
+        current = [token.lstrip()] if token.strip() else []
+        while current and not fits(current):  # one word wider than a line: cut it
+            word = current[0]
+            cut = max(1, next((i for i in range(len(word) - 1, 0, -1) if font.getlength(word[:i]) <= width), 1))
+            lines.append(word[:cut])
+            current = [word[cut:]]
+    if "".join(current).strip():
+        lines.append("".join(current).rstrip())
     return lines
 
 

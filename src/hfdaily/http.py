@@ -6,8 +6,10 @@ and waits exactly as long as a ``Retry-After`` header asks (capped) when a serve
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import time
+from collections.abc import Awaitable, Callable
 
 import httpx
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
@@ -60,9 +62,14 @@ class _wait_retry_after_or(wait_base):
         return self.fallback(retry_state)
 
 
-def retrying(attempts: int, initial: float = 1.0, maximum: float = 60.0) -> AsyncRetrying:
-    """``async for attempt in retrying(5): with attempt: ...`` — re-raises the last error."""
+def retrying(attempts: int, initial: float = 1.0, maximum: float = 60.0,
+             sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> AsyncRetrying:
+    """``async for attempt in retrying(5): with attempt: ...`` — re-raises the last error.
+
+    ``sleep`` is injectable so tests can see the waits without waiting.
+    """
     return AsyncRetrying(
+        sleep=sleep,
         stop=stop_after_attempt(max(attempts, 1)),
         wait=_wait_retry_after_or(wait_exponential_jitter(initial=initial, max=maximum, jitter=initial)),
         retry=retry_if_exception(is_transient),

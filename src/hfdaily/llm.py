@@ -78,7 +78,8 @@ class LLMClient:
     async def __aexit__(self, *exc: object) -> None:
         await self._client.aclose()
 
-    async def _post(self, messages: list[dict]) -> tuple[str, int | None, int | None]:
+    async def _post(self, messages: list[dict]) -> tuple[str, int | None, int | None, float]:
+        """One completion: (content, prompt tokens, completion tokens, seconds on the wire)."""
         body = {
             "model": self.model,
             "messages": messages,
@@ -90,10 +91,12 @@ class LLMClient:
                 async with self._slots:
                     self.stats.in_flight += 1
                     self.stats.peak_in_flight = max(self.stats.peak_in_flight, self.stats.in_flight)
+                    sent = time.monotonic()  # latency excludes the wait for a slot
                     try:
                         response = check_retryable(await self._client.post(self.url, json=body))
                     finally:
                         self.stats.in_flight -= 1
+                        wire = time.monotonic() - sent
         if response.status_code >= 400:
             raise LLMError(f"LLM endpoint answered HTTP {response.status_code}: {response.text[:300]}")
         try:
@@ -102,7 +105,7 @@ class LLMClient:
         except (ValueError, KeyError, IndexError, TypeError) as exc:
             raise LLMError(f"LLM endpoint returned no chat completion: {response.text[:200]!r}") from exc
         usage = data.get("usage") or {}
-        return content, usage.get("prompt_tokens"), usage.get("completion_tokens")
+        return content, usage.get("prompt_tokens"), usage.get("completion_tokens"), wire
 
     async def structured(self, *, task: str, prompt_version: str, messages: list[dict], schema: type[M],
                          check: Checker | None = None, paper_id: str | None = None,
@@ -127,10 +130,10 @@ class LLMClient:
         for _ in range(self.reasks + 1):
             started = time.monotonic()
             try:
-                content, p_tok, c_tok = await self._post(conversation)
+                content, p_tok, c_tok, wire = await self._post(conversation)
             except Exception as exc:  # noqa: BLE001 — logged, then one clear error
                 reason = exc.args[0] if isinstance(exc, LLMError) else describe(exc)
-                self._log(task, paper_id, conversation, None, None, None, started, "error", reason)
+                self._log(task, paper_id, conversation, None, None, None, time.monotonic() - started, "error", reason)
                 raise LLMError(f"{task} {paper_id or ''}: {reason}") from exc
             self.stats.calls += 1
             self.stats.prompt_tokens += p_tok or 0
@@ -144,7 +147,7 @@ class LLMClient:
             if not problems:  # cached before it is logged: a call logged "ok" is never paid again
                 self.store.cache_response(key, task, self.model, prompt_version, content)
             status = "invalid" if problems else "ok"
-            self._log(task, paper_id, conversation, content, p_tok, c_tok, started, status, "; ".join(problems) or None)
+            self._log(task, paper_id, conversation, content, p_tok, c_tok, wire, status, "; ".join(problems) or None)
             if not problems:
                 return value, False
             conversation = conversation + [
@@ -157,9 +160,9 @@ class LLMClient:
             return last_valid[0], False
         raise LLMError(f"{task} {paper_id or ''}: output still invalid after {self.reasks} re-asks: {'; '.join(problems)}")
 
-    def _log(self, task, paper_id, prompt, response, p_tok, c_tok, started, status, error) -> None:
+    def _log(self, task, paper_id, prompt, response, p_tok, c_tok, seconds, status, error) -> None:
         self.store.log_call(
             run_id=self.run_id, task=task, paper_id=paper_id, model=self.model, prompt=prompt, response=response,
-            prompt_tokens=p_tok, completion_tokens=c_tok, latency_ms=int((time.monotonic() - started) * 1000),
+            prompt_tokens=p_tok, completion_tokens=c_tok, latency_ms=int(seconds * 1000),
             status=status, error=error,
         )

@@ -20,10 +20,16 @@ def safe_url(url: str | None) -> str:
     return url if url and urlsplit(url).scheme in ("http", "https") else "#"
 
 
+def source_label(source: str | None) -> str:
+    """阅读来源 as the seed writes it; "HF" means neither arXiv page could be read."""
+    return {"HF": "HuggingFace Abs", None: "—"}.get(source, source or "—")
+
+
 def _env(autoescape: bool) -> Environment:
     env = Environment(loader=PackageLoader("hfdaily", "templates"), autoescape=autoescape,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined)
     env.filters["safe_url"] = safe_url
+    env.globals["source_label"] = source_label
     return env
 
 

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import argparse
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+
+from .serving import serve, wait_forever
 
 _VERSION = re.compile(r"v\d+$")
 
@@ -74,24 +75,9 @@ class _FixtureHandler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve_handler(handler: type[BaseHTTPRequestHandler] | partial, host: str = "127.0.0.1",
-                  port: int = 0) -> Iterator[str]:
-    """Run ``handler`` on a ThreadingHTTPServer in a thread; yields its base URL."""
-    server = ThreadingHTTPServer((host, port), handler)
-    thread = threading.Thread(target=server.serve_forever, name="arxiv-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{host}:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-@contextmanager
 def serve_arxiv(fixtures_dir: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Serve the recorded arXiv pages; yields the base URL (``http://127.0.0.1:PORT``)."""
-    with serve_handler(partial(_FixtureHandler, pages=index_pages(fixtures_dir)), host, port) as url:
+    with serve(partial(_FixtureHandler, pages=index_pages(fixtures_dir)), host, port) as url:
         yield url
 
 
@@ -109,10 +95,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"serving {len(pages)} arXiv pages at {url} (Ctrl-C to stop)")
         for path in sorted(pages):
             print(f"  {url}{path}")
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
+        wait_forever("")
 
 
 if __name__ == "__main__":

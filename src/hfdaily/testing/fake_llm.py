@@ -60,7 +60,7 @@ def fake_analysis(user: str, invent: bool = False) -> dict:
     numbers = [n for n in _NUMBER.findall(text[results_at.start():] if results_at else text)][:3]
     if invent:
         numbers.append("987654.321")
-    url = next((u for u in _URL.findall(user) if "github.com" in u), None)
+    url = next((u.rstrip(".,;") for u in _URL.findall(user) if "github.com" in u), None)
     return {
         "field": "模拟分析：人工智能 - " + (headings[0] if headings else "未知方向"),
         "contribution": "模拟分析：本文提出了一种新方法，并在实验中验证了其有效性。",
