@@ -142,12 +142,13 @@ def draw_trend(
             f"{totals[day]} 篇", (day, totals[day]), xytext=(0, 4), textcoords="offset points",
             ha="center", va="bottom", fontsize=13, color=INK,
         )
-        bars_ax.set_ylim(0, max(totals) * 1.18)
+        bars_ax.set_ylim(0, max(*totals, 1) * 1.18)
         bars_ax.set_title(f"每日论文数（近 {len(points)} 个发布日，橙色为 {highlight.isoformat()}）", fontsize=15, color=INK, loc="left")
         bars_ax.set_ylabel("论文数", color=MUTED)
 
         highest = 0.0
-        for colour, name in zip(PALETTE, _top_fields(points, top_fields)):
+        shown_fields = _top_fields(points, top_fields)
+        for colour, name in zip(PALETTE, shown_fields):
             shares = rolling_share(points, name)
             highest = max(highest, *shares)
             share_ax.plot(x, shares, color=colour, linewidth=2.2, label=name)
@@ -157,8 +158,11 @@ def draw_trend(
         )
         share_ax.set_ylabel("占比 %", color=MUTED)
         share_ax.set_ylim(0, min(100, max(40, highest * 1.35)))  # headroom for the legend
-        share_ax.legend(loc="upper left", ncols=min(top_fields, 5), fontsize=11, frameon=False)
-        share_ax.set_xticks(list(x), [d.strftime("%m-%d") for d in dates], rotation=60, fontsize=9)
+        if shown_fields:
+            share_ax.legend(loc="upper left", ncols=min(top_fields, 5), fontsize=11, frameon=False)
+        step = -(-len(points) // 31)  # about 30 date labels fit; count from the end so the last day has one
+        ticks = [i for i in x if (len(points) - 1 - i) % step == 0]
+        share_ax.set_xticks(ticks, [dates[i].strftime("%m-%d") for i in ticks], rotation=60, fontsize=9)
         for ax in (bars_ax, share_ax):
             ax.spines[["top", "right"]].set_visible(False)
             ax.grid(axis="y", alpha=0.3)
@@ -171,7 +175,7 @@ def draw_trend(
 
 POSTER_PAPERS = 10
 WEEKDAYS = "一二三四五六日"
-# Never start a line with closing punctuation (禁则): it hangs at the end of the line before.
+# Never start a line with closing punctuation (禁则): the character before it moves down too.
 _NO_LINE_START = set("，。、；：？！）》」』”’,.;:!?)]…%")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_.:/@+'’]*\s*|\s+|.")
 _SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[.!?])\s")
