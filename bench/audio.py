@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import json
 import math
 import shutil
 import subprocess
@@ -23,7 +22,8 @@ from array import array
 from pathlib import Path
 
 from hfdaily.broadcast import build_script
-from hfdaily.models import DayRecord, Paper, PaperEntry, Translation
+from hfdaily.testing.days import recorded_day
+from hfdaily.models import DayRecord, Translation
 from hfdaily.tts import espeak_speech, synthesise
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,20 +40,7 @@ FAKE_CHINESE = [
 
 
 def load_day(fixtures: Path) -> DayRecord:
-    entries = json.loads((fixtures / "hf_daily_papers" / f"{DAY}.json").read_text(encoding="utf-8"))
-    papers = [
-        Paper(
-            id=e["paper"]["id"],
-            title=e["paper"]["title"],
-            summary=e["paper"]["summary"],
-            authors=[a["name"] for a in e["paper"]["authors"]],
-            published_at=e["publishedAt"],
-            upvotes=e["paper"]["upvotes"],
-            ai_summary=e["paper"].get("ai_summary"),
-        )
-        for e in entries
-    ]
-    return DayRecord(date=DAY, papers=[PaperEntry(paper=p) for p in papers])
+    return recorded_day(fixtures, DAY)
 
 
 def with_fake_chinese(record: DayRecord) -> DayRecord:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import time
 from pathlib import Path
 
@@ -18,24 +17,16 @@ from PIL import Image
 
 from hfdaily.charts import draw_poster, draw_trend, draw_wordcloud
 from hfdaily.fonts import find_cjk_font
-from hfdaily.hf import paper_from_entry
-from hfdaily.models import DayRecord, PaperEntry
+from hfdaily.testing.days import recorded_day
 from hfdaily.stats import WINDOW_DAYS, TrendPoint, recent_window, trend_point
 
 DAY = dt.date(2025, 9, 30)
 REPO = Path(__file__).resolve().parents[1]
 
 
-def load_day(fixtures: Path, day: dt.date) -> DayRecord:
-    """One recorded API response (the list-of-entries shape, as on 2025-09) as a DayRecord."""
-    entries = json.loads((fixtures / "hf_daily_papers" / f"{day}.json").read_text())
-    papers = [PaperEntry(paper=paper_from_entry(e)) for e in entries]
-    return DayRecord(date=day, papers=papers)
-
-
 def previous_points(fixtures: Path, day: dt.date, days: int = 30) -> list[TrendPoint]:
     files = sorted(p for p in (fixtures / "hf_daily_papers").glob("*.json") if p.stem < day.isoformat())
-    return [trend_point(load_day(fixtures, dt.date.fromisoformat(p.stem))) for p in files[-days:]]
+    return [trend_point(recorded_day(fixtures, dt.date.fromisoformat(p.stem))) for p in files[-days:]]
 
 
 def timed(label: str, draw) -> None:
@@ -57,7 +48,7 @@ def main() -> None:
     start = time.perf_counter()
     font = find_cjk_font()
     print(f"font       {time.perf_counter() - start:6.2f} s  {font.path} (face {font.index}, {font.family})")
-    record = load_day(args.fixtures, DAY)
+    record = recorded_day(args.fixtures, DAY)
     window = recent_window(trend_point(record), previous_points(args.fixtures, DAY), WINDOW_DAYS)
     print(f"record     {len(record.papers)} papers on {DAY}, trend over {len(window)} days")
 

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from pathlib import Path
 
 import pytest
+from recorded import load_fixture_day, seed_day_zh, translated_day
 
 from hfdaily.broadcast import blurb, build_script, integer_zh, script_to_text, speakable
 from hfdaily.models import (
     Analysis,
     DayRecord,
     Innovation,
-    Paper,
-    PaperEntry,
-    Translation,
     UsageGuide,
-    normalise_text,
 )
 
 DAY = dt.date(2026, 1, 20)
@@ -26,36 +22,7 @@ ASCII_DIGIT = re.compile(r"[0-9]")
 
 
 def load_day(fixtures_dir: Path, day: dt.date = DAY) -> DayRecord:
-    """A DayRecord built from the recorded HF API response, papers only (no translation yet)."""
-    entries = json.loads((fixtures_dir / "hf_daily_papers" / f"{day}.json").read_text(encoding="utf-8"))
-    papers = [
-        Paper(
-            id=e["paper"]["id"],
-            title=e["paper"]["title"],
-            summary=e["paper"]["summary"],
-            authors=[a["name"] for a in e["paper"]["authors"]],
-            published_at=e["publishedAt"],
-            upvotes=e["paper"]["upvotes"],
-            ai_summary=e["paper"].get("ai_summary"),
-        )
-        for e in entries
-    ]
-    return DayRecord(date=day, papers=[PaperEntry(paper=p) for p in papers])
-
-
-def seed_translations(seeds_dir: Path) -> dict[str, Translation]:
-    """Chinese titles and abstracts of 2026-01-20 from the target newsletter, keyed by English title."""
-    text = next(seeds_dir.glob("000_*.txt")).read_text(encoding="utf-8")
-    blocks = re.findall(r"### \d+\. (.+?)\n\n\*\*原文标题：\*\* (.+?)\n\n\*\*摘要：\*\*\n(.+?)\n", text)
-    return {normalise_text(en): Translation(title_zh=zh, summary_zh=summary) for zh, en, summary in blocks}
-
-
-def translated_day(fixtures_dir: Path, seeds_dir: Path) -> DayRecord:
-    record = load_day(fixtures_dir)
-    translations = seed_translations(seeds_dir)
-    for entry in record.papers:
-        entry.translation = translations[entry.paper.title]
-    return record
+    return load_fixture_day(fixtures_dir, day)
 
 
 # --- speakable -------------------------------------------------------------------------------
@@ -119,9 +86,9 @@ def test_speakable(written: str, spoken: str) -> None:
     assert speakable(written) == spoken
 
 
-def test_speakable_real_abstract_has_nothing_unspeakable(seeds_dir: Path) -> None:
-    for translation in seed_translations(seeds_dir).values():
-        spoken = speakable(translation.summary_zh)
+def test_speakable_real_abstract_has_nothing_unspeakable(fixtures_dir: Path, seeds_dir: Path) -> None:
+    for entry in seed_day_zh(fixtures_dir, seeds_dir).papers:
+        spoken = speakable(entry.translation.summary_zh)
         assert not ASCII_DIGIT.search(spoken), spoken
         assert not re.search(r"https?:|www\.|[（）()\[\]【】$*#]", spoken), spoken
         assert not re.search(r"(?<![A-Za-z])[A-Z]{2,}(?![A-Za-z])", spoken), spoken  # acronyms spelled

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from matplotlib import font_manager
 from PIL import Image
-from test_fields import fixture_dates, load_fixture_day, seed_day_zh
+from recorded import fixture_dates, load_fixture_day, seed_day_zh
 
 from hfdaily import fonts
 from hfdaily.charts import (

@@ -229,3 +229,13 @@ def _papers_paid(out: Path, run: int) -> set[str]:
     rows = con.execute("SELECT paper_id FROM llm_calls WHERE run_id = ? AND status = 'ok'", (run,)).fetchall()
     con.close()
     return {r[0] for r in rows}
+
+
+def test_logs_lists_every_call_with_tokens(servers, tmp_path):
+    hf, llm, env = servers
+    out = tmp_path / "out"
+    assert run(env, out, "--date", "2026-01-20", "--no-pictures", "--no-audio", "--no-analysis").exit_code == 0
+    result = CliRunner().invoke(cli, ["logs", "--db", str(out / "hfdaily.db"), "--full"])
+    assert result.exit_code == 0
+    assert result.output.count(" translate ") == 4 and "in=" in result.output and "[system]" in result.output
+    assert "4 calls in all" in result.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from test_fields import fixture_dates, load_fixture_day, seed_day_zh
+from recorded import fixture_dates, load_fixture_day, seed_day_zh
 
 from hfdaily.fields import classify
 from hfdaily.models import Usage

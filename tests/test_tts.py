@@ -12,7 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from mutagen.mp3 import MP3
-from test_broadcast import load_day, translated_day
+from recorded import load_fixture_day, translated_day
 
 from hfdaily import tts
 from hfdaily.broadcast import build_script
@@ -114,7 +114,7 @@ async def test_espeak_broadcast_is_a_tagged_mp3_with_subtitles(fixtures_dir: Pat
 
 @needs_espeak
 async def test_english_fallback_script_is_spoken(fixtures_dir: Path, tmp_path: Path) -> None:
-    script = build_script(load_day(fixtures_dir))
+    script = build_script(load_fixture_day(fixtures_dir, "2026-01-20"))
     result = await synthesise(script, tmp_path / "en.mp3", title=TITLE, date=DAY, engine="espeak")
     # English at espeak's 175 words a minute is about 0.06 s per character.
     characters = sum(len(p) for p in script)
