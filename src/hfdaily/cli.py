@@ -53,7 +53,10 @@ def cli() -> None:
 def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_llm: bool, no_analysis: bool,
         no_pictures: bool, no_audio: bool, quiet: bool, verbose: bool) -> None:
     """Fetch a day of papers, translate and analyse them, and write every output."""
-    from .pipeline import RunOptions, run_day  # imported late: keeps `hfdaily --help` instant
+    from .pipeline import (  # imported late: keeps `hfdaily --help` instant
+        RunOptions,
+        run_day,
+    )
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:

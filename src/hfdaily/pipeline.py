@@ -23,9 +23,16 @@ from .fields import classify
 from .hf import HFClient
 from .llm import LLMClient, LLMError
 from .models import DayRecord, PaperEntry, Usage
-from .record import atomic_write, iter_records, load_record, merge, record_path, save_record
-from .render import newsletter_html, newsletter_md, report_html, report_md
 from .publish import publish_site
+from .record import (
+    atomic_write,
+    iter_records,
+    load_record,
+    merge,
+    record_path,
+    save_record,
+)
+from .render import newsletter_html, newsletter_md, report_html, report_md, source_label
 from .store import Store
 
 log = logging.getLogger("hfdaily.pipeline")
@@ -58,10 +65,14 @@ class RunSummary:
     warnings: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
 
+    read_sources: dict[str, int] = field(default_factory=dict)
+
     def line(self) -> str:
+        sources = ", ".join(f"{n} {source_label(s)}" for s, n in sorted(self.read_sources.items()))
         text = (f"{self.date}: {self.papers} papers ({self.new} new), {self.cached} cached, "
                 f"{self.calls} LLM calls, {self.prompt_tokens + self.completion_tokens} tokens "
                 f"({self.prompt_tokens} in / {self.completion_tokens} out), {self.seconds:.1f} s")
+        text += f"; read {sources}" if sources else ""
         return text + (f", {len(self.failed)} failed (retried next run)" if self.failed else "")
 
 
@@ -86,6 +97,8 @@ async def run_day(settings: Settings, opts: RunOptions) -> RunSummary:
                 await _enrich(settings, opts, store, run_id, record, summary)
             for entry in record.papers:
                 entry.fields = classify(entry)
+                if entry.read_source:
+                    summary.read_sources[entry.read_source] = summary.read_sources.get(entry.read_source, 0) + 1
             save_record(opts.out, record)
             trend = await artefacts.trend_history(settings, store, hf, opts.out, record)
 

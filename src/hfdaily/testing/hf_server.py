@@ -16,7 +16,6 @@ import time
 from collections import deque
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler
-
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
