@@ -85,6 +85,7 @@ def test_full_day_matches_the_seed_layout(servers, tmp_path, seeds_dir):
     assert report.count("## 📄 ") == 4 and "**阅读来源**" in report
     assert (out / "newsletters" / "2026-01-20.html").read_text().count("<article") == 4
     assert (out / "stats" / "2026-01-20.json").exists() and (out / "feed.xml").exists()
+    assert "hfdaily.db" in (out / ".gitignore").read_text()
     assert "2026-01-20" in (out / "index.html").read_text()
 
 

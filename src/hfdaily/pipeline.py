@@ -92,6 +92,7 @@ async def run_day(settings: Settings, opts: RunOptions) -> RunSummary:
             record, new = merge(existing, opts.date, papers)
             summary.papers, summary.new = len(record.papers), len(new)
             save_record(opts.out, record)
+            _ignore_the_store(opts.out)
 
             if opts.use_llm:
                 await _enrich(settings, opts, store, run_id, record, summary)
@@ -103,7 +104,8 @@ async def run_day(settings: Settings, opts: RunOptions) -> RunSummary:
             trend = await artefacts.trend_history(settings, store, hf, opts.out, record)
 
         summary.outputs += await artefacts.make_all(settings, opts, record, trend, font, summary)
-        summary.outputs += render_day(settings, opts.out, record, untranslated=not opts.use_llm)
+        summary.outputs += render_day(settings, opts.out, record,
+                                      untranslated=not any(e.translation for e in record.papers))
         publish_site(opts.out, list(iter_records(opts.out)), settings.site_url, settings.github_url)
     except BaseException as exc:
         store.finish_run(run_id, "failed", {"error": str(exc)})
@@ -173,6 +175,13 @@ async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, 
         if not all(isinstance(e, LLMError) for e in errors):
             raise next(e for e in errors if not isinstance(e, LLMError))
         raise LLMError("; ".join(map(str, errors)))
+
+
+def _ignore_the_store(out: Path) -> None:
+    """OUT/ is often committed by a scheduled job; the SQLite store is a cache, not the record."""
+    ignore = out / ".gitignore"
+    if not ignore.exists():
+        atomic_write(ignore, "# the SQLite working store is a cache of data/; keep it out of git\nhfdaily.db*\n")
 
 
 def render_day(settings: Settings, out: Path, record: DayRecord, untranslated: bool) -> list[Path]:
