@@ -106,3 +106,13 @@ async def test_concurrency_is_bounded(store):
             import asyncio
             await asyncio.gather(*(translate.translate(llm, p) for p in papers))
     assert llm.stats.peak_in_flight == 4 and llm.stats.calls == 12
+
+
+async def test_server_without_json_mode_still_works(store):
+    fake = FakeLLM(json_mode=False)
+    with fake.serve() as url:
+        async with client(url, store) as llm:
+            first = await translate.translate(llm, PAPER)
+            second = await translate.translate(llm, PAPER.model_copy(update={"id": "2601.00002", "title": "Other"}))
+    assert first.title_zh and second.title_zh
+    assert fake.requests == 3  # one 400, then JSON mode stays off

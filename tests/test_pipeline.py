@@ -240,3 +240,21 @@ def test_logs_lists_every_call_with_tokens(servers, tmp_path):
     assert result.exit_code == 0
     assert result.output.count(" translate ") == 4 and "in=" in result.output and "[system]" in result.output
     assert "4 calls in all" in result.output
+
+
+def test_rebuild_refills_the_cache_from_data(servers, tmp_path, fixtures_dir):
+    hf, llm, env = servers
+    out = tmp_path / "out"
+    assert run(env, out, "--date", "2026-01-20", "--no-pictures", "--no-audio", "--no-analysis").exit_code == 0
+    for path in out.glob("hfdaily.db*"):
+        path.unlink()
+    result = CliRunner().invoke(cli, ["rebuild", "--out", str(out)])
+    assert result.exit_code == 0 and "restored 4 translations" in result.output
+    # The same paper listed again on another day is not translated again.
+    again = json.loads((fixtures_dir / "hf_daily_papers" / "2026-01-20.json").read_text())[:1]
+    other = json.loads((fixtures_dir / "hf_daily_papers" / "2026-01-22.json").read_text())[:2]
+    hf.days["2026-01-26"] = again + other
+    before = llm.requests
+    assert run(env, out, "--date", "2026-01-26", "--no-pictures", "--no-audio", "--no-analysis").exit_code == 0
+    assert llm.requests - before == 2
+    assert CliRunner().invoke(cli, ["rebuild", "--out", str(tmp_path / "nowhere")]).exit_code == 2

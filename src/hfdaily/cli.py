@@ -111,3 +111,21 @@ def logs(db: Path, count: int, full: bool) -> None:
             click.echo(f"  [response] {row['response']}\n")
     total = con.execute("SELECT COUNT(*), SUM(prompt_tokens), SUM(completion_tokens) FROM llm_calls").fetchone()
     click.echo(f"{total[0]} calls in all, {total[1] or 0} prompt + {total[2] or 0} completion tokens")
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True)
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite store (default: OUT/hfdaily.db).")
+def rebuild(out: Path, db: Path | None) -> None:
+    """Refill the store's LLM cache from OUT/data (after the database was lost)."""
+    from .rebuild import rebuild_cache
+    from .record import iter_records
+    from .store import Store
+
+    if not (out / "data").is_dir():
+        click.echo(f"error: {out / 'data'} does not exist; nothing to rebuild from", err=True)
+        sys.exit(2)
+    store = Store(db or out / "hfdaily.db")
+    restored = rebuild_cache(store, iter_records(out))
+    store.close()
+    click.echo(f"restored {restored} translations into {db or out / 'hfdaily.db'}")

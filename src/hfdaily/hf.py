@@ -101,7 +101,7 @@ class HFClient:
         url = f"{self.endpoint}/api/daily_papers"
         params = {"date": date.isoformat(), "limit": PAGE_SIZE, "p": page}
         try:
-            async for attempt in retrying(self.retries):
+            async for attempt in retrying(self.retries + 1):
                 with attempt:
                     response = check_retryable(await self.client.get(url, params=params))
         except Exception as exc:  # noqa: BLE001 — every failure becomes one clear message

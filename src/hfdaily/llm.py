@@ -69,6 +69,7 @@ class LLMClient:
         self.run_id = run_id
         self.temperature = temperature
         self.stats = LLMStats()
+        self._json_mode = True
         self._slots = asyncio.Semaphore(concurrency)
         self._client = httpx.AsyncClient(headers=headers, timeout=httpx.Timeout(timeout, connect=15.0))
 
@@ -80,13 +81,10 @@ class LLMClient:
 
     async def _post(self, messages: list[dict]) -> tuple[str, int | None, int | None, float]:
         """One completion: (content, prompt tokens, completion tokens, seconds on the wire)."""
-        body = {
-            "model": self.model,
-            "messages": messages,
-            "temperature": self.temperature,
-            "response_format": {"type": "json_object"},
-        }
-        async for attempt in retrying(self.retries):
+        body = {"model": self.model, "messages": messages, "temperature": self.temperature}
+        if self._json_mode:
+            body["response_format"] = {"type": "json_object"}
+        async for attempt in retrying(self.retries + 1):
             with attempt:
                 async with self._slots:
                     self.stats.in_flight += 1
@@ -97,6 +95,10 @@ class LLMClient:
                     finally:
                         self.stats.in_flight -= 1
                         wire = time.monotonic() - sent
+        if response.status_code == 400 and self._json_mode and "response_format" in response.text:
+            # Some OpenAI-compatible servers reject JSON mode; the prompt asks for JSON anyway.
+            self._json_mode = False
+            return await self._post(messages)
         if response.status_code >= 400:
             raise LLMError(f"LLM endpoint answered HTTP {response.status_code}: {response.text[:300]}")
         try:

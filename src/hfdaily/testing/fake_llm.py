@@ -82,8 +82,10 @@ def fake_analysis(user: str, invent: bool = False) -> dict:
 class FakeLLM:
     """An in-process server: ``with FakeLLM(latency=0.1).serve() as base_url: ...``."""
 
-    def __init__(self, latency: float = 0.0, faults: list[str] | None = None, poison: str | None = None):
+    def __init__(self, latency: float = 0.0, faults: list[str] | None = None, poison: str | None = None,
+                 json_mode: bool = True):
         self.latency = latency
+        self.json_mode = json_mode  # False: reject response_format with HTTP 400, as some servers do
         self.poison = poison  # every prompt containing this text gets HTTP 500, always
         self.faults: deque[str] = deque(faults or [])
         self.requests = 0
@@ -139,6 +141,8 @@ def _handler(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:
             if not self.path.rstrip("/").endswith("/chat/completions"):
                 return self._send(404, b'{"error": "not found"}')
             fault = fake.next_fault()
+            if "response_format" in body and not fake.json_mode:
+                return self._send(400, b'{"error": {"message": "response_format is not supported"}}')
             if fake.poison and fake.poison in json.dumps(body, ensure_ascii=False):
                 fault = "500"
             if fake.latency:
