@@ -66,7 +66,7 @@ def _entries(n: int, start: int = 0) -> list[dict]:
 async def test_paging_until_a_short_page():
     fake = FakeHF(days={"2026-01-05": _entries(PAGE_SIZE * 2 + 3)})
     with fake.serve() as url:
-        async with HFClient(url) as hf:
+        async with HFClient(url, backoff=0.01) as hf:
             papers = await hf.daily_papers(dt.date(2026, 1, 5))
     assert len(papers) == PAGE_SIZE * 2 + 3
     assert len(fake.requests) == 3
@@ -76,7 +76,7 @@ async def test_paging_until_a_short_page():
 async def test_transient_faults_are_retried():
     fake = FakeHF(days={"2026-01-05": _entries(3)}, faults=["429", "500", "503"])
     with fake.serve() as url:
-        async with HFClient(url) as hf:
+        async with HFClient(url, backoff=0.01) as hf:
             papers = await hf.daily_papers(dt.date(2026, 1, 5))
     assert len(papers) == 3 and len(fake.requests) == 4
 
@@ -84,7 +84,7 @@ async def test_transient_faults_are_retried():
 async def test_persistent_failure_is_one_clear_error():
     fake = FakeHF(days={"2026-01-05": _entries(3)}, faults=["500"] * 10)
     with fake.serve() as url:
-        async with HFClient(url, retries=2) as hf:
+        async with HFClient(url, retries=2, backoff=0.01) as hf:
             with pytest.raises(HFError, match="HTTP 500"):
                 await hf.daily_papers(dt.date(2026, 1, 5))
 
@@ -92,19 +92,19 @@ async def test_persistent_failure_is_one_clear_error():
 async def test_garbage_and_timeouts():
     fake = FakeHF(days={"2026-01-05": _entries(3)}, faults=["garbage"])
     with fake.serve() as url:
-        async with HFClient(url) as hf:
+        async with HFClient(url, backoff=0.01) as hf:
             with pytest.raises(MalformedResponseError, match="did not return JSON"):
                 await hf.daily_papers(dt.date(2026, 1, 5))
     fake = FakeHF(days={"2026-01-05": _entries(3)}, faults=["timeout"] * 5)
     with fake.serve() as url:
-        async with HFClient(url, retries=2, timeout=0.5) as hf:
+        async with HFClient(url, retries=2, timeout=0.5, backoff=0.01) as hf:
             with pytest.raises(HFError, match="timed out"):
                 await hf.daily_papers(dt.date(2026, 1, 5))
 
 
 async def test_damaged_day_from_server_names_the_problem(fixtures_dir):
     with FakeHF(fixtures_dir / "hf_daily_papers").serve() as url:
-        async with HFClient(url) as hf:
+        async with HFClient(url, backoff=0.01) as hf:
             with pytest.raises(MalformedResponseError, match="Python repr"):
                 await hf.daily_papers(dt.date(2024, 12, 11))
             assert await hf.daily_papers(dt.date(2026, 1, 17)) == []  # a Saturday

@@ -26,7 +26,7 @@ def store(tmp_path):
 
 
 def client(url: str, store: Store, **kw) -> LLMClient:
-    return LLMClient(base_url=url, model="fake", api_key="k", store=store, **kw)
+    return LLMClient(base_url=url, model="fake", api_key="k", store=store, backoff=0.01, **kw)
 
 
 def calls(store: Store) -> list[tuple]:

@@ -48,6 +48,7 @@ class Settings(BaseModel):
 
     hf_endpoint: str = "https://huggingface.co"
     hf_token: str | None = None
+    hf_retries: int = Field(5, ge=0, le=20)
 
     arxiv_url: str = "https://arxiv.org"
     arxiv_concurrency: int = Field(2, ge=1, le=8)

@@ -83,12 +83,13 @@ def order_papers(papers: list[Paper]) -> list[Paper]:
 class HFClient:
     """``async with HFClient(endpoint) as hf: papers = await hf.daily_papers(date)``."""
 
-    def __init__(self, endpoint: str, token: str | None = None, retries: int = 5, timeout: float = 30.0):
+    def __init__(self, endpoint: str, token: str | None = None, retries: int = 5, timeout: float = 30.0,
+                 backoff: float = 1.0):
         headers = {"User-Agent": USER_AGENT}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self.endpoint = endpoint.rstrip("/")
-        self.retries = retries
+        self.retries, self.backoff = retries, backoff
         self.client = httpx.AsyncClient(headers=headers, timeout=timeout, follow_redirects=True)
 
     async def __aenter__(self) -> HFClient:
@@ -101,7 +102,7 @@ class HFClient:
         url = f"{self.endpoint}/api/daily_papers"
         params = {"date": date.isoformat(), "limit": PAGE_SIZE, "p": page}
         try:
-            async for attempt in retrying(self.retries + 1):
+            async for attempt in retrying(self.retries + 1, initial=self.backoff):
                 with attempt:
                     response = check_retryable(await self.client.get(url, params=params))
         except Exception as exc:  # noqa: BLE001 — every failure becomes one clear message

@@ -76,7 +76,7 @@ def retrying(attempts: int, initial: float = 1.0, maximum: float = 60.0,
     return AsyncRetrying(
         sleep=sleep,
         stop=stop_after_attempt(max(attempts, 1)),
-        wait=_wait_retry_after_or(wait_exponential_jitter(initial=initial, max=maximum, jitter=initial)),
+        wait=_wait_retry_after_or(wait_exponential(multiplier=initial, max=maximum) + wait_random(0, initial)),
         retry=retry_if_exception(is_transient),
         reraise=True,
     )

@@ -57,14 +57,14 @@ def extract_json(content: str) -> object:
 class LLMClient:
     def __init__(self, *, base_url: str, model: str, api_key: str | None, store: Store,
                  concurrency: int = 8, timeout: float = 180.0, retries: int = 5, reasks: int = 2,
-                 run_id: int | None = None, temperature: float = 0.2):
+                 run_id: int | None = None, temperature: float = 0.2, backoff: float = 1.0):
         headers = {"User-Agent": USER_AGENT}
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.model = model
         self.store = store
-        self.retries = retries
+        self.retries, self.backoff = retries, backoff
         self.reasks = reasks
         self.run_id = run_id
         self.temperature = temperature
@@ -84,7 +84,7 @@ class LLMClient:
         body = {"model": self.model, "messages": messages, "temperature": self.temperature}
         if self._json_mode:
             body["response_format"] = {"type": "json_object"}
-        async for attempt in retrying(self.retries + 1):
+        async for attempt in retrying(self.retries + 1, initial=self.backoff):
             with attempt:
                 async with self._slots:
                     self.stats.in_flight += 1

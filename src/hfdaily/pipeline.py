@@ -83,7 +83,7 @@ async def run_day(settings: Settings, opts: RunOptions) -> RunSummary:
     store = Store(opts.db)
     run_id = store.start_run(opts.date)
     try:
-        async with HFClient(settings.hf_endpoint, settings.hf_token) as hf:
+        async with HFClient(settings.hf_endpoint, settings.hf_token, retries=settings.hf_retries) as hf:
             papers = await hf.daily_papers(opts.date)
             existing = load_record(record_path(opts.out, opts.date))
             if not papers and existing is None:
