@@ -16,7 +16,7 @@ from types import TracebackType
 import httpx
 
 from .fulltext import FulltextError, NoHTMLError, parse_abs, parse_html
-from .http import USER_AGENT, RetryableStatus, check_retryable, describe, retrying
+from .http import REQUEST_FAILURES, USER_AGENT, check_retryable, describe, retrying
 from .models import Document, Paper
 
 __all__ = ["USER_AGENT", "ArxivError", "ArxivReader"]
@@ -29,7 +29,7 @@ class ArxivError(Exception):
 
 
 # What makes one source unusable, so that the next is tried (anything else is a bug: raise).
-SOURCE_FAILURES = (httpx.HTTPError, RetryableStatus, ArxivError, FulltextError)
+SOURCE_FAILURES = (*REQUEST_FAILURES, ArxivError, FulltextError)
 
 
 class ArxivReader:

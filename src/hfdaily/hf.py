@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
-from .http import USER_AGENT, check_retryable, describe, retrying
+from .http import REQUEST_FAILURES, USER_AGENT, check_retryable, describe, retrying
 from .models import Paper
 
 log = logging.getLogger("hfdaily.hf")
@@ -105,7 +105,7 @@ class HFClient:
             async for attempt in retrying(self.retries + 1, initial=self.backoff):
                 with attempt:
                     response = check_retryable(await self.client.get(url, params=params))
-        except Exception as exc:  # noqa: BLE001 — every failure becomes one clear message
+        except REQUEST_FAILURES as exc:  # every network failure becomes one clear message
             raise HFError(f"could not fetch {url}?date={date} (page {page}): {describe(exc)}") from exc
         if response.status_code == 404:
             return []

@@ -16,7 +16,8 @@ from tenacity import (
     AsyncRetrying,
     retry_if_exception,
     stop_after_attempt,
-    wait_exponential_jitter,
+    wait_exponential,
+    wait_random,
 )
 from tenacity.wait import wait_base
 
@@ -50,6 +51,10 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
     except ValueError:
         when = email.utils.parsedate_to_datetime(value) if value else None
         return None if when is None else min(max(when.timestamp() - time.time(), 0.0), MAX_RETRY_AFTER)
+
+
+# What a request can fail with that is the server's or the network's doing (not a bug of ours).
+REQUEST_FAILURES = (RetryableStatus, httpx.HTTPError)
 
 
 def is_transient(exc: BaseException) -> bool:

@@ -20,7 +20,7 @@ from typing import TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from .http import USER_AGENT, check_retryable, describe, retrying
+from .http import REQUEST_FAILURES, USER_AGENT, check_retryable, describe, retrying
 from .store import Store, cache_key
 
 M = TypeVar("M", bound=BaseModel)
@@ -133,7 +133,7 @@ class LLMClient:
             started = time.monotonic()
             try:
                 content, p_tok, c_tok, wire = await self._post(conversation)
-            except Exception as exc:  # noqa: BLE001 — logged, then one clear error
+            except (LLMError, *REQUEST_FAILURES) as exc:  # logged, then one clear error
                 reason = exc.args[0] if isinstance(exc, LLMError) else describe(exc)
                 self._log(task, paper_id, conversation, None, None, None, time.monotonic() - started, "error", reason)
                 raise LLMError(f"{task} {paper_id or ''}: {reason}") from exc
