@@ -71,7 +71,6 @@ def test_found_font_draws_real_chinese_glyphs_unlike_the_fallback(cjk):
 
 
 def test_no_cjk_font_says_how_to_install_one(monkeypatch):
-    monkeypatch.delenv("HFDAILY_FONT", raising=False)
     monkeypatch.setattr(fonts, "KNOWN_FONTS", (("/nonexistent/NotoSansCJK-Regular.ttc", 2),))
     # The search does find a font, but one without Chinese: it must be rejected, not used.
     monkeypatch.setattr(fonts, "_fontconfig_fonts", lambda: iter([(DEJAVU, 0)]))
@@ -84,8 +83,7 @@ def test_no_cjk_font_says_how_to_install_one(monkeypatch):
 
 
 def test_configured_font_wins_and_is_checked(cjk, monkeypatch, tmp_path):
-    monkeypatch.setenv("HFDAILY_FONT", str(cjk.path))
-    assert find_cjk_font().path == cjk.path
+    assert find_cjk_font(str(cjk.path)).path == cjk.path
     assert find_cjk_font(f"{cjk.path}:{cjk.index}") == cjk
     with pytest.raises(NoCJKFontError, match="does not exist"):
         find_cjk_font(tmp_path / "missing.ttf")

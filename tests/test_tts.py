@@ -17,7 +17,6 @@ from recorded import load_fixture_day, translated_day
 from hfdaily import tts
 from hfdaily.broadcast import build_script
 from hfdaily.tts import (
-    ENGINE_ENV,
     Cue,
     TTSError,
     TTSUnavailableError,
@@ -34,11 +33,6 @@ TITLE = "Hugging Face 论文日报 2026-01-20"
 DEAD_PROXY = "http://127.0.0.1:9"
 HALF_SECOND_MP3 = tts.encode_mp3(tts.Pcm(b"\0\0" * 11025, 22050))  # what a fake edge-tts returns
 SHORT = ["大家好，今天共有两篇论文。", "第一篇，多路思维。我们提出多路思维机制。", "感谢收听。"]
-
-
-@pytest.fixture(autouse=True)
-def _no_engine_override(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(ENGINE_ENV, raising=False)
 
 
 def parse_vtt(text: str) -> list[tuple[float, float, str]]:
@@ -226,22 +220,18 @@ async def test_missing_espeak_is_explained(tmp_path: Path, monkeypatch: pytest.M
 
 
 @needs_espeak
-async def test_environment_turns_edge_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_espeak_engine_never_tries_the_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     async def must_not_be_called(*args: object) -> None:
-        raise AssertionError("edge-tts used although HFDAILY_TTS_ENGINE=espeak")
+        raise AssertionError("edge-tts used although the engine is espeak")
 
     monkeypatch.setattr(tts, "_edge_chunk", must_not_be_called)
-    monkeypatch.setenv(ENGINE_ENV, "espeak")
-    result = await synthesise(SHORT, tmp_path / "day.mp3", title=TITLE, date=DAY)
+    result = await synthesise(SHORT, tmp_path / "day.mp3", title=TITLE, date=DAY, engine="espeak")
     assert result.engine == "espeak"
 
 
 async def test_bad_input_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(TTSError, match="unknown TTS engine 'festival'"):
         await synthesise(SHORT, tmp_path / "day.mp3", title=TITLE, date=DAY, engine="festival")
-    monkeypatch.setenv(ENGINE_ENV, "say")
-    with pytest.raises(TTSError, match=f"unknown TTS engine 'say'.*{ENGINE_ENV}"):
-        await synthesise(SHORT, tmp_path / "day.mp3", title=TITLE, date=DAY)
     with pytest.raises(TTSError, match="script is empty"):
         await synthesise(["", "  "], tmp_path / "day.mp3", title=TITLE, date=DAY, engine="espeak")
     if shutil.which("espeak-ng"):

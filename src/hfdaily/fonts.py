@@ -8,7 +8,6 @@ comparing with the font's own "missing glyph" box: file names and fontconfig can
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from collections.abc import Iterable, Iterator
@@ -140,9 +139,8 @@ def _configured_font(configured: str | Path) -> CJKFont:
 
 
 def find_cjk_font(configured: str | Path | None = None) -> CJKFont:
-    """The font to draw Chinese with: ``configured`` (or ``$HFDAILY_FONT``) wins, else the
-    first installed font that really has Chinese glyphs. Raises NoCJKFontError with install hints."""
-    configured = configured or os.environ.get("HFDAILY_FONT") or None
+    """The font to draw Chinese with: ``configured`` (setting ``font`` / ``HFDAILY_FONT``) wins,
+    else the first installed font that really has Chinese glyphs. Raises NoCJKFontError with install hints."""
     if configured:
         return _configured_font(configured)
     found = _first_cjk(candidate_fonts())

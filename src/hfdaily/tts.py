@@ -36,7 +36,6 @@ from hfdaily.broadcast import sentences
 
 log = logging.getLogger(__name__)
 
-ENGINE_ENV = "HFDAILY_TTS_ENGINE"  # "espeak" keeps CI and offline runs off the network
 ENGINES = ("auto", "edge", "espeak")
 ARTIST = "hfdaily"
 ALBUM = "Hugging Face 论文日报"
@@ -348,10 +347,8 @@ def _write(speech: Speech, mp3_path: Path, title: str, day: Date) -> AudioResult
 
 
 def _resolve_engine(engine: str) -> str:
-    if engine == "auto":
-        engine = os.environ.get(ENGINE_ENV) or "auto"
     if engine not in ENGINES:
-        raise TTSError(f"unknown TTS engine {engine!r}: choose one of {', '.join(ENGINES)} (argument or ${ENGINE_ENV})")
+        raise TTSError(f"unknown TTS engine {engine!r}: choose one of {', '.join(ENGINES)} (HFDAILY_TTS_ENGINE)")
     return engine
 
 
@@ -368,8 +365,8 @@ async def synthesise(
 ) -> AudioResult:
     """Read ``paragraphs`` aloud into ``mp3_path`` (tagged) and a ``.vtt`` transcript beside it.
 
-    ``engine``: "edge", "espeak" or "auto" (edge, then espeak-ng on a network error); "auto"
-    defers to ``$HFDAILY_TTS_ENGINE`` when set. ``edge_proxy`` routes edge-tts through a proxy.
+    ``engine``: "edge", "espeak" or "auto" (edge, then espeak-ng on a network error).
+    ``edge_proxy`` routes edge-tts through a proxy.
     """
     engine = _resolve_engine(engine)
     paragraphs = [p.strip() for p in paragraphs if p.strip()]
