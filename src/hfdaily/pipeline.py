@@ -26,7 +26,6 @@ from .models import DayRecord, PaperEntry, Usage
 from .publish import publish_site
 from .record import (
     atomic_write,
-    iter_records,
     load_record,
     merge,
     record_path,
@@ -83,38 +82,42 @@ async def run_day(settings: Settings, opts: RunOptions) -> RunSummary:
     store = Store(opts.db)
     run_id = store.start_run(opts.date)
     try:
-        async with HFClient(settings.hf_endpoint, settings.hf_token, retries=settings.hf_retries) as hf:
-            papers = await hf.daily_papers(opts.date)
-            existing = load_record(record_path(opts.out, opts.date))
-            if not papers and existing is None:
-                store.finish_run(run_id, "ok", {"papers": 0})
-                return summary
-            record, new = merge(existing, opts.date, papers)
-            summary.papers, summary.new = len(record.papers), len(new)
-            save_record(opts.out, record)
-            _ignore_the_store(opts.out)
-
-            if opts.use_llm:
-                await _enrich(settings, opts, store, run_id, record, summary)
-            for entry in record.papers:
-                entry.fields = classify(entry)
-                if entry.read_source:
-                    summary.read_sources[entry.read_source] = summary.read_sources.get(entry.read_source, 0) + 1
-            save_record(opts.out, record)
-            trend = await artefacts.trend_history(settings, store, hf, opts.out, record)
-
-        summary.outputs += await artefacts.make_all(settings, opts, record, trend, font, summary)
-        summary.outputs += render_day(settings, opts.out, record,
-                                      untranslated=not any(e.translation for e in record.papers))
-        publish_site(opts.out, list(iter_records(opts.out)), settings.site_url, settings.github_url)
+        await _run(settings, opts, store, run_id, font, summary)
     except BaseException as exc:
         store.finish_run(run_id, "failed", {"error": str(exc)})
-        store.close()
         raise
-    summary.seconds = time.monotonic() - started
-    store.finish_run(run_id, "ok", {"line": summary.line(), "failed": summary.failed})
-    store.close()
+    else:
+        summary.seconds = time.monotonic() - started
+        store.finish_run(run_id, "ok", {"line": summary.line(), "failed": summary.failed})
+    finally:
+        store.close()
     return summary
+
+
+async def _run(settings: Settings, opts: RunOptions, store: Store, run_id: int, font, summary: RunSummary) -> None:
+    async with HFClient(settings.hf_endpoint, settings.hf_token, retries=settings.hf_retries) as hf:
+        papers = await hf.daily_papers(opts.date)
+        existing = load_record(record_path(opts.out, opts.date))
+        if not papers and existing is None:
+            return  # nothing listed (weekend, holiday, future): nothing written
+        record, new = merge(existing, opts.date, papers)
+        summary.papers, summary.new = len(record.papers), len(new)
+        save_record(opts.out, record)
+        _ignore_the_store(opts.out)
+
+        if opts.use_llm:
+            await _enrich(settings, opts, store, run_id, record, summary)
+        for entry in record.papers:
+            entry.fields = classify(entry)
+            if entry.read_source:
+                summary.read_sources[entry.read_source] = summary.read_sources.get(entry.read_source, 0) + 1
+        save_record(opts.out, record)
+        trend = await artefacts.trend_history(settings, store, hf, opts.out, record)
+
+    summary.outputs += await artefacts.make_all(settings, opts, record, trend, font, summary)
+    summary.outputs += render_day(settings, opts.out, record,
+                                  untranslated=not any(e.translation for e in record.papers))
+    publish_site(opts.out, settings.site_url, settings.github_url)
 
 
 async def _enrich(settings: Settings, opts: RunOptions, store: Store, run_id: int,

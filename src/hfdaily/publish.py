@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
 from .models import DayRecord
-from .record import atomic_write
+from .record import atomic_write, load_record, record_path
 from .render import Extras, index_html
 
 FEED_DAYS = 30
@@ -41,13 +42,20 @@ def build_feed(records: list[DayRecord], site_url: str, github_url: str) -> byte
     return feed.atom_str(pretty=True)
 
 
-def publish_site(out: Path, records: list[DayRecord], site_url: str, github_url: str) -> None:
-    days = [
-        {"date": r.date.isoformat(), "count": len(r.papers),
-         "has_report": (out / "reports" / f"{r.date.isoformat()}.html").exists(),
-         "top": (r.papers[0].translation.title_zh if r.papers and r.papers[0].translation
-                 else (r.papers[0].paper.title if r.papers else ""))}
-        for r in reversed(records) if (out / "newsletters" / f"{r.date.isoformat()}.html").exists()
-    ]
-    atomic_write(out / "index.html", index_html(days, Extras(github_url=github_url)))
-    atomic_write(out / "feed.xml", build_feed(records, site_url, github_url))
+def _day_line(out: Path, day: str) -> dict:
+    """What the archive shows for a day, from its small stats file (records can be large)."""
+    line = {"date": day, "count": "?", "top": "", "has_report": (out / "reports" / f"{day}.html").exists()}
+    stats = out / "stats" / f"{day}.json"
+    if stats.exists():
+        data = json.loads(stats.read_text(encoding="utf-8"))
+        fields = sorted(data.get("fields", {}).items(), key=lambda kv: -kv[1])[:3]
+        line.update(count=data.get("total", "?"), top="、".join(name for name, _ in fields))
+    return line
+
+
+def publish_site(out: Path, site_url: str, github_url: str) -> None:
+    """Rewrite the archive page and the feed; reads only the newest records, so it stays fast."""
+    days = sorted((p.stem for p in (out / "newsletters").glob("????-??-??.html")), reverse=True)
+    atomic_write(out / "index.html", index_html([_day_line(out, day) for day in days], Extras(github_url=github_url)))
+    recent = [load_record(record_path(out, dt.date.fromisoformat(day))) for day in sorted(days[:FEED_DAYS])]
+    atomic_write(out / "feed.xml", build_feed([r for r in recent if r is not None], site_url, github_url))
