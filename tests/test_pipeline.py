@@ -87,6 +87,8 @@ def test_full_day_matches_the_seed_layout(servers, tmp_path, seeds_dir):
     assert (out / "stats" / "2026-01-20.json").exists() and (out / "feed.xml").exists()
     assert "hfdaily.db" in (out / ".gitignore").read_text()
     assert "2026-01-20" in (out / "index.html").read_text()
+    feed = (out / "feed.xml").read_text()
+    assert feed.count("<entry>") == 1 and "Hugging Face 2026-01-20 论文日报（4 篇）" in feed
 
 
 def test_full_text_paths_html_abs_and_hf(servers, tmp_path):
