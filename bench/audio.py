@@ -22,8 +22,8 @@ from array import array
 from pathlib import Path
 
 from hfdaily.broadcast import build_script
-from hfdaily.testing.days import recorded_day
 from hfdaily.models import DayRecord, Translation
+from hfdaily.testing.days import recorded_day
 from hfdaily.tts import espeak_speech, synthesise
 
 REPO = Path(__file__).resolve().parents[1]

@@ -17,8 +17,8 @@ from PIL import Image
 
 from hfdaily.charts import draw_poster, draw_trend, draw_wordcloud
 from hfdaily.fonts import find_cjk_font
-from hfdaily.testing.days import recorded_day
 from hfdaily.stats import WINDOW_DAYS, TrendPoint, recent_window, trend_point
+from hfdaily.testing.days import recorded_day
 
 DAY = dt.date(2025, 9, 30)
 REPO = Path(__file__).resolve().parents[1]

@@ -62,11 +62,11 @@ def main() -> None:
     serial = sum(latencies) + ORIGINAL_PAUSE * first.papers
     print(f"day {date}: {first.papers} papers, analysis {'on' if args.analysis else 'off'}, "
           f"fake LLM latency {args.latency:.2f} s/call, concurrency limit {args.concurrency}")
-    print(f"hfdaily        wall {wall:7.2f} s   LLM calls {first.calls}   peak concurrency {first.peak_concurrency}   "
-          f"tokens {first.prompt_tokens} in / {first.completion_tokens} out   failed {len(first.failed)}")
+    print(f"hfdaily        wall {wall:7.2f} s   LLM calls {first.llm.calls}   peak concurrency {first.llm.peak_in_flight}   "
+          f"tokens {first.llm.prompt_tokens} in / {first.llm.completion_tokens} out   failed {len(first.failed)}")
     print(f"original bot   wall {serial:7.2f} s   (same {len(latencies)} calls one after another "
           f"+ {ORIGINAL_PAUSE:.0f} s pause per paper)   speed-up ×{serial / wall:.1f}")
-    print(f"second run     wall {rerun:7.2f} s   LLM calls {second.calls} (everything cached)")
+    print(f"second run     wall {rerun:7.2f} s   LLM calls {second.llm.calls} (everything cached)")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,16 @@ import re
 from pathlib import Path
 
 from hfdaily.hf import paper_from_entry
-from hfdaily.models import Analysis, DayRecord, Innovation, Paper, PaperEntry, Translation, UsageGuide
+from hfdaily.models import (
+    Analysis,
+    DayRecord,
+    Innovation,
+    Paper,
+    PaperEntry,
+    Translation,
+    UsageGuide,
+)
+
 
 def _raw_entries(path: Path) -> list[dict]:
     """The three on-disk shapes of the fixtures: API list, list of Python reprs, wrapped object."""

@@ -7,7 +7,13 @@ import json
 
 import pytest
 
-from hfdaily.hf import PAGE_SIZE, HFClient, HFError, MalformedResponseError, parse_entries
+from hfdaily.hf import (
+    PAGE_SIZE,
+    HFClient,
+    HFError,
+    MalformedResponseError,
+    parse_entries,
+)
 from hfdaily.testing.hf_server import FakeHF
 
 

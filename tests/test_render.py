@@ -4,8 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hfdaily.models import Analysis, DayRecord, Innovation, Paper, PaperEntry, Translation, UsageGuide
-from hfdaily.render import Extras, newsletter_html, newsletter_md, report_html, report_md, safe_url
+from hfdaily.models import (
+    Analysis,
+    DayRecord,
+    Innovation,
+    Paper,
+    PaperEntry,
+    Translation,
+    UsageGuide,
+)
+from hfdaily.render import (
+    Extras,
+    newsletter_html,
+    newsletter_md,
+    report_html,
+    report_md,
+    safe_url,
+)
 
 EVIL = '<script>alert("x")</script>'
 

@@ -16,7 +16,6 @@ from . import charts, tts
 from .broadcast import build_script, script_to_text
 from .config import Settings
 from .fields import classify, hot_fields
-from .fonts import find_cjk_font
 from .hf import HFClient, HFError
 from .models import DayRecord, Paper, PaperEntry
 from .record import RecordError, atomic_write, load_record, record_path
@@ -27,10 +26,6 @@ from .store import Store
 log = logging.getLogger("hfdaily.artefacts")
 
 PICTURES = ("wordcloud", "trend", "poster")
-
-
-def find_font(settings: Settings):
-    return find_cjk_font(settings.font)
 
 
 def image_path(out: Path, date: dt.date, kind: str) -> Path:

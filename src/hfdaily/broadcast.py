@@ -11,9 +11,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from hfdaily.checks import has_cjk
 from hfdaily.models import DayRecord, PaperEntry
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _DIGITS = "零一二三四五六七八九"
 _WEEKDAYS = "一二三四五六日"
 # A blurb is "a sentence or two": the second sentence is added only while it stays short.
@@ -192,7 +192,7 @@ def speakable(text: str) -> str:
     (an English voice reads them). In both, acronyms are spelled ("RLVR" → "R L V R") while
     words and names stay ("Transformer"), and URLs, Markdown, LaTeX, citations and brackets go.
     """
-    chinese = bool(_CJK.search(text))
+    chinese = has_cjk(text)
     text = unicodedata.normalize("NFKC", text) if not chinese else text.replace("\u3000", " ")
     text = _strip_markup(text)
     text = _GLOSS.sub("", text)
@@ -249,7 +249,7 @@ def blurb(text: str) -> str:
     start = next((i for i, s in enumerate(parts) if _CONTRIBUTION_CUE.search(s)), 0)
     chosen = _drop_back_reference(parts[start])
     if start + 1 < len(parts) and len(chosen) + len(parts[start + 1]) <= MAX_BLURB_CHARS:
-        chosen = f"{chosen} {parts[start + 1]}" if not _CJK.search(chosen) else chosen + parts[start + 1]
+        chosen = f"{chosen} {parts[start + 1]}" if not has_cjk(chosen) else chosen + parts[start + 1]
     return chosen
 
 
@@ -266,7 +266,7 @@ def _as_sentence(text: str) -> str:
     text = text.rstrip("，,；;：: ")
     if not text or text[-1] in "。！？.!?":
         return text
-    return text + ("。" if _CJK.search(text) else ".")
+    return text + ("。" if has_cjk(text) else ".")
 
 
 def paper_paragraph(number: int, entry: PaperEntry) -> str:

@@ -20,8 +20,9 @@ from .arxiv import ArxivReader
 from .budget import fit
 from .config import Settings
 from .fields import classify
+from .fonts import find_cjk_font
 from .hf import HFClient
-from .llm import LLMClient, LLMError
+from .llm import LLMClient, LLMError, LLMStats
 from .models import DayRecord, PaperEntry, Usage
 from .publish import publish_site
 from .record import (
@@ -54,12 +55,8 @@ class RunSummary:
     date: dt.date
     papers: int = 0
     new: int = 0
-    cached: int = 0
-    calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
     seconds: float = 0.0
-    peak_concurrency: int = 0
+    llm: LLMStats = field(default_factory=LLMStats)
     failed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
@@ -68,9 +65,10 @@ class RunSummary:
 
     def line(self) -> str:
         sources = ", ".join(f"{n} {source_label(s)}" for s, n in sorted(self.read_sources.items()))
-        text = (f"{self.date}: {self.papers} papers ({self.new} new), {self.cached} cached, "
-                f"{self.calls} LLM calls, {self.prompt_tokens + self.completion_tokens} tokens "
-                f"({self.prompt_tokens} in / {self.completion_tokens} out), {self.seconds:.1f} s")
+        llm = self.llm
+        text = (f"{self.date}: {self.papers} papers ({self.new} new), {llm.cached} cached, "
+                f"{llm.calls} LLM calls, {llm.prompt_tokens + llm.completion_tokens} tokens "
+                f"({llm.prompt_tokens} in / {llm.completion_tokens} out), {self.seconds:.1f} s")
         text += f"; read {sources}" if sources else ""
         return text + (f", {len(self.failed)} failed (retried next run)" if self.failed else "")
 
@@ -78,7 +76,7 @@ class RunSummary:
 async def run_day(settings: Settings, opts: RunOptions) -> RunSummary:
     started = time.monotonic()
     summary = RunSummary(date=opts.date)
-    font = artefacts.find_font(settings) if opts.pictures else None  # fail before spending anything
+    font = find_cjk_font(settings.font) if opts.pictures else None  # fail before spending anything
     store = Store(opts.db)
     run_id = store.start_run(opts.date)
     try:
@@ -129,6 +127,7 @@ async def _enrich(settings: Settings, opts: RunOptions, store: Store, run_id: in
                     store=store, concurrency=settings.llm_concurrency, timeout=settings.llm_timeout,
                     retries=settings.llm_max_retries, run_id=run_id)
     reader = ArxivReader(base_url=settings.arxiv_url, concurrency=settings.arxiv_concurrency)
+    summary.llm, spent_before = llm.stats, record.usage
     async with llm, reader:
         async def one(entry: PaperEntry) -> None:
             try:
@@ -136,6 +135,10 @@ async def _enrich(settings: Settings, opts: RunOptions, store: Store, run_id: in
             except LLMError as exc:
                 summary.failed.append(entry.paper.id)
                 log.warning("paper %s: %s", entry.paper.id, exc)
+            # Spending is saved with each paper, so a killed run's record still counts it.
+            record.usage = Usage(calls=spent_before.calls + llm.stats.calls,
+                                 prompt_tokens=spent_before.prompt_tokens + llm.stats.prompt_tokens,
+                                 completion_tokens=spent_before.completion_tokens + llm.stats.completion_tokens)
             save_record(opts.out, record)
 
         bar = tqdm(total=len(todo), desc="LLM", unit="paper", disable=not opts.progress or None, leave=False)
@@ -143,12 +146,6 @@ async def _enrich(settings: Settings, opts: RunOptions, store: Store, run_id: in
             await next_done
             bar.update()
         bar.close()
-    stats = llm.stats
-    summary.calls, summary.cached, summary.peak_concurrency = stats.calls, stats.cached, stats.peak_in_flight
-    summary.prompt_tokens, summary.completion_tokens = stats.prompt_tokens, stats.completion_tokens
-    usage = record.usage
-    record.usage = Usage(calls=usage.calls + stats.calls, prompt_tokens=usage.prompt_tokens + stats.prompt_tokens,
-                         completion_tokens=usage.completion_tokens + stats.completion_tokens)
 
 
 async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, store: Store,

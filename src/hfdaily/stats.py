@@ -17,6 +17,7 @@ import jieba
 from pydantic import BaseModel
 from wordcloud import STOPWORDS as WORDCLOUD_STOPWORDS
 
+from hfdaily.checks import has_cjk
 from hfdaily.fields import field_counts
 from hfdaily.models import DayRecord, PaperEntry, Usage
 
@@ -24,7 +25,6 @@ WINDOW_DAYS = 30  # days of history shown as "recent papers per day"
 TOP_KEYWORDS = 20
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_NAME = re.compile(r"([A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)")
 _TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
 # A word that is only capitalised ("Large", "Chain-of-Thought"), not an acronym or a name
@@ -103,7 +103,7 @@ def chinese_terms(text: str) -> list[str]:
         tokens = [part] if i % 2 else _tokenizer().cut(part)
         for token in tokens:
             token = token.strip()
-            if len(token) >= 2 and token.lower() not in stops and (i % 2 or _CJK.search(token)):
+            if len(token) >= 2 and token.lower() not in stops and (i % 2 or has_cjk(token)):
                 terms.append(token)  # names as written: "Medical SAM3" is not "medical"
     return terms
 
