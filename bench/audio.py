@@ -21,10 +21,10 @@ import time
 from array import array
 from pathlib import Path
 
-from hfdaily.broadcast import build_script
+from hfdaily.make.broadcast import build_script
+from hfdaily.make.tts import espeak_speech, synthesise
 from hfdaily.models import DayRecord, Translation
 from hfdaily.testing.days import recorded_day
-from hfdaily.tts import espeak_speech, synthesise
 
 REPO = Path(__file__).resolve().parents[1]
 DAY = dt.date(2025, 9, 30)

@@ -11,8 +11,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from hfdaily.budget import DEFAULT_TOKEN_BUDGET, fit
-from hfdaily.fulltext import parse_abs, parse_html
+from hfdaily.enrich.budget import DEFAULT_TOKEN_BUDGET, fit
+from hfdaily.sources.fulltext import parse_abs, parse_html
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from PIL import Image
 
-from hfdaily.charts import draw_poster, draw_trend, draw_wordcloud
-from hfdaily.fonts import find_cjk_font
-from hfdaily.stats import WINDOW_DAYS, TrendPoint, recent_window, trend_point
+from hfdaily.make.charts import draw_poster, draw_trend, draw_wordcloud
+from hfdaily.make.fonts import find_cjk_font
+from hfdaily.make.stats import WINDOW_DAYS, TrendPoint, recent_window, trend_point
 from hfdaily.testing.days import recorded_day
 
 DAY = dt.date(2025, 9, 30)

@@ -8,7 +8,6 @@ import json
 import re
 from pathlib import Path
 
-from hfdaily.hf import paper_from_entry
 from hfdaily.models import (
     Analysis,
     DayRecord,
@@ -18,6 +17,7 @@ from hfdaily.models import (
     Translation,
     UsageGuide,
 )
+from hfdaily.sources.hf import paper_from_entry
 
 
 def _raw_entries(path: Path) -> list[dict]:

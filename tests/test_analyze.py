@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from hfdaily import analyze
-from hfdaily.budget import fit
-from hfdaily.fulltext import parse_html
-from hfdaily.llm import LLMClient
+from hfdaily.archive.store import Store
+from hfdaily.enrich import analyze
+from hfdaily.enrich.budget import fit
+from hfdaily.enrich.llm import LLMClient
 from hfdaily.models import Paper
-from hfdaily.store import Store
+from hfdaily.sources.fulltext import parse_html
 from hfdaily.testing.fake_llm import FakeLLM
 
 

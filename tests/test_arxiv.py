@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from hfdaily.arxiv import USER_AGENT, ArxivReader
 from hfdaily.models import Paper
+from hfdaily.sources.arxiv import USER_AGENT, ArxivReader
 from hfdaily.testing.arxiv_server import index_pages, serve_arxiv
 from hfdaily.testing.serving import serve as serve_handler
 
@@ -52,7 +52,7 @@ async def test_404_falls_back_to_abs(arxiv: str) -> None:
 
 
 async def test_no_html_and_no_abs_falls_back_to_hf(arxiv: str, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.INFO, logger="hfdaily.arxiv"):
+    with caplog.at_level(logging.INFO, logger="hfdaily.sources.arxiv"):
         async with ArxivReader(base_url=arxiv) as reader:
             doc = await reader.read(paper("2601.17668"))
     assert (doc.source, doc.title, doc.abstract, doc.sections) == ("HF", "HF title", "HF summary.", [])

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 from recorded import load_fixture_day, seed_day_zh, translated_day
 
-from hfdaily.broadcast import blurb, build_script, integer_zh, script_to_text, speakable
+from hfdaily.make.broadcast import (
+    blurb,
+    build_script,
+    integer_zh,
+    script_to_text,
+    speakable,
+)
 from hfdaily.models import (
     Analysis,
     DayRecord,

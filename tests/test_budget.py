@@ -6,9 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from hfdaily.budget import DEFAULT_TOKEN_BUDGET, estimate_tokens, fit, render_document
-from hfdaily.fulltext import parse_html
+from hfdaily.enrich.budget import (
+    DEFAULT_TOKEN_BUDGET,
+    estimate_tokens,
+    fit,
+    render_document,
+)
 from hfdaily.models import Document, Section
+from hfdaily.sources.fulltext import parse_html
 
 PAGES = [
     "arxiv_html/1307.8133.html",

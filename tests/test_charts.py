@@ -12,8 +12,8 @@ from matplotlib import font_manager
 from PIL import Image
 from recorded import fixture_dates, load_fixture_day, seed_day_zh
 
-from hfdaily import fonts
-from hfdaily.charts import (
+from hfdaily.make import fonts
+from hfdaily.make.charts import (
     ChartError,
     draw_poster,
     draw_trend,
@@ -22,8 +22,8 @@ from hfdaily.charts import (
     wrap_balanced,
     wrap_text,
 )
-from hfdaily.fonts import CJKFont, NoCJKFontError, draws_chinese, find_cjk_font
-from hfdaily.stats import trend_point
+from hfdaily.make.fonts import CJKFont, NoCJKFontError, draws_chinese, find_cjk_font
+from hfdaily.make.stats import trend_point
 
 DEJAVU = Path(font_manager.findfont("DejaVu Sans"))
 DAY = dt.date(2025, 9, 30)

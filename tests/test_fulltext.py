@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from hfdaily.budget import render_document
-from hfdaily.fulltext import NoHTMLError, NotAbsPageError, parse_abs, parse_html
+from hfdaily.enrich.budget import render_document
 from hfdaily.models import Document
+from hfdaily.sources.fulltext import NoHTMLError, NotAbsPageError, parse_abs, parse_html
 
 # file: (title starts, abstract starts, main top-level sections, subsections, appendices,
 #        numbered figure captions, numbered table captions) — from the fixtures README table.

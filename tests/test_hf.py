@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from hfdaily.hf import (
+from hfdaily.sources.hf import (
     PAGE_SIZE,
     HFClient,
     HFError,

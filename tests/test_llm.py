@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from hfdaily import translate
-from hfdaily.checks import numbers_in
-from hfdaily.llm import LLMClient, LLMError, extract_json
+from hfdaily.archive.store import Store
+from hfdaily.enrich import translate
+from hfdaily.enrich.llm import LLMClient, LLMError, extract_json
 from hfdaily.models import Paper, Translation
-from hfdaily.store import Store
 from hfdaily.testing.fake_llm import FakeLLM
+from hfdaily.text import numbers_in
 
 PAPER = Paper(id="2601.11077", title="ABC-Bench: Benchmarking Agentic Backend Coding in Real-World Development",
               summary="We curate 224 practical tasks spanning 8 languages and 19 frameworks. "

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hfdaily.make.render import (
+    Extras,
+    newsletter_html,
+    newsletter_md,
+    report_html,
+    report_md,
+    safe_url,
+)
 from hfdaily.models import (
     Analysis,
     DayRecord,
@@ -12,14 +20,6 @@ from hfdaily.models import (
     PaperEntry,
     Translation,
     UsageGuide,
-)
-from hfdaily.render import (
-    Extras,
-    newsletter_html,
-    newsletter_md,
-    report_html,
-    report_md,
-    safe_url,
 )
 
 EVIL = '<script>alert("x")</script>'

@@ -6,9 +6,8 @@ import datetime as dt
 
 from recorded import fixture_dates, load_fixture_day, seed_day_zh
 
-from hfdaily.fields import classify
-from hfdaily.models import Usage
-from hfdaily.stats import (
+from hfdaily.make.fields import classify
+from hfdaily.make.stats import (
     WINDOW_DAYS,
     DayStats,
     TrendPoint,
@@ -19,6 +18,7 @@ from hfdaily.stats import (
     top_keywords,
     trend_point,
 )
+from hfdaily.models import Usage
 
 DAY = dt.date(2025, 9, 30)
 

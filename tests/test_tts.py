@@ -14,9 +14,9 @@ import pytest
 from mutagen.mp3 import MP3
 from recorded import load_fixture_day, translated_day
 
-from hfdaily import tts
-from hfdaily.broadcast import build_script
-from hfdaily.tts import (
+from hfdaily.make import tts
+from hfdaily.make.broadcast import build_script
+from hfdaily.make.tts import (
     Cue,
     TTSError,
     TTSUnavailableError,
@@ -120,7 +120,7 @@ async def test_english_fallback_script_is_spoken(fixtures_dir: Path, tmp_path: P
 
 @needs_espeak
 async def test_auto_falls_back_to_espeak_when_edge_cannot_connect(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="hfdaily.tts"):
+    with caplog.at_level(logging.WARNING, logger="hfdaily.make.tts"):
         result = await synthesise(SHORT, tmp_path / "day.mp3", title=TITLE, date=DAY, edge_proxy=DEAD_PROXY)
 
     assert result.engine == "espeak"

@@ -1,3 +1,3 @@
-from .cli import cli
+from hfdaily.cli import cli
 
 cli()

@@ -13,11 +13,9 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from . import __version__
-from .config import ConfigError, load_settings
-from .fonts import NoCJKFontError
-from .hf import HFError
-from .record import RecordError
+from hfdaily import __version__
+from hfdaily.config import load_settings
+from hfdaily.errors import HfdailyError, HFError
 
 DEFAULT_OUT = Path("hfdaily-out")
 
@@ -53,7 +51,7 @@ def cli() -> None:
 def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_llm: bool, no_analysis: bool,
         no_pictures: bool, no_audio: bool, quiet: bool, verbose: bool) -> None:
     """Fetch a day of papers, translate and analyse them, and write every output."""
-    from .pipeline import (  # imported late: keeps `hfdaily --help` instant
+    from hfdaily.pipeline import (  # imported late: keeps `hfdaily --help` instant
         RunOptions,
         run_day,
     )
@@ -69,12 +67,12 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
                           analysis=settings.analysis, pictures=not no_pictures, audio=not no_audio,
                           progress=not quiet)
         summary = asyncio.run(run_day(settings, opts))
-    except (ConfigError, NoCJKFontError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    except (HFError, RecordError) as exc:
+    except HFError as exc:
         click.echo(f"error: {exc}\nNothing was changed for {date}.", err=True)
-        sys.exit(1)
+        sys.exit(exc.exit_code)
+    except HfdailyError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("interrupted; everything finished so far is kept, run again to continue", err=True)
         sys.exit(130)
@@ -118,9 +116,9 @@ def logs(db: Path, count: int, full: bool) -> None:
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite store (default: OUT/hfdaily.db).")
 def rebuild(out: Path, db: Path | None) -> None:
     """Refill the store's LLM cache from OUT/data (after the database was lost)."""
-    from .rebuild import rebuild_cache
-    from .record import iter_records
-    from .store import Store
+    from hfdaily.archive.rebuild import rebuild_cache
+    from hfdaily.archive.record import iter_records
+    from hfdaily.archive.store import Store
 
     if not (out / "data").is_dir():
         click.echo(f"error: {out / 'data'} does not exist; nothing to rebuild from", err=True)

@@ -12,10 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
-
-class ConfigError(Exception):
-    """The configuration cannot work; the message says how to fix it."""
-
+from hfdaily.errors import ConfigError  # noqa: F401  (re-exported)
 
 # name → (base URL, default model, the provider's own API-key variable)
 PRESETS: dict[str, tuple[str, str, str]] = {

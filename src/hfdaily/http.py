@@ -21,7 +21,7 @@ from tenacity import (
 )
 from tenacity.wait import wait_base
 
-from . import __version__
+from hfdaily import __version__
 
 USER_AGENT = f"hfdaily/{__version__} (+https://github.com/hfdaily/hfdaily)"
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})

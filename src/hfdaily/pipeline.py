@@ -15,25 +15,32 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import analyze, artefacts, translate
-from .arxiv import ArxivReader
-from .budget import fit
-from .config import Settings
-from .fields import classify
-from .fonts import find_cjk_font
-from .hf import HFClient
-from .llm import LLMClient, LLMError, LLMStats
-from .models import DayRecord, PaperEntry, Usage
-from .publish import publish_site
-from .record import (
+from hfdaily.archive.record import (
     atomic_write,
     load_record,
     merge,
     record_path,
     save_record,
 )
-from .render import newsletter_html, newsletter_md, report_html, report_md, source_label
-from .store import Store
+from hfdaily.archive.store import Store
+from hfdaily.config import Settings
+from hfdaily.enrich import analyze, translate
+from hfdaily.enrich.budget import fit
+from hfdaily.enrich.llm import LLMClient, LLMError, LLMStats
+from hfdaily.make import artefacts
+from hfdaily.make.fields import classify
+from hfdaily.make.fonts import find_cjk_font
+from hfdaily.make.render import (
+    newsletter_html,
+    newsletter_md,
+    report_html,
+    report_md,
+    source_label,
+)
+from hfdaily.models import DayRecord, PaperEntry, Usage
+from hfdaily.publish.site import publish_site
+from hfdaily.sources.arxiv import ArxivReader
+from hfdaily.sources.hf import HFClient
 
 log = logging.getLogger("hfdaily.pipeline")
 

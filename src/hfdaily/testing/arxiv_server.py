@@ -20,7 +20,7 @@ from functools import partial
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-from .serving import serve, wait_forever
+from hfdaily.testing.serving import serve, wait_forever
 
 _VERSION = re.compile(r"v\d+$")
 

@@ -6,8 +6,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from ..hf import parse_entries
-from ..models import DayRecord, PaperEntry
+from hfdaily.models import DayRecord, PaperEntry
+from hfdaily.sources.hf import parse_entries
 
 
 def recorded_day(fixtures_dir: Path, day: dt.date) -> DayRecord:

@@ -18,8 +18,8 @@ from collections import deque
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler
 
-from ..checks import cjk_share
-from .serving import serve, wait_forever
+from hfdaily.testing.serving import serve, wait_forever
+from hfdaily.text import cjk_share
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _TERM = re.compile(r"[^\s;:()\[\]]*\d[^\s;:()\[\]]*|\b[A-Z][A-Za-z0-9\-]*[A-Z0-9][A-Za-z0-9\-]*\b")

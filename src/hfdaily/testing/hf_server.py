@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from .serving import serve, wait_forever
+from hfdaily.testing.serving import serve, wait_forever
 
 
 class FakeHF:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .models import DayRecord
+from hfdaily.models import DayRecord
 
 
 def safe_url(url: str | None) -> str:

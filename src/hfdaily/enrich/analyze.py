@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .checks import missing_numbers
-from .llm import LLMClient
-from .models import Analysis, Paper
+from hfdaily.enrich.llm import LLMClient
+from hfdaily.models import Analysis, Paper
+from hfdaily.text import missing_numbers
 
 TASK = "analyse"
 PROMPT_VERSION = "analyse-v1"

@@ -20,15 +20,18 @@ from typing import TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from .http import REQUEST_FAILURES, USER_AGENT, check_retryable, describe, retrying
-from .store import Store, cache_key
+from hfdaily.archive.store import Store, cache_key
+from hfdaily.errors import LLMError  # noqa: F401  (re-exported)
+from hfdaily.http import (
+    REQUEST_FAILURES,
+    USER_AGENT,
+    check_retryable,
+    describe,
+    retrying,
+)
 
 M = TypeVar("M", bound=BaseModel)
 Checker = Callable[[M], list[str]]
-
-
-class LLMError(Exception):
-    """A call failed for good (after retries / re-asks); the message says why."""
 
 
 @dataclass

@@ -20,10 +20,11 @@ from matplotlib.figure import Figure
 from PIL import Image, ImageDraw, ImageFont
 from wordcloud import WordCloud
 
-from hfdaily.fields import hot_fields
-from hfdaily.fonts import CJKFont
+from hfdaily.errors import MakeError
+from hfdaily.make.fields import hot_fields
+from hfdaily.make.fonts import CJKFont
+from hfdaily.make.stats import TrendPoint, term_counts
 from hfdaily.models import DayRecord, PaperEntry
-from hfdaily.stats import TrendPoint, term_counts
 
 SEED = 42  # the word cloud's layout is random: seed it so a day always gives the same picture
 DPI = 100
@@ -36,7 +37,7 @@ HIGHLIGHT = "#FF9D00"
 BAR = "#B8C4D6"
 
 
-class ChartError(ValueError):
+class ChartError(MakeError, ValueError):
     """The data cannot make this picture (nothing to draw, a bad size, …)."""
 
 

@@ -10,11 +10,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .models import DayRecord, Paper, PaperEntry
-
-
-class RecordError(Exception):
-    pass
+from hfdaily.errors import RecordError  # noqa: F401  (re-exported)
+from hfdaily.models import DayRecord, Paper, PaperEntry
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:

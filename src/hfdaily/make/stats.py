@@ -17,9 +17,9 @@ import jieba
 from pydantic import BaseModel
 from wordcloud import STOPWORDS as WORDCLOUD_STOPWORDS
 
-from hfdaily.checks import has_cjk
-from hfdaily.fields import field_counts
+from hfdaily.make.fields import field_counts
 from hfdaily.models import DayRecord, PaperEntry, Usage
+from hfdaily.text import has_cjk
 
 WINDOW_DAYS = 30  # days of history shown as "recent papers per day"
 TOP_KEYWORDS = 20

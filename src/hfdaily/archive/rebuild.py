@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from . import translate
-from .models import DayRecord
-from .store import Store, cache_key
+from hfdaily.archive.store import Store, cache_key
+from hfdaily.enrich import translate
+from hfdaily.models import DayRecord
 
 
 def rebuild_cache(store: Store, records: Iterable[DayRecord]) -> int:

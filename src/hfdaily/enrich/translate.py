@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .checks import cjk_share, has_cjk, missing_numbers
-from .llm import LLMClient
-from .models import Paper, Translation
+from hfdaily.enrich.llm import LLMClient
+from hfdaily.models import Paper, Translation
+from hfdaily.text import cjk_share, has_cjk, missing_numbers
 
 TASK = "translate"
 PROMPT_VERSION = "translate-v1"

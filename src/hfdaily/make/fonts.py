@@ -16,6 +16,8 @@ from pathlib import Path
 
 from PIL import ImageFont
 
+from hfdaily.errors import NoCJKFontError  # noqa: F401  (re-exported)
+
 PROBE_TEXT = "论文日报"
 # U+FFFF is a noncharacter: no font maps it, so it renders as the font's notdef glyph.
 _NOT_A_CHARACTER = "\uffff"
@@ -39,10 +41,6 @@ KNOWN_FONTS: tuple[tuple[str, int], ...] = (
     ("C:/Windows/Fonts/msyh.ttc", 0),
     ("C:/Windows/Fonts/simhei.ttf", 0),
 )
-
-
-class NoCJKFontError(RuntimeError):
-    """No usable font with Chinese glyphs (or the configured one is not usable)."""
 
 
 @dataclass(frozen=True)

@@ -12,18 +12,18 @@ import json
 import logging
 from pathlib import Path
 
-from . import charts, tts
-from .broadcast import build_script, script_to_text
-from .config import Settings
-from .fields import classify, hot_fields
-from .hf import HFClient, HFError
-from .models import DayRecord, Paper, PaperEntry
-from .record import RecordError, atomic_write, load_record, record_path
-from .render import Extras
-from .stats import TrendPoint, compute_stats, trend_point
-from .store import Store
+from hfdaily.archive.record import RecordError, atomic_write, load_record, record_path
+from hfdaily.archive.store import Store
+from hfdaily.config import Settings
+from hfdaily.make import charts, tts
+from hfdaily.make.broadcast import build_script, script_to_text
+from hfdaily.make.fields import classify, hot_fields
+from hfdaily.make.render import Extras
+from hfdaily.make.stats import TrendPoint, compute_stats, trend_point
+from hfdaily.models import DayRecord, Paper, PaperEntry
+from hfdaily.sources.hf import HFClient, HFError
 
-log = logging.getLogger("hfdaily.artefacts")
+log = logging.getLogger("hfdaily.make.artefacts")
 
 PICTURES = ("wordcloud", "trend", "poster")
 

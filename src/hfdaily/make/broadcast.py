@@ -11,8 +11,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from hfdaily.checks import has_cjk
 from hfdaily.models import DayRecord, PaperEntry
+from hfdaily.text import has_cjk
 
 _DIGITS = "零一二三四五六七八九"
 _WEEKDAYS = "一二三四五六日"

@@ -16,10 +16,11 @@ from collections.abc import Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from hfdaily.errors import SourceError
 from hfdaily.models import Document, Section, normalise_text
 
 
-class FulltextError(ValueError):
+class FulltextError(SourceError, ValueError):
     """A page is not what the parser expects."""
 
 

@@ -15,17 +15,20 @@ from types import TracebackType
 
 import httpx
 
-from .fulltext import FulltextError, NoHTMLError, parse_abs, parse_html
-from .http import REQUEST_FAILURES, USER_AGENT, check_retryable, describe, retrying
-from .models import Document, Paper
+from hfdaily.errors import ArxivError  # noqa: F401  (re-exported)
+from hfdaily.http import (
+    REQUEST_FAILURES,
+    USER_AGENT,
+    check_retryable,
+    describe,
+    retrying,
+)
+from hfdaily.models import Document, Paper
+from hfdaily.sources.fulltext import FulltextError, NoHTMLError, parse_abs, parse_html
 
 __all__ = ["USER_AGENT", "ArxivError", "ArxivReader"]
 
-log = logging.getLogger("hfdaily.arxiv")
-
-
-class ArxivError(Exception):
-    """arXiv answered, but not with a page we can use."""
+log = logging.getLogger("hfdaily.sources.arxiv")
 
 
 # What makes one source unusable, so that the next is tried (anything else is a bug: raise).

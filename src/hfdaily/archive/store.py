@@ -13,7 +13,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from .models import Document
+from hfdaily.models import Document
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS llm_cache (

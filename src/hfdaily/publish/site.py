@@ -8,9 +8,9 @@ from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
-from .models import DayRecord
-from .record import atomic_write, load_record, record_path
-from .render import Extras, index_html
+from hfdaily.archive.record import atomic_write, load_record, record_path
+from hfdaily.make.render import Extras, index_html
+from hfdaily.models import DayRecord
 
 FEED_DAYS = 30
 

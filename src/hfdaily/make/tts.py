@@ -32,7 +32,8 @@ from mutagen.id3 import ID3, TALB, TDRC, TIT2, TPE1
 from mutagen.mp3 import MP3
 from pydantic import BaseModel
 
-from hfdaily.broadcast import sentences
+from hfdaily.errors import TTSError, TTSUnavailableError  # noqa: F401  (re-exported)
+from hfdaily.make.broadcast import sentences
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +56,6 @@ _CJK_TEXT = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _LATIN_STRETCH = re.compile(r"[A-Za-z][^\u3000-\u303f\u3400-\u9fff\uff00-\uffef]*")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _CLAUSE_END = re.compile(r"(?<=[，；、,;])")
-
-
-class TTSError(Exception):
-    """Speech could not be produced; the message says why and what to do."""
-
-
-class TTSUnavailableError(TTSError):
-    """No usable TTS engine (offline without espeak-ng, or the requested engine failed)."""
 
 
 class AudioResult(BaseModel):

@@ -9,16 +9,19 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
-from .http import REQUEST_FAILURES, USER_AGENT, check_retryable, describe, retrying
-from .models import Paper
+from hfdaily.errors import HFError  # noqa: F401  (re-exported)
+from hfdaily.http import (
+    REQUEST_FAILURES,
+    USER_AGENT,
+    check_retryable,
+    describe,
+    retrying,
+)
+from hfdaily.models import Paper
 
-log = logging.getLogger("hfdaily.hf")
+log = logging.getLogger("hfdaily.sources.hf")
 
 PAGE_SIZE = 50
-
-
-class HFError(Exception):
-    """The day's list could not be fetched or understood; the message says why."""
 
 
 class MalformedResponseError(HFError):

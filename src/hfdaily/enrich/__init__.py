@@ -1,0 +1,1 @@
+"""Enrich: the LLM work — translation and full-text analysis, validated and cached."""

@@ -1,0 +1,1 @@
+"""Make: pure renderings of a day — fields, statistics, pictures, audio, Markdown and HTML pages."""

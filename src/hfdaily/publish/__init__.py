@@ -1,0 +1,1 @@
+"""Publish: the archive as a whole — the site, its search, and the feeds."""

@@ -1,0 +1,1 @@
+"""Sources: what hfdaily reads from the world — the HF Daily Papers list and arXiv full texts."""
