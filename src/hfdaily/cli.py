@@ -127,3 +127,8 @@ def rebuild(out: Path, db: Path | None) -> None:
     restored = rebuild_cache(store, iter_records(out))
     store.close()
     click.echo(f"restored {restored} translations into {db or out / 'hfdaily.db'}")
+
+
+from hfdaily.archive.commands import index_command  # noqa: E402  (commands that live with their stage)
+
+cli.add_command(index_command)

@@ -34,10 +34,16 @@ def record_path(out: Path, date: dt.date) -> Path:
 
 
 def load_record(path: Path) -> DayRecord | None:
+    """The record at ``path``, None when there is none; a damaged one raises RecordError naming it."""
     if not path.exists():
         return None
+    return parse_record(path, path.read_bytes())
+
+
+def parse_record(path: Path, content: bytes) -> DayRecord:
+    """Validate a record's bytes (read from ``path``, which the error names)."""
     try:
-        return DayRecord.model_validate_json(path.read_bytes())
+        return DayRecord.model_validate_json(content)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise RecordError(
