@@ -196,6 +196,14 @@ def test_search_finds_chinese_and_english(fixtures_dir, seeds_dir, tmp_path):
         assert record.papers[0].paper.id in [p.paper_id for p in hits]
         assert hits[0].display_title  # rows carry what a page shows
         assert index.search("完全不可能出现的词语组合") == []
-        for odd in ('"', '"LLM" OR', "NEAR(", "100%", "a_b"):  # FTS syntax and LIKE wildcards are literal text
-            assert all(odd in p.title + p.summary + ", ".join(p.authors + p.keywords) for p in index.search(odd))
+        for odd in ('"', '"LLM" OR', "NEAR(", "100%", "a_b", "模%", "*"):  # never an SQL error
+            assert isinstance(index.search(odd), list)
+        # English goes by words: "RL" finds reinforcement learning papers, not every "world"
+        rl = index.search("RL", limit=1000)
+        assert rl and all(re.search(r"\bRL", p.title + " " + p.summary + " " + " ".join(p.keywords)) for p in rl)
+        # a word is also a prefix: "agent" finds "agents"; every word must match
+        agents = index.search("agent", limit=1000)
+        assert any("agents" in p.summary.lower() and not re.search(r"\bagent\b", p.summary.lower()) for p in agents)
+        both = index.search("agent benchmark", limit=1000)
+        assert both and {p.paper_id for p in both} <= {p.paper_id for p in agents}
         assert index.day(record.date).has_report and index.day(record.date).translated == len(record.papers)

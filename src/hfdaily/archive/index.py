@@ -25,6 +25,7 @@ from pathlib import Path
 from hfdaily.archive.migrations import Migrations, connect
 from hfdaily.archive.record import load_record, parse_record, record_path
 from hfdaily.models import DayRecord, PaperEntry
+from hfdaily.text import has_cjk
 
 _DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 
@@ -203,14 +204,15 @@ class Index:
     def rebuild(self) -> RefreshResult:
         """Forget everything indexed and index every record again (``hfdaily index``)."""
         self.db.execute("BEGIN")
-        for table in ("search", "spending", "analyses", "translations", "keywords", "fields", "organisations",
+        for table in ("search_en", "search_zh", "spending", "analyses", "translations", "keywords", "fields", "organisations",
                       "authors", "papers", "days"):
             self.db.execute(f"DELETE FROM {table}")
         self.db.execute("COMMIT")
         return self.refresh()
 
     def _delete_day(self, day: str) -> None:
-        self.db.execute("DELETE FROM search WHERE rowid IN (SELECT id FROM papers WHERE date = ?)", (day,))
+        for table in ("search_en", "search_zh"):
+            self.db.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT id FROM papers WHERE date = ?)", (day,))
         self.db.execute("DELETE FROM papers WHERE date = ?", (day,))  # cascades to the per-paper tables
         self.db.execute("DELETE FROM spending WHERE date = ?", (day,))
         self.db.execute("DELETE FROM days WHERE date = ?", (day,))
@@ -266,13 +268,12 @@ class Index:
             db.execute("INSERT INTO analyses VALUES (?,?,?,?,?,?,?,?)",
                        (pid, a.field, a.contribution, a.model_dump_json(), entry.analysis_model, entry.read_source,
                         budget.sent_tokens if budget else None, budget.full_tokens if budget else None))
-        db.execute(
-            "INSERT INTO search (rowid, title, title_zh, summary, summary_zh, contribution, authors, keywords)"
-            " VALUES (?,?,?,?,?,?,?,?)",
-            (pid, paper.title, t.title_zh if t else "", paper.summary, t.summary_zh if t else "",
-             " ".join(filter(None, [a.field, a.contribution])) if a else "", ", ".join(paper.authors),
-             ", ".join(paper.ai_keywords)),
-        )
+        db.execute("INSERT INTO search_en (rowid, title, summary, authors, keywords) VALUES (?,?,?,?,?)",
+                   (pid, paper.title, paper.summary, ", ".join(paper.authors), ", ".join(paper.ai_keywords)))
+        if t is not None or a is not None:
+            db.execute("INSERT INTO search_zh (rowid, title_zh, summary_zh, analysis) VALUES (?,?,?,?)",
+                       (pid, t.title_zh if t else "", t.summary_zh if t else "",
+                        f"{a.field} {a.contribution}" if a else ""))
 
     # --- reading ---------------------------------------------------------------------------------
     def dates(self) -> list[dt.date]:
@@ -327,33 +328,32 @@ class Index:
         return [_paper_row(r) for r in self.db.execute(sql, args)]
 
     def search(self, query: str, limit: int = 50) -> list[PaperRow]:
-        """Papers whose English or Chinese text contains every word of ``query``, best match first.
+        """Papers that contain every word of ``query``, newest day first.
 
-        Words are split on spaces; Chinese needs no spaces (``多模态推理`` matches as a substring).
-        Words of three characters or more use the trigram index; shorter ones (``模型``, ``3D``) are
-        matched with LIKE over the same table.
+        Words are split on spaces. A word with Chinese in it is looked for as a substring of the
+        Chinese title, abstract and analysis (``多模态推理`` needs no spaces; three characters or more
+        use the trigram index, shorter ones LIKE); any other word is an English word or word prefix
+        of the title, abstract, authors or HF keywords (``agent`` finds "agents", ``RL`` does not
+        find "world"). Query text is literal: quotes and FTS operators are not syntax.
         """
-        words = [w for w in query.split() if w.strip()]
-        if not words:
-            return []
-        long_words = [w for w in words if len(w) >= 3]
-        short_words = [w for w in words if len(w) < 3]
         where, args = [], []
-        if long_words:
-            where.append("search MATCH ?")
-            args.append(" AND ".join('"' + w.replace('"', '""') + '"' for w in long_words))
-        for word in short_words:
-            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            where.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in _SEARCH_COLUMNS) + ")")
-            args += [pattern] * len(_SEARCH_COLUMNS)
-        order = "rank" if long_words else "rowid DESC"
-        ids = [r[0] for r in self.db.execute(
-            f"SELECT rowid FROM search WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?", [*args, limit])]
-        if not ids:
+        for word in query.split():
+            if has_cjk(word):
+                if len(word) >= 3:
+                    where.append("p.id IN (SELECT rowid FROM search_zh WHERE search_zh MATCH ?)")
+                    args.append(_phrase(word))
+                else:
+                    pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                    where.append("p.id IN (SELECT rowid FROM search_zh WHERE " + " OR ".join(
+                        f"{c} LIKE ? ESCAPE '\\'" for c in ("title_zh", "summary_zh", "analysis")) + ")")
+                    args += [pattern] * 3
+            elif re.search(r"\w", word):
+                where.append("p.id IN (SELECT rowid FROM search_en WHERE search_en MATCH ?)")
+                args.append(_phrase(word) + "*")
+        if not where:
             return []
-        rows = {r["id"]: r for r in self.db.execute(
-            _PAPER_SELECT + f" WHERE p.id IN ({','.join('?' * len(ids))})", ids)}
-        return [_paper_row(rows[i]) for i in ids if i in rows]
+        sql = _PAPER_SELECT + " WHERE " + " AND ".join(where) + " ORDER BY p.date DESC, p.rank LIMIT ?"
+        return [_paper_row(r) for r in self.db.execute(sql, [*args, limit])]
 
     def field_totals(self, since: dt.date | None = None, until: dt.date | None = None) -> list[tuple[str, int]]:
         """Papers per field over a span of days, most first."""
@@ -376,4 +376,6 @@ class Index:
         return dict(row)
 
 
-_SEARCH_COLUMNS = ("title", "title_zh", "summary", "summary_zh", "contribution", "authors", "keywords")
+def _phrase(word: str) -> str:
+    """``word`` as one FTS5 string: its own tokens in order, nothing in it read as syntax."""
+    return '"' + word.replace('"', '""') + '"'
