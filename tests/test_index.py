@@ -16,6 +16,7 @@ from hfdaily.archive.record import record_path, save_record
 from hfdaily.archive.store import Store
 from hfdaily.errors import RecordError
 from hfdaily.make.fields import classify
+from hfdaily.models import Usage
 from recorded import fixture_dates, load_fixture_day, seed_day_zh
 
 # The store exactly as hfdaily 0.1 created it: CREATE TABLE IF NOT EXISTS, no version recorded.
@@ -145,11 +146,13 @@ def test_index_is_incremental_by_content(fixtures_dir, tmp_path):
         # one record changed: only that day is re-indexed, and the change shows
         changed = records[2]
         changed.papers = changed.papers[:3]
+        changed.usage = Usage(calls=6, prompt_tokens=9000, completion_tokens=2000)
         save_record(tmp_path, changed)
         result = index.refresh()
         assert result.indexed == [changed.date] and result.unchanged == 4
         assert index.day(changed.date).papers == 3
         assert len(index.papers(date=changed.date)) == 3
+        assert index.spending() == {"days": 5, "calls": 6, "prompt_tokens": 9000, "completion_tokens": 2000}
 
         # a record removed from data/ leaves the index
         record_path(tmp_path, days[1]).unlink()

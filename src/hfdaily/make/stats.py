@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from wordcloud import STOPWORDS as WORDCLOUD_STOPWORDS
 
 from hfdaily.make.fields import field_counts
-from hfdaily.models import DayRecord, PaperEntry, Usage
+from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.text import has_cjk
 
 WINDOW_DAYS = 30  # days of history shown as "recent papers per day"
@@ -53,8 +53,7 @@ class DayStats(BaseModel):
     keywords: list[KeywordCount]
     window: list[TrendPoint]  # recent days up to and including this one, oldest first
     window_mean: float  # papers per day over the window
-    usage: Usage
-    total_tokens: int
+    # What the day cost is kept in one place, the record's ``usage`` (the index's ``spending``).
 
 
 # --- words --------------------------------------------------------------------------------
@@ -186,7 +185,6 @@ def recent_window(today: TrendPoint, history: list[TrendPoint], days: int = WIND
 def compute_stats(record: DayRecord, history: list[TrendPoint]) -> DayStats:
     today = trend_point(record)
     window = recent_window(today, history)
-    usage = record.usage
     return DayStats(
         date=record.date,
         total=today.total,
@@ -196,6 +194,4 @@ def compute_stats(record: DayRecord, history: list[TrendPoint]) -> DayStats:
         keywords=top_keywords(record),
         window=window,
         window_mean=round(sum(p.total for p in window) / len(window), 2),
-        usage=usage,
-        total_tokens=usage.prompt_tokens + usage.completion_tokens,
     )
