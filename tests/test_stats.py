@@ -6,9 +6,9 @@ import datetime as dt
 
 from recorded import fixture_dates, load_fixture_day, seed_day_zh
 
+from hfdaily.config import Settings
 from hfdaily.make.fields import classify
 from hfdaily.make.stats import (
-    WINDOW_DAYS,
     DayStats,
     TrendPoint,
     chinese_terms,
@@ -20,6 +20,7 @@ from hfdaily.make.stats import (
 )
 
 DAY = dt.date(2025, 9, 30)
+WINDOW_DAYS = Settings().make.trend_days  # the default window, as a run uses it
 
 
 def _history(fixtures_dir, before: dt.date, days: int) -> list[TrendPoint]:
@@ -39,7 +40,7 @@ def test_trend_point_counts_papers_per_field(fixtures_dir):
 def test_compute_stats_on_the_50_paper_day(fixtures_dir):
     record = load_fixture_day(fixtures_dir, DAY)
     history = _history(fixtures_dir, DAY, 40)
-    stats = compute_stats(record, history)
+    stats = compute_stats(record, history, WINDOW_DAYS)
     assert stats.total == 50 and stats.translated == 0 and stats.analysed == 0
     assert stats.fields == trend_point(record).fields
     # The window: the last WINDOW_DAYS recorded days up to this one, oldest first.
@@ -57,7 +58,7 @@ def test_compute_stats_on_the_50_paper_day(fixtures_dir):
 
 def test_stats_round_trip_as_json(fixtures_dir):
     record = load_fixture_day(fixtures_dir, DAY)
-    stats = compute_stats(record, [])
+    stats = compute_stats(record, [], WINDOW_DAYS)
     assert [p.date for p in stats.window] == [DAY]
     assert DayStats.model_validate_json(stats.model_dump_json(indent=2)) == stats
 
@@ -66,7 +67,7 @@ def test_a_rerun_replaces_the_stored_point_of_the_same_day(fixtures_dir):
     record = load_fixture_day(fixtures_dir, DAY)
     stale = TrendPoint(date=DAY, total=3, fields={})
     later = TrendPoint(date=DAY + dt.timedelta(days=1), total=7)
-    stats = compute_stats(record, [stale, later])
+    stats = compute_stats(record, [stale, later], WINDOW_DAYS)
     assert [(p.date, p.total) for p in stats.window] == [(DAY, 50)]
 
 

@@ -60,11 +60,11 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
     try:
         settings = load_settings(config_path)
         if no_analysis:
-            settings.analysis = False
+            settings.analysis.enabled = False
         if not no_llm:
             settings.require_llm()
         opts = RunOptions(date=date, out=out, db=db or out / "hfdaily.db", use_llm=not no_llm,
-                          analysis=settings.analysis, pictures=not no_pictures, audio=not no_audio,
+                          analysis=settings.analysis.enabled, pictures=not no_pictures, audio=not no_audio,
                           progress=not quiet)
         summary = asyncio.run(run_day(settings, opts))
     except HFError as exc:
