@@ -60,6 +60,8 @@ def test_each_step_writes_only_its_part_and_again_nothing(servers, tmp_path):
     assert fetched.exit_code == 0, fetched.output
     assert (out / "data" / "2026-01-20.json").exists() and not (out / "newsletters").exists()
     assert llm.requests == 0
+    again = hfdaily(env, "fetch", *common)
+    assert again.exit_code == 0 and "nothing to write" in again.output  # the same list: the record untouched
     # the trend's past days are fetched here, publishing days only (HF lists nothing at weekends)
     window = [d for d in fetched_dates(hf) if d != "2026-01-20"]
     assert len(window) == 10 and all(dt.date.fromisoformat(d).weekday() < 5 for d in window)
@@ -77,6 +79,8 @@ def test_each_step_writes_only_its_part_and_again_nothing(servers, tmp_path):
     assert len(hf.requests) == asked and llm.requests == paid  # rendering never touches the network
     assert (out / "newsletters" / "2026-01-20.md").exists() and (out / "images" / "2026-01-20_trend.png").exists()
     assert not (out / "index.html").exists()
+    rerendered = hfdaily(env, "render", *common, "--no-audio", "--no-pictures")
+    assert rerendered.exit_code == 0 and "nothing to write" in rerendered.output  # same record, same pages
 
     published = hfdaily(env, "publish", "--out", str(out), "-q")
     assert published.exit_code == 0 and "index.html" in published.output and "feed.xml" in published.output
@@ -163,7 +167,7 @@ def test_render_all_rerenders_the_archive_without_the_network(servers, tmp_path)
         (out / "newsletters" / f"{day}.md").write_text("stale template", encoding="utf-8")
     asked = len(hf.requests)
     result = hfdaily(env, "render", "--all", "--out", str(out), "-q", "--no-audio", "--no-pictures")
-    assert result.exit_code == 0 and "rendered 3 day(s)" in result.output
+    assert result.exit_code == 0 and "rendered 3 day(s): 3 file(s) changed" in result.output
     assert len(hf.requests) == asked and llm.requests == 0
     for day in WEEK[:3]:
         assert (out / "newsletters" / f"{day}.md").read_text(encoding="utf-8").startswith("# <img")

@@ -29,7 +29,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from hfdaily.archive.index import Index
-from hfdaily.archive.record import atomic_write, load_record, merge, save_record
+from hfdaily.archive.record import atomic_write, load_record, merge, save_record, write_if_changed
 from hfdaily.archive.store import Store
 from hfdaily.config import Settings
 from hfdaily.enrich import analyze, translate
@@ -187,7 +187,9 @@ async def fetch(ws: Workspace, date: dt.date, summary: RunSummary) -> list[Path]
     summary.papers += len(record.papers)
     summary.new += len(new)
     summary.days += 1
-    written = [save_record(ws.outputs.root, record)]
+    unchanged = existing is not None and (record.model_dump(exclude={"updated_at"})
+                                          == existing.model_dump(exclude={"updated_at"}))
+    written = [] if unchanged else [save_record(ws.outputs.root, record)]
     written += _ignore_the_store(ws.outputs)
     ws.start_run(date)
     await _fetch_trend_lists(ws, date, summary)
@@ -344,9 +346,7 @@ def render_pages(settings: Settings, outputs: Outputs, record: DayRecord) -> lis
     if extras.has_report:
         pages += [(outputs.report(record.date, "md"), report_md(record)),
                   (outputs.report(record.date, "html"), report_html(record, extras))]
-    for path, text in pages:
-        atomic_write(path, text)
-    return [path for path, _ in pages]
+    return [path for path, text in pages if write_if_changed(path, text)]
 
 
 # --- publish --------------------------------------------------------------------------------------
