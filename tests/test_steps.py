@@ -183,3 +183,36 @@ def test_an_arxiv_outage_is_not_remembered_as_no_full_text(servers, tmp_path):
     assert record(out, "2026-01-20").papers[0].read_source == "HF"
     db = sqlite3.connect(out / "hfdaily.db")
     assert db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0
+
+
+def test_backfill_killed_with_sigkill_resumes_paying_nothing_twice(fixtures_dir, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    llm = FakeLLM(latency=0.2)
+    out = tmp_path / "out"
+    with FakeHF(fixtures_dir / "hf_daily_papers").serve() as hf_url, llm.serve() as llm_url:
+        env = os.environ | {"HF_ENDPOINT": hf_url, "HFDAILY_LLM_BASE_URL": llm_url, "HFDAILY_LLM_MODEL": "fake",
+                            "HFDAILY_LLM_CONCURRENCY": "8", "HFDAILY_TREND_DAYS": "0",
+                            "HFDAILY_CONFIG": str(tmp_path / "absent.toml")}
+        args = [sys.executable, "-m", "hfdaily", "backfill", "--from", "2025-09-29", "--to", "2025-09-30",
+                "--out", str(out), "-q", "--no-analysis", "--no-pictures", "--no-audio"]
+        proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while llm.requests < 30 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        db = sqlite3.connect(out / "hfdaily.db")
+        paid_before = {r[0] for r in db.execute("SELECT paper_id FROM llm_calls WHERE status = 'ok'")}
+        assert 20 <= len(paid_before) < 80
+        done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+    rows = db.execute("SELECT paper_id, COUNT(*) FROM llm_calls WHERE status = 'ok' GROUP BY paper_id").fetchall()
+    assert len(rows) == 80 and all(n == 1 for _, n in rows)  # every paper paid exactly once over both runs
+    days = [record(out, d) for d in ("2025-09-29", "2025-09-30")]
+    assert all(e.translation for r in days for e in r.papers)
+    assert (out / "index.html").exists()
