@@ -8,6 +8,7 @@ import re
 import sqlite3
 
 import pytest
+from recorded import fixture_dates, load_fixture_day, seed_day_zh
 
 from hfdaily.archive import migrations
 from hfdaily.archive.index import Index
@@ -17,7 +18,6 @@ from hfdaily.archive.store import Store
 from hfdaily.errors import RecordError
 from hfdaily.make.fields import classify
 from hfdaily.models import Usage
-from recorded import fixture_dates, load_fixture_day, seed_day_zh
 
 # The store exactly as hfdaily 0.1 created it: CREATE TABLE IF NOT EXISTS, no version recorded.
 SCHEMA_0_1 = """

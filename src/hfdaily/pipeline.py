@@ -29,7 +29,13 @@ from pathlib import Path
 from tqdm import tqdm
 
 from hfdaily.archive.index import Index
-from hfdaily.archive.record import atomic_write, load_record, merge, save_record, write_if_changed
+from hfdaily.archive.record import (
+    atomic_write,
+    load_record,
+    merge,
+    save_record,
+    write_if_changed,
+)
 from hfdaily.archive.store import Store
 from hfdaily.config import Settings
 from hfdaily.enrich import analyze, translate
@@ -372,7 +378,7 @@ async def run_days(settings: Settings, opts: RunOptions, dates: list[dt.date]) -
     status, error = "failed", None
     try:
         if opts.pictures:
-            ws.font  # noqa: B018  (probe the font before anything is fetched or spent)
+            ws.font
         # Days flow through on their own: while the next day is fetched, the days before it are
         # being enriched (all sharing the one LLM client and its limit) and rendered.
         days: list[asyncio.Task] = []
