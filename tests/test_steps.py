@@ -218,3 +218,15 @@ def test_backfill_killed_with_sigkill_resumes_paying_nothing_twice(fixtures_dir,
     days = [record(out, d) for d in ("2025-09-29", "2025-09-30")]
     assert all(e.translation for r in days for e in r.papers)
     assert (out / "index.html").exists()
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--since-last"], "holds no day yet"),
+    (["--since-last", "--from", "2026-01-19"], "either --from DATE"),
+    ([], "either --from DATE"),
+    (["--from", "2026-01-32"], "is not a date"),
+])
+def test_backfill_arguments_are_checked_before_anything_runs(tmp_path, args, says):
+    env = {"HFDAILY_CONFIG": str(tmp_path / "absent.toml"), "HF_ENDPOINT": "http://127.0.0.1:9"}
+    result = hfdaily(env, "backfill", "--out", str(tmp_path / "out"), "--no-llm", *args)
+    assert result.exit_code == 2 and says in result.output and not (tmp_path / "out").exists()
