@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
+import threading
+import time
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -113,6 +115,18 @@ def test_backfill_shares_one_client_charges_each_day_and_publishes_once(servers,
     out = tmp_path / "out"
     import hfdaily.pipeline as pipeline
 
+    in_flight, lock, real_answer = {"now": 0, "peak": 0}, threading.Lock(), llm.answer
+
+    def answer(body, invent=False):  # how many calls the server is answering at once
+        with lock:
+            in_flight["now"] += 1
+            in_flight["peak"] = max(in_flight["peak"], in_flight["now"])
+        time.sleep(0.02)
+        with lock:
+            in_flight["now"] -= 1
+        return real_answer(body, invent)
+
+    llm.answer = answer
     published = []
     real_publish_site = pipeline.publish_site
     monkeypatch.setattr(pipeline, "publish_site", lambda *a, **k: published.append(1) or real_publish_site(*a, **k))
@@ -120,6 +134,7 @@ def test_backfill_shares_one_client_charges_each_day_and_publishes_once(servers,
                      "--out", str(out), "-q", "--no-analysis", "--no-pictures", "--no-audio")
     assert result.exit_code == 0, result.output
     assert published == [1]
+    assert 6 <= in_flight["peak"] <= 8  # one client, one limit, for every paper of every day
     days = {d: record(out, d) for d in WEEK}
     assert not (out / "data" / "2026-01-17.json").exists()  # the weekend: nothing listed, nothing written
     papers = sum(len(r.papers) for r in days.values())
