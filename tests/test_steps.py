@@ -164,14 +164,16 @@ def test_backfill_shares_one_client_charges_each_day_and_publishes_once(servers,
     titles = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")][1:]
     assert titles == [f"Hugging Face {d} 论文日报（{len(days[d].papers)} 篇）" for d in reversed(WEEK)]
 
-    # --since-last catches up only the days after the newest one
+    # --since-last catches up from the newest day (its list may have grown) to the last one asked
     hf.requests.clear()
     caught_up = hfdaily(env, "backfill", "--since-last", "--to", "2026-01-27", "--out", str(out), "-q",
                         "--no-analysis", "--no-pictures", "--no-audio")
     assert caught_up.exit_code == 0, caught_up.output
     asked = fetched_dates(hf)
-    assert [d for d in asked if d >= "2026-01-24"][:4] == ["2026-01-24", "2026-01-25", "2026-01-26", "2026-01-27"]
-    assert not any("2026-01-19" <= d <= "2026-01-23" for d in asked)
+    assert [d for d in asked if d >= "2026-01-23"][:5] == ["2026-01-23", "2026-01-24", "2026-01-25", "2026-01-26",
+                                                          "2026-01-27"]
+    assert not any("2026-01-19" <= d <= "2026-01-22" for d in asked)
+    assert "0 LLM calls" not in caught_up.output
     assert (out / "data" / "2026-01-26.json").exists()
 
 
