@@ -247,3 +247,24 @@ def test_backfill_arguments_are_checked_before_anything_runs(tmp_path, args, say
     env = {"HFDAILY_CONFIG": str(tmp_path / "absent.toml"), "HF_ENDPOINT": "http://127.0.0.1:9"}
     result = hfdaily(env, "backfill", "--out", str(tmp_path / "out"), "--no-llm", *args)
     assert result.exit_code == 2 and says in result.output and not (tmp_path / "out").exists()
+
+
+def test_render_all_redraws_only_pictures_older_than_their_record(fixtures_dir, tmp_path):
+    import os
+
+    from hfdaily.make.artefacts import pictures_current
+    from hfdaily.outputs import PICTURES, Outputs
+    from hfdaily.testing.days import recorded_dates, write_archive
+
+    outputs = Outputs(tmp_path)
+    day = recorded_dates(fixtures_dir)[-1]
+    write_archive(fixtures_dir, tmp_path, [day])
+    assert not pictures_current(outputs, day)  # none drawn yet
+    record_time = outputs.record(day).stat().st_mtime_ns
+    for kind in PICTURES:
+        outputs.image(day, kind).parent.mkdir(exist_ok=True)
+        outputs.image(day, kind).write_bytes(b"png")
+        os.utime(outputs.image(day, kind), ns=(record_time + 10**9, record_time + 10**9))
+    assert pictures_current(outputs, day)
+    os.utime(outputs.image(day, "trend"), ns=(record_time - 10**9, record_time - 10**9))
+    assert not pictures_current(outputs, day)  # one older than the record: the day is drawn again

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
 import sys
 from collections.abc import Callable, Coroutine
 from contextlib import contextmanager
@@ -174,11 +175,17 @@ def render_command(out, db, config_path, quiet, verbose, date, no_pictures, no_a
             ws.index.refresh()
             days = ws.index.dates()
             rendered_days.extend(days)
-            written = []
+            workers = os.cpu_count() or 1
+            if opts.pictures:  # pictures on every core; pages meanwhile in this process
+                ws.drawing_processes = workers
+            slots = asyncio.Semaphore(workers * 2)
+            written: list[Path] = []
             with _bar(len(days), "render", "day", opts.progress) as bar:
-                for day in days:
-                    written += await render(ws, day, summary, redraw=redraw)
+                async def one(day):
+                    async with slots:
+                        written.extend(await render(ws, day, summary, redraw=redraw))
                     bar.update()
+                await asyncio.gather(*(one(day) for day in days))
             return written
 
         written = _step(settings, opts, body)

@@ -21,8 +21,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import multiprocessing
 import time
 from collections.abc import Iterable
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,6 +115,8 @@ class Workspace:
         self._font = None
         self._llm: tuple[LLMClient, ArxivReader] | None = None
         self.bar: tqdm | None = None  # one progress bar over every paper being enriched
+        self.drawing_processes = 0  # > 1: pictures drawn in a pool of processes (render --all)
+        self._drawing: Executor | None = None
         self.run_id: int | None = None
 
     @property
@@ -160,11 +164,20 @@ class Workspace:
         self.bar.refresh()
         return self.bar
 
+    @property
+    def drawing(self) -> Executor | None:
+        """The process pool for pictures, started when the first picture is to be drawn."""
+        if self._drawing is None and self.drawing_processes > 1:
+            self._drawing = ProcessPoolExecutor(self.drawing_processes, mp_context=multiprocessing.get_context("spawn"))
+        return self._drawing
+
     def start_run(self, date: dt.date) -> None:
         if self.run_id is None:
             self.run_id = self.store.start_run(date)
 
     async def close(self, status: str = "ok", summary: dict | None = None) -> None:
+        if self._drawing is not None:
+            self._drawing.shutdown(cancel_futures=True)
         if self.bar is not None:
             self.bar.close()
         if self._llm is not None:
@@ -340,7 +353,9 @@ async def render(ws: Workspace, date: dt.date, summary: RunSummary | None = None
     trend = artefacts.trend_history(ws.index, store, record, settings.make.trend_days)
     warnings = summary.warnings if summary is not None else []
     written = await artefacts.make_all(settings, ws.outputs, record, trend, ws.font,
-                                       pictures=opts.pictures, audio=opts.audio, warnings=warnings, redraw=redraw)
+                                       pictures=opts.pictures, audio=opts.audio, warnings=warnings, redraw=redraw,
+                                       executor=ws.drawing if redraw or not artefacts.pictures_current(
+                                           ws.outputs, date) else None)
     return written + render_pages(settings, ws.outputs, record)
 
 
