@@ -140,7 +140,8 @@ class Workspace:
     async def hf(self) -> HFClient:
         if self._hf is None:
             hf = self.settings.hf
-            self._hf = await HFClient(hf.endpoint, hf.token, retries=hf.retries).__aenter__()
+            self._hf = HFClient(hf.endpoint, hf.token, retries=hf.retries)
+            await self._hf.__aenter__()
         return self._hf
 
     async def llm(self, summary: RunSummary) -> tuple[LLMClient, ArxivReader]:
@@ -152,8 +153,10 @@ class Workspace:
                             store=self.store, concurrency=settings.llm.concurrency, timeout=settings.llm.timeout,
                             retries=settings.llm.max_retries, run_id=self.run_id)
             reader = ArxivReader(base_url=settings.arxiv.url, concurrency=settings.arxiv.concurrency)
-            self._llm = (await llm.__aenter__(), await reader.__aenter__())
+            self._llm = (llm, reader)  # set before any await: days starting at once share this one
             summary.llm = llm.stats
+            await llm.__aenter__()
+            await reader.__aenter__()
         return self._llm
 
     def progress(self, papers: int) -> tqdm:
