@@ -268,3 +268,19 @@ def test_render_all_redraws_only_pictures_older_than_their_record(fixtures_dir, 
     assert pictures_current(outputs, day)
     os.utime(outputs.image(day, "trend"), ns=(record_time - 10**9, record_time - 10**9))
     assert not pictures_current(outputs, day)  # one older than the record: the day is drawn again
+
+
+def test_days_rendered_at_once_draw_chinese_in_every_picture(servers, tmp_path):
+    """A backfill renders days concurrently; matplotlib's font settings are process-wide, so two
+    days drawn at once in threads used to restore each other's font and draw Chinese as boxes."""
+    import warnings
+
+    hf, llm, env = servers
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = hfdaily(env, "backfill", "--from", WEEK[0], "--to", WEEK[2], "--out", str(tmp_path / "out"), "-q",
+                         "--no-llm", "--no-audio")
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "out" / "images").glob("*_trend.png"))) == 3
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert not missing, missing[:3]

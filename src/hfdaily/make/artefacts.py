@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import threading
 from concurrent.futures import Executor
 from pathlib import Path
 
@@ -62,7 +63,18 @@ def trend_history(index: Index, store: Store | None, record: DayRecord, days: in
     return points + [trend_point(record)]
 
 
+# matplotlib's rc_context changes process-wide settings: two days drawn at once in threads (a
+# backfill renders days concurrently) would restore each other's fonts mid-drawing and draw
+# Chinese as boxes. One day's pictures at a time per process; the process pool draws in parallel.
+_DRAWING = threading.Lock()
+
+
 def _pictures(outputs: Outputs, record: DayRecord, trend: list[TrendPoint], font) -> list[Path]:
+    with _DRAWING:
+        return _draw_pictures(outputs, record, trend, font)
+
+
+def _draw_pictures(outputs: Outputs, record: DayRecord, trend: list[TrendPoint], font) -> list[Path]:
     outputs.image(record.date, "wordcloud").parent.mkdir(parents=True, exist_ok=True)
     made = [
         charts.draw_wordcloud(record, outputs.image(record.date, "wordcloud"), font),
