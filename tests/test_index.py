@@ -231,3 +231,19 @@ def test_index_command_rebuilds_and_names_a_damaged_record(fixtures_dir, tmp_pat
     damaged = runner.invoke(cli, ["index", "--out", str(tmp_path)])
     assert damaged.exit_code == 1 and str(record_path(tmp_path, days[2])) in damaged.output
     assert "Traceback" not in damaged.output
+
+
+def test_a_day_indexed_meanwhile_by_another_process_is_replaced_not_duplicated(fixtures_dir, tmp_path):
+    from hfdaily.archive.index import RefreshResult, _Batch
+
+    day = fixture_dates(fixtures_dir)[-1]
+    _archive(fixtures_dir, tmp_path, [day])
+    with Index.open(tmp_path) as first, Index.open(tmp_path) as second:
+        # `second` read the index before `first` indexed the day: it believes the day is new
+        first.refresh()
+        batch, result = _Batch(second.db), RefreshResult()
+        second._refresh_one(record_path(tmp_path, day), None, batch, result)
+        batch.commit()
+        assert result.indexed == [day]
+        assert len(second.papers(date=day)) == second.day(day).papers
+        assert second.db.execute("SELECT COUNT(*) FROM search_en").fetchone()[0] == second.day(day).papers

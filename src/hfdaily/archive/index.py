@@ -137,7 +137,7 @@ class _Batch:
 
     def begin(self) -> None:
         if not self.open:
-            self.db.execute("BEGIN")
+            self.db.execute("BEGIN IMMEDIATE")  # take the write lock now (waiting busy_timeout), not mid-day
             self.open = True
         self.in_day = True
 
@@ -239,7 +239,8 @@ class Index:
             return
         record = parse_record(path, content)  # before any write: a damaged record changes nothing
         batch.begin()
-        if row is not None:  # a day not in the index has nothing to delete
+        # Asked again inside the write transaction: another process may have indexed the day since.
+        if self.db.execute("SELECT 1 FROM days WHERE date = ?", (path.stem,)).fetchone():
             self._delete_day(path.stem)
         self._store_day(record, digest, stat.st_size, stat.st_mtime_ns)
         batch.done()
@@ -247,7 +248,7 @@ class Index:
 
     def rebuild(self) -> RefreshResult:
         """Forget everything indexed and index every record again (``hfdaily index``)."""
-        self.db.execute("BEGIN")
+        self.db.execute("BEGIN IMMEDIATE")
         for table, create in SEARCH_TABLES.items():
             self.db.execute(f"DROP TABLE {table}")
             self.db.execute(create)
