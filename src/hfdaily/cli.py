@@ -127,3 +127,9 @@ def rebuild(out: Path, db: Path | None) -> None:
     restored = rebuild_cache(store, iter_records(out))
     store.close()
     click.echo(f"restored {restored} translations into {db or out / 'hfdaily.db'}")
+
+
+from hfdaily.publish.commands import publish, serve  # noqa: E402  (the site's commands live with the site)
+
+cli.add_command(publish)
+cli.add_command(serve)
