@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hfdaily.archive.record import atomic_write
-from hfdaily.errors import HfdailyError
+from hfdaily.errors import SiteError
 from hfdaily.publish import feeds, pages, podcast, search
 from hfdaily.publish.catalog import Catalog, field_slug, load_catalog
 
@@ -29,10 +29,6 @@ log = logging.getLogger("hfdaily.publish.build")
 
 MANIFEST = ".hfdaily-manifest.json"
 PICTURES = ("poster", "wordcloud", "trend")
-
-
-class SiteError(HfdailyError):
-    """The site could not be built (the output folder is missing or unwritable)."""
 
 
 @dataclass

@@ -60,6 +60,9 @@ def podcast_feed(episodes: list[Episode], site_url: str, github_url: str) -> byt
     feed.podcast.itunes_type("episodic")
     feed.podcast.itunes_owner(name="hfdaily", email="hfdaily@users.noreply.github.com")
     feed.generator("hfdaily", uri=github_url)
+    # Built-date from the content, not the clock: an unchanged podcast keeps the same bytes.
+    newest = max((e.date for e in episodes), default=dt.date(2024, 1, 1))
+    feed.lastBuildDate(dt.datetime.combine(newest, dt.time(8, 0), dt.timezone(dt.timedelta(hours=8))))
     for episode in sorted(episodes, key=lambda e: e.date):
         day = episode.date.isoformat()
         entry = feed.add_entry()

@@ -16,17 +16,13 @@ import subprocess
 from html import escape
 from pathlib import Path
 
-from hfdaily.errors import HfdailyError
+from hfdaily.errors import SearchError
 
 log = logging.getLogger("hfdaily.publish.search")
 
 MAIN, RECENT = "pagefind", "pagefind-recent"
 RECENT_DAYS = 30
 INDEX_VERSION = 1  # bump when search_record changes: every bundle is rebuilt
-
-
-class SearchError(HfdailyError):
-    """The search index could not be written (Pagefind missing or failing)."""
 
 
 def bundle_key(days: list[tuple[str, str]]) -> str:
