@@ -12,6 +12,7 @@ from recorded import load_fixture_day, seed_day_zh
 from hfdaily.archive.record import save_record
 from hfdaily.make import charts, tts
 from hfdaily.make.broadcast import build_script
+from hfdaily.make.fields import classify
 from hfdaily.make.fonts import find_cjk_font
 
 SEED_DAY = dt.date(2026, 1, 20)
@@ -22,8 +23,12 @@ SITE_URL = "https://example.github.io/hfdaily/"
 
 
 def write_days(out: Path, fixtures_dir: Path, seeds_dir: Path, days: list[dt.date] = DAYS) -> None:
+    """Day records as a run stores them: with each paper's fields."""
     for day in days:
-        save_record(out, seed_day_zh(fixtures_dir, seeds_dir) if day == SEED_DAY else load_fixture_day(fixtures_dir, day))
+        record = seed_day_zh(fixtures_dir, seeds_dir) if day == SEED_DAY else load_fixture_day(fixtures_dir, day)
+        for entry in record.papers:
+            entry.fields = classify(entry)
+        save_record(out, record)
 
 
 def write_seed_assets(out: Path) -> None:

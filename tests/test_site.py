@@ -183,12 +183,14 @@ def test_publish_without_data_is_a_clear_error(tmp_path):
     assert result.exit_code == 2 and "run `hfdaily run` first" in result.output
 
 
-def test_damaged_record_is_named_and_left_out(tmp_path, fixtures_dir, seeds_dir):
+def test_damaged_record_is_a_clear_error_naming_it(tmp_path, fixtures_dir, seeds_dir):
     write_days(tmp_path, fixtures_dir, seeds_dir, DAYS[:2])
+    assert CliRunner().invoke(cli, ["publish", "--out", str(tmp_path), "--no-search"]).exit_code == 0
+    before = (tmp_path / "site" / "index.html").read_bytes()
     (tmp_path / "data" / "2026-01-19.json").write_text('{"date": "2026-01-19", "papers": [{"paper": 1}]}')
-    report = build_site(tmp_path, with_search=False)
-    assert report.days == 2
-    assert any("2026-01-19.json" in w for w in report.warnings)
+    result = CliRunner().invoke(cli, ["publish", "--out", str(tmp_path), "--no-search"])
+    assert result.exit_code == 1 and "2026-01-19.json" in result.output and "Traceback" not in result.output
+    assert (tmp_path / "site" / "index.html").read_bytes() == before  # the published site is left as it was
 
 
 def _mtimes(site):

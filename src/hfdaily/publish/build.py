@@ -160,8 +160,7 @@ def build_site(out: Path, *, site_url: str = "", github_url: str = "https://gith
     except OSError as exc:
         raise SiteError(f"cannot create {site}: {exc}") from exc
     manifest = {} if full else _load_manifest(site)
-    catalog, catalog_cache = load_catalog(out, manifest.get("catalog"))
-    report.warnings += catalog.warnings
+    catalog = load_catalog(out)
     report.days, report.papers = len(catalog.days), len(catalog.paper_dates)
     version = pages.template_version()
     ctx = pages.SiteContext(site_url=site_url, github_url=github_url, feeds=bool(site_url),
@@ -188,7 +187,7 @@ def build_site(out: Path, *, site_url: str = "", github_url: str = "https://gith
         report.search = "off"
         writer.new.update({k: v for k, v in manifest.get("files", {}).items() if k.startswith("pagefind")})
     writer.remove_stale()
-    atomic_write(site / MANIFEST, json.dumps({"version": version, "files": writer.new, "catalog": catalog_cache,
+    atomic_write(site / MANIFEST, json.dumps({"version": version, "files": writer.new,
                                               "search": search_state, "durations": durations}, ensure_ascii=False))
     report.seconds = time.perf_counter() - started
     return report
@@ -208,12 +207,12 @@ def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: di
         day_stale = not writer.fresh(path, day_key)
         stale_papers = []
         for card in day.cards:
-            if latest[card.id] != day.date:
+            if latest[card.paper_id] != day.date:
                 continue
-            dates = catalog.paper_dates[card.id]
+            dates = catalog.paper_dates[card.paper_id]
             paper_key = _key("paper", version, site_url, [(d, digests[d]) for d in dates], a.images.get("poster"))
-            if not writer.fresh(f"papers/{card.id}.html", paper_key):
-                stale_papers.append(card.id)
+            if not writer.fresh(f"papers/{card.paper_id}.html", paper_key):
+                stale_papers.append(card.paper_id)
         if day_stale or stale_papers:
             todo[day.date] = (day_key if day_stale else None, stale_papers)
     for date, (day_key, stale_papers) in todo.items():
@@ -255,7 +254,7 @@ def _feeds(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writer,
     for name, cards in catalog.by_field.items():
         wanted: dict[dt.date, set[str]] = {}
         for card in cards[: feeds.FIELD_FEED_PAPERS]:
-            wanted.setdefault(dt.date.fromisoformat(card.date), set()).add(card.id)
+            wanted.setdefault(card.date, set()).add(card.paper_id)
         entries = [(date, e) for date, ids in wanted.items() for e in catalog.record(date).papers if e.paper.id in ids]
         writer.put(f"feeds/{field_slug(name)}.xml", feeds.field_feed(name, entries, ctx.site_url))
     episodes = []
@@ -291,7 +290,7 @@ def _search(site: Path, catalog: Catalog, state: dict | None, full: bool) -> tup
     wanted_days = catalog.days if mode == "all" else in_recent
     records = []
     for day in wanted_days:
-        ids = {c.id for c in day.cards if latest[c.id] == day.date}
+        ids = {c.paper_id for c in day.cards if latest[c.paper_id] == day.date}
         if mode == "recent":
             ids = {i for i in ids if first[i].isoformat() > cutoff}
         if not ids:

@@ -1,9 +1,8 @@
-"""What the site knows about the archive: days, papers, fields, organisations.
+"""What the site knows about the archive: days, papers, fields, organisations — from the index.
 
-This is the one place the site reads the archive. Today it reads the day records
-(``OUT/data/D.json``) and keeps a small card per paper in the build manifest, so that a build
-after adding one day loads one record, not all of them. When the archive index exists, only
-this module changes: the pages, feeds and search take a :class:`Catalog`.
+This is the one place the site reads the archive index (``hfdaily.archive.index``): pages, feeds
+and search take a :class:`Catalog`. Full day records (for day and paper pages) are read from
+``data/`` only for the days whose pages must be rendered.
 """
 
 from __future__ import annotations
@@ -12,17 +11,15 @@ import datetime as dt
 import hashlib
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from hfdaily.archive.index import Index, PaperRow
 from hfdaily.archive.record import load_record, record_path
 from hfdaily.errors import RecordError
-from hfdaily.make.fields import FIELDS, classify
-from hfdaily.models import DayRecord, PaperEntry
-
-# Bump when PaperCard changes shape: cached cards are then rebuilt from the records.
-CARD_VERSION = 1
+from hfdaily.make.fields import FIELDS
+from hfdaily.models import DayRecord
 
 # Field names are Chinese; their pages need stable ASCII URLs (fields/llm.html).
 FIELD_SLUGS = {
@@ -49,64 +46,20 @@ def org_slug(name: str) -> str:
     return slug if slug else f"org-{_short_hash(name)}"
 
 
-@dataclass(frozen=True)
-class PaperCard:
-    """One paper on one day, as listings show it (field/organisation pages, home, follow)."""
-
-    id: str
-    date: str
-    title: str
-    title_zh: str | None
-    authors: tuple[str, ...]
-    org: str | None
-    fields: tuple[str, ...]
-    upvotes: int
-    contribution: str | None
-
-    @property
-    def display_title(self) -> str:
-        return self.title_zh or self.title
-
-    @classmethod
-    def from_entry(cls, entry: PaperEntry, date: dt.date) -> PaperCard:
-        return cls(
-            id=entry.paper.id, date=date.isoformat(), title=entry.paper.title,
-            title_zh=entry.translation.title_zh if entry.translation else None,
-            authors=tuple(entry.paper.authors), org=entry.paper.organization,
-            fields=tuple(entry_fields(entry)), upvotes=entry.paper.upvotes,
-            contribution=entry.analysis.contribution if entry.analysis else None,
-        )
-
-    @classmethod
-    def from_json(cls, data: dict) -> PaperCard:
-        return cls(**{**data, "authors": tuple(data["authors"]), "fields": tuple(data["fields"])})
-
-
-def entry_fields(entry: PaperEntry) -> list[str]:
-    """Stored fields; records written before fields were stored are classified on the fly."""
-    return list(entry.fields) if entry.fields else classify(entry)
-
-
 @dataclass
 class DayInfo:
     date: dt.date
-    digest: str  # content hash of the record file: what decides whether its pages are rebuilt
-    cards: list[PaperCard]
+    digest: str  # content hash of the record: what decides whether its pages are rebuilt
+    cards: list[PaperRow]  # the day's papers in the day's order
 
 
 @dataclass
 class Catalog:
-    """Every day of the archive, oldest first, with its paper cards; full records on demand."""
+    """Every day of the archive, oldest first, with its papers; full records on demand."""
 
     out: Path
     days: list[DayInfo]
-    changed: set[dt.date] = field(default_factory=set)  # days whose record changed since the last build
-    warnings: list[str] = field(default_factory=list)
     _records: dict[dt.date, DayRecord] = field(default_factory=dict, repr=False)
-
-    @cached_property
-    def by_date(self) -> dict[dt.date, DayInfo]:
-        return {d.date: d for d in self.days}
 
     def record(self, date: dt.date) -> DayRecord:
         if date not in self._records:
@@ -118,10 +71,13 @@ class Catalog:
             self._records[date] = loaded
         return self._records[date]
 
+    @cached_property
+    def _positions(self) -> dict[dt.date, int]:
+        return {d.date: i for i, d in enumerate(self.days)}
+
     def neighbours(self, date: dt.date) -> tuple[dt.date | None, dt.date | None]:
-        dates = [d.date for d in self.days]
-        i = dates.index(date)
-        return (dates[i - 1] if i else None), (dates[i + 1] if i + 1 < len(dates) else None)
+        i = self._positions[date]
+        return (self.days[i - 1].date if i else None), (self.days[i + 1].date if i + 1 < len(self.days) else None)
 
     @cached_property
     def paper_dates(self) -> dict[str, list[dt.date]]:
@@ -129,22 +85,22 @@ class Catalog:
         dates: dict[str, list[dt.date]] = defaultdict(list)
         for day in self.days:
             for card in day.cards:
-                dates[card.id].append(day.date)
+                dates[card.paper_id].append(day.date)
         return dict(dates)
 
-    def latest_cards(self) -> list[PaperCard]:
+    def latest_cards(self) -> list[PaperRow]:
         """Every paper once, as of the last day it was listed, newest day first."""
         seen, cards = set(), []
         for day in reversed(self.days):
             for card in day.cards:
-                if card.id not in seen:
-                    seen.add(card.id)
+                if card.paper_id not in seen:
+                    seen.add(card.paper_id)
                     cards.append(card)
         return cards
 
     @cached_property
-    def by_field(self) -> dict[str, list[PaperCard]]:
-        groups: dict[str, list[PaperCard]] = defaultdict(list)
+    def by_field(self) -> dict[str, list[PaperRow]]:
+        groups: dict[str, list[PaperRow]] = defaultdict(list)
         for card in self.latest_cards():
             for name in card.fields:
                 groups[name].append(card)
@@ -152,11 +108,11 @@ class Catalog:
         return dict(sorted(groups.items(), key=lambda kv: order.get(kv[0], len(order))))
 
     @cached_property
-    def by_org(self) -> dict[str, list[PaperCard]]:
-        groups: dict[str, list[PaperCard]] = defaultdict(list)
+    def by_org(self) -> dict[str, list[PaperRow]]:
+        groups: dict[str, list[PaperRow]] = defaultdict(list)
         for card in self.latest_cards():
-            if card.org:
-                groups[card.org].append(card)
+            if card.organisation:
+                groups[card.organisation].append(card)
         return dict(sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0].lower())))
 
     @cached_property
@@ -172,48 +128,17 @@ class Catalog:
         return slugs
 
 
-def _digest(path: Path) -> str:
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+def load_catalog(out: Path) -> Catalog:
+    """Bring the archive index up to date with ``data/`` and read every day and paper from it.
 
-
-def load_catalog(out: Path, cache: dict | None = None) -> tuple[Catalog, dict]:
-    """Read the archive, reusing cached cards of records whose file did not change.
-
-    ``cache`` is what the previous call returned (stored in the build manifest); a record is
-    re-read only when its size or mtime changed and then its content hash too.
-    A damaged record is reported as a warning naming the file, and its day left out.
+    A damaged record is a :class:`RecordError` naming the file (the index never skips a day).
     """
-    cache = cache if cache and cache.get("version") == CARD_VERSION else {"version": CARD_VERSION, "days": {}}
-    old_days: dict = cache["days"]
-    new_days: dict = {}
-    catalog = Catalog(out=out, days=[])
-    for path in sorted((out / "data").glob("????-??-??.json")):
-        try:
-            date = dt.date.fromisoformat(path.stem)
-        except ValueError:
-            continue
-        stat = path.stat()
-        signature = [stat.st_size, stat.st_mtime_ns]
-        cached = old_days.get(path.stem)
-        if cached and cached["stat"] == signature:
-            digest, cards = cached["digest"], [PaperCard.from_json(c) for c in cached["cards"]]
-        else:
-            digest = _digest(path)
-            if cached and cached["digest"] == digest:
-                cards = [PaperCard.from_json(c) for c in cached["cards"]]
-            else:
-                try:
-                    record = load_record(path)
-                except RecordError as exc:
-                    catalog.warnings.append(f"{exc} (its day is left out of the site)")
-                    continue
-                if record is None:
-                    continue
-                catalog._records[date] = record
-                catalog.changed.add(date)
-                cards = [PaperCard.from_entry(e, date) for e in record.papers]
-        if not cards:
-            continue
-        new_days[path.stem] = {"stat": signature, "digest": digest, "cards": [asdict(c) for c in cards]}
-        catalog.days.append(DayInfo(date=date, digest=digest, cards=cards))
-    return catalog, {"version": CARD_VERSION, "days": new_days}
+    with Index.open(out) as index:
+        index.refresh()
+        digests = {row[0]: row[1] for row in index.db.execute("SELECT date, content_hash FROM days")}
+        by_day: dict[dt.date, list[PaperRow]] = defaultdict(list)
+        for row in index.papers():
+            by_day[row.date].append(row)
+    days = [DayInfo(date=date, digest=digests[date.isoformat()], cards=sorted(rows, key=lambda r: r.rank))
+            for date, rows in sorted(by_day.items())]
+    return Catalog(out=out, days=days)

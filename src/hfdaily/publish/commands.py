@@ -26,7 +26,7 @@ def publish(out: Path, config_path: Path | None, full: bool, no_search: bool) ->
 
     try:
         settings = load_settings(config_path)
-        report = build_site(out, site_url=settings.site_url, github_url=settings.github_url, full=full,
+        report = build_site(out, site_url=settings.site.url, github_url=settings.site.github_url, full=full,
                             with_search=not no_search)
     except HfdailyError as exc:
         click.echo(f"error: {exc}", err=True)

@@ -13,7 +13,7 @@ from feedgen.feed import FeedGenerator
 
 from hfdaily.make.render import safe_url
 from hfdaily.models import DayRecord, PaperEntry
-from hfdaily.publish.catalog import entry_fields, field_slug
+from hfdaily.publish.catalog import field_slug
 
 FEED_DAYS = 20  # days in feed.xml
 FIELD_FEED_PAPERS = 50  # papers in each feeds/<field>.xml
@@ -103,7 +103,7 @@ def field_feed(field: str, entries: list[tuple[dt.date, PaperEntry]], site_url: 
         entry.link(href=f"{base}papers/{p.id}.html", rel="alternate")
         for author in p.authors[:10]:
             entry.author(name=author)
-        for name in entry_fields(e):
+        for name in e.fields:
             entry.category(term=name)
         entry.published(_midnight(date))
         entry.updated(_midnight(date))

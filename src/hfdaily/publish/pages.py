@@ -20,7 +20,8 @@ from pydantic import BaseModel
 
 from hfdaily.make.render import safe_url
 from hfdaily.models import DayRecord, PaperEntry
-from hfdaily.publish.catalog import FIELD_ORDER, Catalog, DayInfo, PaperCard, entry_fields, field_slug, org_slug
+from hfdaily.archive.index import PaperRow
+from hfdaily.publish.catalog import FIELD_ORDER, Catalog, DayInfo, field_slug, org_slug
 
 LISTING_PAGE_SIZE = 100
 HOME_TOP = 8
@@ -69,7 +70,7 @@ def bibtex(entry: PaperEntry) -> str:
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("hfdaily", "templates"), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True, undefined=StrictUndefined)
-    env.filters.update(safe_url=safe_url, field_slug=field_slug, org_slug=org_slug, fields_of=entry_fields,
+    env.filters.update(safe_url=safe_url, field_slug=field_slug, org_slug=org_slug, fields_of=lambda entry: entry.fields,
                        bibtex=bibtex, guide_items=guide_items)
     return env
 
@@ -130,7 +131,7 @@ def _description(text: str, limit: int = 120) -> str:
 def _hot_fields(entries: list[PaperEntry], top: int = 6) -> list[tuple[str, int]]:
     counts: dict[str, int] = {}
     for entry in entries:
-        for name in entry_fields(entry):
+        for name in entry.fields:
             counts[name] = counts.get(name, 0) + 1
     return sorted(counts.items(), key=lambda kv: (-kv[1], FIELD_ORDER.index(kv[0]) if kv[0] in FIELD_ORDER else 99))[:top]
 
@@ -178,7 +179,7 @@ def paper_page(site: SiteContext, entry: PaperEntry, dates: list[dt.date], poste
         og_image_path=poster, entry=entry, dates=[d.isoformat() for d in dates])
 
 
-def listing_pages(site: SiteContext, kind: str, name: str, slug: str, cards: list[PaperCard]) -> dict[str, str]:
+def listing_pages(site: SiteContext, kind: str, name: str, slug: str, cards: list[PaperRow]) -> dict[str, str]:
     """A field's or an organisation's papers, newest first, ``LISTING_PAGE_SIZE`` a page:
     ``fields/llm.html``, ``fields/llm-2.html``, …"""
     folder = "fields" if kind == "field" else "orgs"
@@ -253,7 +254,7 @@ def search_record(entry: PaperEntry, date: dt.date) -> dict:
     """What the search index holds for a paper (a Pagefind custom record; URL relative to the site)."""
     p = entry.paper
     parts = [p.title if entry.translation else "", " ".join(p.authors),
-             p.organization or "", " ".join(entry_fields(entry)), " ".join(p.ai_keywords),
+             p.organization or "", " ".join(entry.fields), " ".join(p.ai_keywords),
              entry.analysis.contribution if entry.analysis else "",
              entry.translation.summary_zh if entry.translation else "", p.summary,
              # The segmenter splits "2601.10387" at the dot; one token finds the id whole.
@@ -264,4 +265,4 @@ def search_record(entry: PaperEntry, date: dt.date) -> dict:
     if p.organization:
         meta["org"] = p.organization
     return {"url": f"papers/{p.id}.html", "content": "\n".join(x for x in parts if x), "meta": meta,
-            "fields": entry_fields(entry)}
+            "fields": entry.fields}
