@@ -55,7 +55,7 @@ def test_day_page_holds_newsletter_and_report(demo):
         assert entry.translation.title_zh in card.css_first("h3").text()
         assert card.css_first("h3 a").attributes["href"] == f"../papers/{entry.paper.id}.html"
         assert entry.translation.summary_zh in card.text()
-        assert "@misc{" in card.css_first("pre.bibtex").text() and entry.paper.id in card.css_first("pre.bibtex").text()
+        assert card.css_first("button.copy-bib") is not None  # builds the BibTeX from the card (tested in the browser)
         if entry.analysis:
             assert entry.analysis.contribution in card.css_first(".contrib").text()
             labels = [dt_.text() for dt_ in card.css(".analysis dt")]
@@ -75,6 +75,15 @@ def test_day_page_holds_newsletter_and_report(demo):
     assert page.css_first('meta[property="og:image"]').attributes["content"] == f"{SITE_URL}images/{SEED_DAY}_poster.png"
     assert (out / "site" / "images" / f"{SEED_DAY}_poster.png").stat().st_size > 10_000
     assert "本期未翻译" not in text
+
+
+def test_paper_page_shows_its_bibtex(demo):
+    out, _ = demo
+    page = html(out / "site" / "papers" / "2601.10387.html")
+    assert page.css_first("pre.bibtex").text() == (
+        "@misc{lu2026assistant,\n  title={The Assistant Axis: Situating and Stabilizing the Default Persona of Language Models},\n"
+        "  author={Christina Lu and Jack Gallagher and Jonathan Michala and Kyle Fish and Jack Lindsey},\n  year={2026},\n"
+        "  eprint={2601.10387},\n  archivePrefix={arXiv},\n  url={https://arxiv.org/abs/2601.10387}\n}")
 
 
 def test_paper_listed_on_two_days_names_both(demo):
@@ -206,7 +215,7 @@ def test_adding_a_day_rebuilds_only_that_day_its_neighbours_and_listings(tmp_pat
     before = _mtimes(site)
 
     again = build_site(tmp_path, site_url=SITE_URL)
-    assert again.rendered == 0 and again.written == 0 and again.search == "unchanged"
+    assert again.rendered == again.listings == again.written == 0 and again.search == "unchanged"
 
     new_day = dt.date(2026, 4, 16)  # lists 2604.07429 again (first listed 2026-04-10)
     write_days(tmp_path, fixtures_dir, seeds_dir, [new_day])
@@ -214,6 +223,10 @@ def test_adding_a_day_rebuilds_only_that_day_its_neighbours_and_listings(tmp_pat
     new_papers = load_record(record_path(tmp_path, new_day)).papers
     # the new day, its neighbour (2026-04-14 gains a "next" link) and one page per new paper
     assert added.rendered == 2 + len(new_papers)
+    # only the field and organisation pages that gained a paper (each fits one page here)
+    touched = {("field", f) for e in new_papers for f in e.fields} | {("org", e.paper.organization)
+                                                                    for e in new_papers if e.paper.organization}
+    assert added.listings == len(touched)
     after = _mtimes(site)
     changed = {p for p in before if after[p] != before[p]}
     assert {"days/2026-04-14.html", "papers/2604.07429.html", "index.html"} <= changed

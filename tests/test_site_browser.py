@@ -88,6 +88,19 @@ def test_audio_plays_the_mp3_with_its_subtitles(page, url):
     assert page.evaluate("document.querySelector('audio').duration || 0") >= 0
 
 
+def test_copy_bibtex_on_a_day_page_matches_the_paper_page(browser, url, demo):
+    from hfdaily.publish.pages import bibtex
+
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(url + f"days/{SEED_DAY}.html")
+    record = load_record(record_path(demo, SEED_DAY))
+    for entry in record.papers[:3]:
+        page.locator(f'article[id="{entry.paper.id}"] button.copy-bib').click()
+        assert page.evaluate("navigator.clipboard.readText()") == bibtex(entry)
+    context.close()
+
+
 def _search(page, url, query):
     page.goto(url + "search.html")
     page.fill("#search-q", query)

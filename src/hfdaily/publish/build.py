@@ -36,7 +36,8 @@ class BuildReport:
     site: Path
     days: int = 0
     papers: int = 0
-    rendered: int = 0  # pages rendered this build
+    rendered: int = 0  # day and paper pages rendered this build
+    listings: int = 0  # field and organisation pages rendered this build
     written: int = 0  # files whose bytes changed
     removed: int = 0
     search: str = "none"  # which search bundles were rebuilt: all / recent / none / off
@@ -46,7 +47,7 @@ class BuildReport:
 
     def line(self) -> str:
         return (f"site: {self.days} days, {self.papers} papers → {self.site} in {self.seconds:.1f} s "
-                f"({self.rendered} pages rendered, {self.written} files written, {self.removed} removed, "
+                f"({self.rendered} day/paper pages and {self.listings} field/organisation pages rendered, {self.written} files written, {self.removed} removed, "
                 f"search index: {self.search})")
 
 
@@ -173,7 +174,7 @@ def build_site(out: Path, *, site_url: str = "", github_url: str = "https://gith
 
     assets = {d.date: _assets(out, writer, d.date) for d in catalog.days}
     _pages(catalog, ctx, writer, assets, version, site_url, report)
-    _listings(out, catalog, ctx, writer, assets)
+    _listings(out, catalog, ctx, writer, assets, version, report)
     durations = manifest.get("durations", {})
     if site_url:
         _feeds(out, catalog, ctx, writer, assets, durations)
@@ -233,18 +234,25 @@ def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: di
 
 
 def _listings(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writer,
-              assets: dict[dt.date, pages.DayAssets]) -> None:
+              assets: dict[dt.date, pages.DayAssets], version: str, report: BuildReport) -> None:
     latest = catalog.days[-1] if catalog.days else None
     record = catalog.record(latest.date) if latest else None
     writer.put("index.html", pages.home_page(ctx, catalog, record, assets.get(latest.date) if latest else None,
                                              _keywords(out, latest.date) if latest else []))
     writer.put("search.html", pages.search_page(ctx))
-    for name, cards in catalog.by_field.items():
-        for path, html in pages.listing_pages(ctx, "field", name, field_slug(name), cards).items():
-            writer.put(path, html)
-    for name, cards in catalog.by_org.items():
-        for path, html in pages.listing_pages(ctx, "org", name, catalog.org_slugs[name], cards).items():
-            writer.put(path, html)
+    digests = {d.date: d.digest for d in catalog.days}
+    groups = [("field", name, field_slug(name), cards) for name, cards in catalog.by_field.items()]
+    groups += [("org", name, catalog.org_slugs[name], cards) for name, cards in catalog.by_org.items()]
+    for kind, name, slug, cards in groups:
+        plan = pages.listing_plan(kind, slug, cards)
+        labels = [p.label for p in plan]
+        for number, page in enumerate(plan):
+            # a page is rendered again only when its own papers (or the pager) changed
+            key = _key("listing", version, ctx.site_url, ctx.feeds, kind, name, labels, len(cards) if number == 0 else None,
+                       [(c.paper_id, c.date, digests[c.date]) for c in page.cards])
+            if not writer.fresh(page.path, key):
+                writer.put(page.path, pages.listing_page(ctx, kind, name, slug, plan, number, len(cards)), key=key)
+                report.listings += 1
 
 
 def _feeds(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writer,

@@ -179,27 +179,45 @@ def paper_page(site: SiteContext, entry: PaperEntry, dates: list[dt.date], poste
         og_image_path=poster, entry=entry, dates=[d.isoformat() for d in dates])
 
 
-def listing_pages(site: SiteContext, kind: str, name: str, slug: str, cards: list[PaperRow]) -> dict[str, str]:
-    """A field's or an organisation's papers, newest first, ``LISTING_PAGE_SIZE`` a page:
-    ``fields/llm.html``, ``fields/llm-2.html``, …"""
+@dataclass
+class ListingPage:
+    path: str  # fields/llm.html, fields/llm-1.html, …
+    cards: list[PaperRow]  # newest first
+    label: str  # what the pager shows
+
+
+def listing_plan(kind: str, slug: str, cards: list[PaperRow]) -> list[ListingPage]:
+    """A field's or an organisation's papers in pages that stay put as days are added.
+
+    Pages are cut from the oldest paper on, ``LISTING_PAGE_SIZE`` a page, so a new day changes
+    only the first page (``slug.html``: the newest 100–199 papers); ``slug-1.html`` is the
+    oldest hundred, ``slug-2.html`` the next, … and is never rewritten unless its papers change.
+    """
     folder = "fields" if kind == "field" else "orgs"
-    pages = max(1, -(-len(cards) // LISTING_PAGE_SIZE))
+    oldest_first = cards[::-1]
+    chunks = [oldest_first[i:i + LISTING_PAGE_SIZE] for i in range(0, len(oldest_first), LISTING_PAGE_SIZE)] or [[]]
+    newest, older = (chunks[-2] + chunks[-1], chunks[:-2]) if len(chunks) >= 2 else (chunks[-1], [])
+    plan = [ListingPage(f"{folder}/{slug}.html", newest[::-1], "最新")]
+    for number, chunk in enumerate(older, 1):
+        plan.append(ListingPage(f"{folder}/{slug}-{number}.html", chunk[::-1], f"{chunk[0].date} – {chunk[-1].date}"))
+    return plan
 
-    def href(n: int) -> str:
-        return f"{slug}.html" if n == 1 else f"{slug}-{n}.html"
 
+def listing_page(site: SiteContext, kind: str, name: str, slug: str, plan: list[ListingPage], number: int,
+                 total: int) -> str:
+    """Page ``number`` (0 = the newest) of a field's or an organisation's papers."""
+    page = plan[number]
     heading = f"领域：{name}" if kind == "field" else f"机构：{name}"
-    out = {}
-    for n in range(1, pages + 1):
-        chunk = cards[(n - 1) * LISTING_PAGE_SIZE: n * LISTING_PAGE_SIZE]
-        out[f"{folder}/{href(n)}"] = _render(
-            "listing.html.j2", site, "../", f"{folder}/{href(n)}",
-            page_title=f"{heading}（{len(cards)} 篇）· Hugging Face 论文日报",
-            description=_description(f"{heading}：" + "；".join(c.display_title for c in chunk[:3])),
-            heading=heading, total=len(cards), cards=chunk, page=n, pages=pages, page_href=href,
-            feed_href=f"../feeds/{slug}.xml" if (kind == "field" and site.feeds) else None,
-            follow_kind=kind if kind in ("field", "org") else None, follow_value=name)
-    return out
+    pager = [{"label": p.label, "href": p.path.rsplit("/", 1)[1], "current": i == number} for i, p in enumerate(plan)]
+    pager = [pager[0], *reversed(pager[1:])]  # newest first, then the older pages, newest of them first
+    return _render(
+        "listing.html.j2", site, "../", page.path,
+        page_title=f"{heading}" + ("" if number == 0 else f"（{page.label}）") + " · Hugging Face 论文日报",
+        description=_description(f"{heading}：" + "；".join(c.display_title for c in page.cards[:3])),
+        heading=heading, total=total if number == 0 else None, count=len(page.cards), label=page.label,
+        cards=page.cards, pager=pager if len(plan) > 1 else [],
+        feed_href=f"../feeds/{slug}.xml" if (kind == "field" and site.feeds) else None,
+        follow_kind=kind, follow_value=name)
 
 
 @dataclass

@@ -158,25 +158,46 @@
   }
 
   /* ---------- BibTeX ---------- */
+  // The same entry as pages.bibtex() in Python (paper pages show that one): @misc with eprint.
+  function bibtexOf(card) {
+    var authors = (card.getAttribute("data-authors") || "").split("|").filter(Boolean);
+    var title = card.getAttribute("data-title") || "", year = card.getAttribute("data-year") || "", id = card.id;
+    var last = "";
+    if (authors.length) {
+      var words = authors[0].normalize("NFKD").replace(/[^\x00-\x7f]/g, "").match(/[A-Za-z]+/g);
+      last = words ? words[words.length - 1].toLowerCase() : "";
+    }
+    var first = ((title.match(/[A-Za-z]+/g) || []).filter(function (w) { return w.length > 3; })[0] || "").toLowerCase();
+    var key = last ? last + year + first : "arxiv" + id.replace(".", "");
+    var clean = function (t) { return t.replace(/{/g, "(").replace(/}/g, ")"); };
+    return "@misc{" + key + ",\n  title={" + clean(title) + "},\n  author={" + (authors.map(clean).join(" and ") || "Anonymous") +
+      "},\n  year={" + year + "},\n  eprint={" + id + "},\n  archivePrefix={arXiv},\n  url={https://arxiv.org/abs/" + id + "}\n}";
+  }
+  window.hfdailyBibtex = function (id) { return bibtexOf(document.getElementById(id)); };
+
   function setupBibtex() {
+    document.querySelectorAll("button.copy-bib[hidden]").forEach(function (b) { b.hidden = false; });
     document.addEventListener("click", function (ev) {
       var btn = ev.target.closest && ev.target.closest("button.copy-bib");
       if (!btn) return;
-      var pre = document.getElementById(btn.getAttribute("data-target"));
-      var text = pre ? pre.textContent : "";
+      var pre = btn.hasAttribute("data-target") ? document.getElementById(btn.getAttribute("data-target")) : null;
+      var text = pre ? pre.textContent : bibtexOf(btn.closest("article.paper"));
       var done = function () { btn.textContent = "已复制 ✓"; setTimeout(function () { btn.textContent = "复制 BibTeX"; }, 2000); };
       if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(pre, done); });
-      } else { fallbackCopy(pre, done); }
+        navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text, done); });
+      } else { fallbackCopy(text, done); }
     });
   }
-  function fallbackCopy(pre, done) {
-    var range = document.createRange();
-    range.selectNodeContents(pre);
-    var sel = window.getSelection();
-    sel.removeAllRanges();
-    sel.addRange(range);
-    try { if (document.execCommand("copy")) done(); } catch (e) { /* selected: the reader can copy by hand */ }
+  function fallbackCopy(text, done) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    try { if (document.execCommand("copy")) done(); } catch (e) { /* the reader can copy from the paper page */ }
+    area.remove();
   }
 
   /* ---------- search ---------- */
