@@ -118,6 +118,9 @@ def test_search_chinese_english_author_and_arxiv_id(page, url, demo):
     paper = next(e.paper for e in record.papers if e.paper.authors)
     titles, hrefs = _search(page, url, paper.authors[0])
     assert hrefs and any(h.endswith(f"{BASE}papers/{paper.id}.html") for h in hrefs)
+    # a paper of the day added last: found in the recent bundle, linked under the sub-path
+    titles, hrefs = _search(page, url, "Seedance")
+    assert titles[0].startswith("Seedance 2.0") and hrefs[0] == url + "papers/2604.14148.html"
     titles, hrefs = _search(page, url, "2601.10387")
     assert hrefs[0].endswith(f"{BASE}papers/2601.10387.html")
     page.locator("#search-results a").first.click()  # result links work under the sub-path

@@ -206,9 +206,12 @@
   function loadPagefind() {
     if (!pagefind) {
       var base = siteBase();
+      // Result URLs start at the site's own path, so they are right under a sub-path (GitHub Pages).
+      var options = { baseUrl: base.pathname, excerptLength: 40 };
       pagefind = import(new URL("pagefind/pagefind.js", base).href).then(function (pf) {
-        return pf.options({ excerptLength: 40 }).then(function () {
-          return pf.mergeIndex(new URL("pagefind-recent/", base).href).catch(function () { /* no recent bundle */ });
+        return pf.options(options).then(function () {
+          return pf.mergeIndex(new URL("pagefind-recent/", base).href, { baseUrl: base.pathname })
+            .catch(function () { /* no recent bundle: the main one has every day */ });
         }).then(function () { return pf.init(); }).then(function () { return pf; });
       });
     }
@@ -218,10 +221,12 @@
   // arXiv ids are indexed as one token too ("arxiv260110387"): the segmenter splits "2601.10387" at the dot.
   function toQuery(q) { var m = q.match(ARXIV_ID); return m ? "arxiv" + m[1] + m[2] : q; }
 
-  function search(q) {
+  var PAGE = 10;
+  function search(q, shown) {
     var started = performance.now();
     return loadPagefind().then(function (pf) { return pf.search(toQuery(q)); }).then(function (res) {
-      return Promise.all(res.results.slice(0, 20).map(function (r) { return r.data(); })).then(function (items) {
+      var upto = Math.min(res.results.length, (shown || 0) + PAGE);
+      return Promise.all(res.results.slice(0, upto).map(function (r) { return r.data(); })).then(function (items) {
         var ms = performance.now() - started;
         window.hfdailyLastSearch = { query: q, ms: ms, count: res.results.length };
         return { items: items, count: res.results.length, ms: ms };
@@ -240,22 +245,25 @@
       status.textContent = "从本地文件打开时浏览器不允许加载搜索索引：请运行 hfdaily serve，或在部署后的网站上搜索。";
       return;
     }
-    var timer = null, seq = 0;
-    function run() {
+    var more = document.getElementById("search-more");
+    var timer = null, seq = 0, shown = 0;
+    function run(keep) {
       var q = input.value.trim();
       var mine = ++seq;
       var url = new URL(location.href);
       if (q) url.searchParams.set("q", q); else url.searchParams.delete("q");
       history.replaceState(null, "", url);
+      shown = keep ? shown : 0;
+      more.hidden = true;
       if (!q) { list.textContent = ""; status.textContent = ""; return; }
       status.textContent = "搜索中…";
-      search(q).then(function (res) {
+      search(q, shown).then(function (res) {
         if (mine !== seq) return;
         list.textContent = "";
         res.items.forEach(function (d) {
           var li = document.createElement("li");
           var a = document.createElement("a");
-          a.href = new URL(d.url.replace(/^\//, ""), siteBase()).href;  // Pagefind URLs start at the site root
+          a.href = new URL(d.url, location.href).href;
           a.textContent = d.meta.title || d.url;
           var h = document.createElement("h2");
           h.appendChild(a);
@@ -269,11 +277,14 @@
           li.appendChild(ex);
           list.appendChild(li);
         });
-        status.textContent = res.count ? "找到 " + res.count + " 篇论文" + (res.count > 20 ? "，显示前 20 篇" : "") : "没有找到匹配的论文。";
+        shown = res.items.length;
+        more.hidden = shown >= res.count;
+        status.textContent = res.count ? "找到 " + res.count + " 篇论文" + (res.count > shown ? "，显示前 " + shown + " 篇" : "") : "没有找到匹配的论文。";
       }, function (err) {
         status.textContent = "搜索索引加载失败（" + err + "）。";
       });
     }
+    more.addEventListener("click", function () { run(true); });
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 120); });
     form.addEventListener("submit", function (ev) { ev.preventDefault(); clearTimeout(timer); run(); });
     var initial = new URL(location.href).searchParams.get("q");
