@@ -131,18 +131,29 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("/tmp/hfdaily-bench-site"))
     parser.add_argument("--days", type=int, default=580)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="keep OUT/data from an earlier run (the site is rebuilt)")
     args = parser.parse_args()
     days = fixture_dates(FIXTURES)[: args.days]
     out = args.out
-    shutil.rmtree(out, ignore_errors=True)
+    if args.reuse and len(list((out / "data").glob("*.json"))) == len(days):
+        shutil.rmtree(out / "site", ignore_errors=True)
+        (out / "hfdaily.db").unlink(missing_ok=True)
+    else:
+        shutil.rmtree(out, ignore_errors=True)
+        started = time.perf_counter()
+        write_archive(out, days)
+        print(f"wrote {len(days)} day records in {time.perf_counter() - started:.1f} s")
+    from hfdaily.archive.index import Index
+
     started = time.perf_counter()
-    write_archive(out, days)
-    print(f"wrote {len(days)} day records in {time.perf_counter() - started:.1f} s")
+    with Index.open(out) as index:
+        index.refresh()
+    print(f"archive index from scratch (issue 8's, part of a first publish): {time.perf_counter() - started:.1f} s")
 
     report = build_site(out, site_url=SITE_URL, full=True)
     files, mb = folder_size(out / "site")
-    print(f"full build, {report.days} days, {report.papers} papers: {report.seconds:.1f} s, {files} files, {mb:.0f} MB"
-          f" ({report.rendered} pages rendered; search: {report.search})")
+    print(f"full site build, {report.days} days, {report.papers} papers: {report.seconds:.1f} s, {files} files, {mb:.0f} MB"
+          f" ({report.rendered} day/paper pages, {report.listings} field/organisation pages; search: {report.search})")
 
     newest = out / "data" / f"{days[-1]}.json"
     kept = newest.read_bytes()
@@ -150,8 +161,8 @@ def main() -> None:
     build_site(out, site_url=SITE_URL)
     newest.write_bytes(kept)
     added = build_site(out, site_url=SITE_URL)
-    print(f"adding one day ({days[-1]}): {added.seconds:.2f} s ({added.rendered} pages rendered, "
-          f"{added.written} files written; search: {added.search})")
+    print(f"adding one day ({days[-1]}): {added.seconds:.2f} s ({added.rendered} day/paper pages, "
+          f"{added.listings} field/organisation pages rendered, {added.written} files written; search: {added.search})")
     again = build_site(out, site_url=SITE_URL)
     print(f"nothing changed: {again.seconds:.2f} s ({again.rendered} rendered, {again.written} written)")
 

@@ -269,3 +269,37 @@ def test_site_folder_deploys_alone(demo, tmp_path):
     shutil.copytree(out / "site", copy)
     assert (copy / "audio" / f"{SEED_DAY}.mp3").stat().st_size > 1000
     assert not any(p.is_symlink() for p in copy.rglob("*"))
+
+
+def test_empty_archive_builds_a_home_that_says_what_to_do(tmp_path):
+    (tmp_path / "data").mkdir()
+    report = build_site(tmp_path, with_search=False)
+    assert report.days == 0
+    assert "hfdaily run" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_serve_needs_a_built_site(tmp_path):
+    result = CliRunner().invoke(cli, ["serve", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "hfdaily publish" in result.output
+
+
+def test_serve_answers_under_a_sub_path_only(demo):
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from hfdaily.publish.serve import make_server
+
+    out, _ = demo
+    server = make_server(out / "site", 0, "/hfdaily/")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    root = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with urllib.request.urlopen(f"{root}/hfdaily/audio/{SEED_DAY}.vtt") as answer:
+            assert answer.headers["Content-Type"].startswith("text/vtt")
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"{root}/index.html")
+        assert missing.value.code == 404
+    finally:
+        server.shutdown()
+        server.server_close()

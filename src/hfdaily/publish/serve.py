@@ -10,12 +10,19 @@ from pathlib import Path
 class _Handler(http.server.SimpleHTTPRequestHandler):
     base = "/"
 
+    def send_head(self):
+        if self.path.split("?")[0] == self.base.rstrip("/") and self.base != "/":
+            self.send_response(301)  # /hfdaily → /hfdaily/, as GitHub Pages does
+            self.send_header("Location", self.base)
+            self.end_headers()
+            return None
+        if not self.path.startswith(self.base):
+            self.send_error(404, f"outside {self.base}")  # as on the real host: nothing above the site
+            return None
+        return super().send_head()
+
     def translate_path(self, path: str) -> str:
-        if self.base != "/" and path.startswith(self.base):
-            path = "/" + path[len(self.base):]
-        elif self.base != "/":
-            return str(Path(self.directory) / "\0missing")  # outside the sub-path: 404, as on the real host
-        return super().translate_path(path)
+        return super().translate_path("/" + path[len(self.base):] if path.startswith(self.base) else path)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-cache")
