@@ -22,7 +22,7 @@ log = logging.getLogger("hfdaily.publish.search")
 
 MAIN, RECENT = "pagefind", "pagefind-recent"
 RECENT_DAYS = 30
-INDEX_VERSION = 1  # bump when search_record changes: every bundle is rebuilt
+INDEX_VERSION = 2  # bump when search_record changes: every bundle is rebuilt
 
 
 def bundle_key(days: list[tuple[str, str]]) -> str:
@@ -51,7 +51,7 @@ def record_html(record: dict) -> str:
     body = "".join(f"<p>{escape(part)}</p>" for part in record["content"].split("\n"))
     return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(record["meta"]["title"])}'
             f'</title></head><body data-pagefind-body><h1 data-pagefind-meta="title">{escape(record["meta"]["title"])}</h1>'
-            f"{meta}<div hidden>{filters}</div>{body}</body></html>")
+            f"{meta}<div hidden data-pagefind-ignore>{filters}</div>{body}</body></html>")  # fields are in the text once
 
 
 def write_bundle(records: list[dict], site: Path, name: str) -> None:
