@@ -181,7 +181,7 @@ def test_feeds_parse_cleanly_with_full_content(demo):
 
 def test_without_site_url_feeds_are_not_written_and_it_says_why(tmp_path, fixtures_dir, seeds_dir):
     write_days(tmp_path, fixtures_dir, seeds_dir, DAYS[:2])
-    result = CliRunner().invoke(cli, ["publish", "--out", str(tmp_path), "--no-search"], env={"HFDAILY_SITE_URL": ""})
+    result = CliRunner().invoke(cli, ["publish", "--out", str(tmp_path)], env={"HFDAILY_SITE_URL": ""})
     assert result.exit_code == 0, result.output
     assert "HFDAILY_SITE_URL" in result.output and "feeds not written" in result.output
     assert not (tmp_path / "site" / "feed.xml").exists() and (tmp_path / "site" / "index.html").exists()
@@ -194,10 +194,10 @@ def test_publish_without_data_is_a_clear_error(tmp_path):
 
 def test_damaged_record_is_a_clear_error_naming_it(tmp_path, fixtures_dir, seeds_dir):
     write_days(tmp_path, fixtures_dir, seeds_dir, DAYS[:2])
-    assert CliRunner().invoke(cli, ["publish", "--out", str(tmp_path), "--no-search"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["publish", "--out", str(tmp_path)]).exit_code == 0
     before = (tmp_path / "site" / "index.html").read_bytes()
     (tmp_path / "data" / "2026-01-19.json").write_text('{"date": "2026-01-19", "papers": [{"paper": 1}]}')
-    result = CliRunner().invoke(cli, ["publish", "--out", str(tmp_path), "--no-search"])
+    result = CliRunner().invoke(cli, ["publish", "--out", str(tmp_path)])
     assert result.exit_code == 1 and "2026-01-19.json" in result.output and "Traceback" not in result.output
     assert (tmp_path / "site" / "index.html").read_bytes() == before  # the published site is left as it was
 

@@ -124,14 +124,30 @@ def rebuild(out: Path, db: Path | None) -> None:
         click.echo(f"error: {out / 'data'} does not exist; nothing to rebuild from", err=True)
         sys.exit(2)
     store = Store(db or out / "hfdaily.db")
-    restored = rebuild_cache(store, iter_records(out))
-    store.close()
+    try:
+        restored = rebuild_cache(store, iter_records(out))
+    except HfdailyError as exc:  # a damaged record: named, never skipped
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    finally:
+        store.close()
     click.echo(f"restored {restored} translations into {db or out / 'hfdaily.db'}")
 
 
 from hfdaily.archive.commands import index_command  # noqa: E402  (commands that live with their stage)
-from hfdaily.publish.commands import publish, serve  # noqa: E402
+from hfdaily.commands import (  # noqa: E402
+    backfill_command,
+    enrich_command,
+    fetch_command,
+    publish_command,
+    render_command,
+)
+from hfdaily.publish.commands import serve  # noqa: E402
 
 cli.add_command(index_command)
-cli.add_command(publish)
+cli.add_command(fetch_command)
+cli.add_command(enrich_command)
+cli.add_command(render_command)
+cli.add_command(publish_command)
+cli.add_command(backfill_command)
 cli.add_command(serve)

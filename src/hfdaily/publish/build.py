@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hfdaily.archive.index import Index
 from hfdaily.archive.record import atomic_write
 from hfdaily.errors import SiteError
 from hfdaily.publish import feeds, pages, podcast, search
@@ -149,7 +150,7 @@ def _load_manifest(site: Path) -> dict:
 
 
 def build_site(out: Path, *, site_url: str = "", github_url: str = "https://github.com/hfdaily/hfdaily",
-               full: bool = False, with_search: bool = True) -> BuildReport:
+               full: bool = False, with_search: bool = True, index: Index | None = None) -> BuildReport:
     """Build or update ``out/site`` from ``out/data``; ``full`` ignores what the last build made."""
     started = time.perf_counter()
     if not (out / "data").is_dir():
@@ -161,7 +162,7 @@ def build_site(out: Path, *, site_url: str = "", github_url: str = "https://gith
     except OSError as exc:
         raise SiteError(f"cannot create {site}: {exc}") from exc
     manifest = {} if full else _load_manifest(site)
-    catalog = load_catalog(out)
+    catalog = load_catalog(out, index)
     report.days, report.papers = len(catalog.days), len(catalog.paper_dates)
     version = pages.template_version()
     ctx = pages.SiteContext(site_url=site_url, github_url=github_url, feeds=bool(site_url),

@@ -128,17 +128,20 @@ class Catalog:
         return slugs
 
 
-def load_catalog(out: Path) -> Catalog:
-    """Bring the archive index up to date with ``data/`` and read every day and paper from it.
+def load_catalog(out: Path, index: Index | None = None) -> Catalog:
+    """Bring the archive index up to date with ``data/`` and read every day and paper from it
+    (``index``: one already open, e.g. the run's; else OUT's own is opened).
 
     A damaged record is a :class:`RecordError` naming the file (the index never skips a day).
     """
-    with Index.open(out) as index:
-        index.refresh()
-        digests = {row[0]: row[1] for row in index.db.execute("SELECT date, content_hash FROM days")}
-        by_day: dict[dt.date, list[PaperRow]] = defaultdict(list)
-        for row in index.papers():
-            by_day[row.date].append(row)
+    if index is None:
+        with Index.open(out) as own:
+            return load_catalog(out, own)
+    index.refresh()
+    digests = {row[0]: row[1] for row in index.db.execute("SELECT date, content_hash FROM days")}
+    by_day: dict[dt.date, list[PaperRow]] = defaultdict(list)
+    for row in index.papers():
+        by_day[row.date].append(row)
     days = [DayInfo(date=date, digest=digests[date.isoformat()], cards=sorted(rows, key=lambda r: r.rank))
             for date, rows in sorted(by_day.items())]
     return Catalog(out=out, days=days)

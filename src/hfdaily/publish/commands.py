@@ -1,4 +1,4 @@
-"""``hfdaily publish`` (build OUT/site) and ``hfdaily serve`` (preview it on 127.0.0.1)."""
+"""``hfdaily serve``: preview OUT/site on 127.0.0.1 (``hfdaily publish``, a step of every run, builds it)."""
 
 from __future__ import annotations
 
@@ -7,34 +7,7 @@ from pathlib import Path
 
 import click
 
-from hfdaily.config import load_settings
-from hfdaily.errors import HfdailyError
-
 DEFAULT_OUT = Path("hfdaily-out")
-
-
-@click.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True,
-              help="Output folder holding data/ (the site goes to OUT/site/).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="TOML config file (default: ./hfdaily.toml if present).")
-@click.option("--full", is_flag=True, help="Rebuild every page and the whole search index.")
-@click.option("--no-search", is_flag=True, help="Skip the search index (faster; search keeps its last index).")
-def publish(out: Path, config_path: Path | None, full: bool, no_search: bool) -> None:
-    """Build the reader's site in OUT/site/ (pages, search, feeds); only what changed is rebuilt."""
-    from hfdaily.publish.build import build_site
-
-    try:
-        settings = load_settings(config_path)
-        report = build_site(out, site_url=settings.site.url, github_url=settings.site.github_url, full=full,
-                            with_search=not no_search)
-    except HfdailyError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(report.line())
-    click.echo(f"open {out / 'site' / 'index.html'} or preview with: hfdaily serve --out {out}")
 
 
 @click.command()
