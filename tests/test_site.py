@@ -138,6 +138,22 @@ def test_links_are_relative_and_resolve(demo):
             assert target.exists(), f"{path.relative_to(site)} links to missing {url}"
 
 
+def test_pages_are_accessible_by_structure(demo):
+    """Landmarks, one h1, a skip link, alt text, lang: what screen readers and keyboards need."""
+    out, _ = demo
+    site = out / "site"
+    for path in [site / "index.html", site / "search.html", site / "days" / f"{SEED_DAY}.html",
+                 site / "papers" / "2601.10387.html", site / "fields" / "agents.html"]:
+        page = html(path)
+        assert page.css_first("html").attributes["lang"] == "zh-CN"
+        assert len(page.css("h1")) == 1, path.name
+        assert page.css_first("a.skip").attributes["href"] == "#main" and page.css_first("main#main")
+        assert all(img.attributes.get("alt") is not None for img in page.css("img")), path.name
+        assert all(b.attributes.get("type") == "button" or b.attributes.get("type") == "submit" for b in page.css("button"))
+    calendar = html(site / "index.html").css_first("table.cal")
+    assert calendar.css_first("caption") and calendar.css_first('th[scope="col"]')
+
+
 def test_no_hotlinked_assets(demo):
     out, _ = demo
     for path in [out / "site" / "index.html", out / "site" / "days" / f"{SEED_DAY}.html"]:

@@ -143,12 +143,33 @@ def test_following_a_keyword_highlights_and_floats_after_reload(page, url):
     assert first.locator("mark").first.inner_text() == keyword
     assert "★ 关注" in first.inner_text()
     assert page.locator("article.paper.followed").count() == 1
+    # an author too (the 4th paper): highlighted and floated as well
+    author = page.locator("article.paper").nth(3).get_attribute("data-authors").split("|")[0]
+    page.click("#follow-open")
+    page.select_option("#follow-kind", "author")
+    page.fill("#follow-value", author)
+    page.press("#follow-value", "Enter")  # the keyboard works as well as the button
+    page.keyboard.press("Escape")
+    page.reload()
+    top_two = page.locator("ol.papers > li article.paper")
+    assert page.locator("article.paper.followed").count() == 2
+    assert all("followed" in top_two.nth(i).get_attribute("class") for i in (0, 1))  # both first, in the day's order
+    assert author in top_two.nth(0).get_attribute("data-authors")
     # unfollow: the order is the day's again
     page.click("#follow-open")
+    page.locator("dialog ul button").first.click()
     page.locator("dialog ul button").first.click()
     page.click("dialog .close")
     page.reload()
     assert page.locator("article.paper.followed").count() == 0
+
+
+def test_keyboard_skip_link_first(page, url):
+    page.goto(url + f"days/{SEED_DAY}.html")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
 
 
 def test_phone_width_never_scrolls_sideways(browser, url):
