@@ -60,6 +60,8 @@ def test_each_step_writes_only_its_part_and_again_nothing(servers, tmp_path):
     assert fetched.exit_code == 0, fetched.output
     assert (out / "data" / "2026-01-20.json").exists() and not (out / "newsletters").exists()
     assert llm.requests == 0
+    again = hfdaily(env, "fetch", *common)
+    assert again.exit_code == 0 and "nothing to write" in again.output  # the same list: the record untouched
     # the trend's past days are fetched here, publishing days only (HF lists nothing at weekends)
     window = [d for d in fetched_dates(hf) if d != "2026-01-20"]
     assert len(window) == 10 and all(dt.date.fromisoformat(d).weekday() < 5 for d in window)
@@ -77,6 +79,8 @@ def test_each_step_writes_only_its_part_and_again_nothing(servers, tmp_path):
     assert len(hf.requests) == asked and llm.requests == paid  # rendering never touches the network
     assert (out / "newsletters" / "2026-01-20.md").exists() and (out / "images" / "2026-01-20_trend.png").exists()
     assert not (out / "index.html").exists()
+    rerendered = hfdaily(env, "render", *common, "--no-audio", "--no-pictures")
+    assert rerendered.exit_code == 0 and "nothing to write" in rerendered.output  # same record, same pages
 
     published = hfdaily(env, "publish", "--out", str(out), "-q")
     assert published.exit_code == 0 and "index.html" in published.output and "feed.xml" in published.output
@@ -163,7 +167,7 @@ def test_render_all_rerenders_the_archive_without_the_network(servers, tmp_path)
         (out / "newsletters" / f"{day}.md").write_text("stale template", encoding="utf-8")
     asked = len(hf.requests)
     result = hfdaily(env, "render", "--all", "--out", str(out), "-q", "--no-audio", "--no-pictures")
-    assert result.exit_code == 0 and "rendered 3 day(s)" in result.output
+    assert result.exit_code == 0 and "rendered 3 day(s): 3 file(s) changed" in result.output
     assert len(hf.requests) == asked and llm.requests == 0
     for day in WEEK[:3]:
         assert (out / "newsletters" / f"{day}.md").read_text(encoding="utf-8").startswith("# <img")
@@ -179,3 +183,36 @@ def test_an_arxiv_outage_is_not_remembered_as_no_full_text(servers, tmp_path):
     assert record(out, "2026-01-20").papers[0].read_source == "HF"
     db = sqlite3.connect(out / "hfdaily.db")
     assert db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0
+
+
+def test_backfill_killed_with_sigkill_resumes_paying_nothing_twice(fixtures_dir, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    llm = FakeLLM(latency=0.2)
+    out = tmp_path / "out"
+    with FakeHF(fixtures_dir / "hf_daily_papers").serve() as hf_url, llm.serve() as llm_url:
+        env = os.environ | {"HF_ENDPOINT": hf_url, "HFDAILY_LLM_BASE_URL": llm_url, "HFDAILY_LLM_MODEL": "fake",
+                            "HFDAILY_LLM_CONCURRENCY": "8", "HFDAILY_TREND_DAYS": "0",
+                            "HFDAILY_CONFIG": str(tmp_path / "absent.toml")}
+        args = [sys.executable, "-m", "hfdaily", "backfill", "--from", "2025-09-29", "--to", "2025-09-30",
+                "--out", str(out), "-q", "--no-analysis", "--no-pictures", "--no-audio"]
+        proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while llm.requests < 30 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        db = sqlite3.connect(out / "hfdaily.db")
+        paid_before = {r[0] for r in db.execute("SELECT paper_id FROM llm_calls WHERE status = 'ok'")}
+        assert 20 <= len(paid_before) < 80
+        done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+    rows = db.execute("SELECT paper_id, COUNT(*) FROM llm_calls WHERE status = 'ok' GROUP BY paper_id").fetchall()
+    assert len(rows) == 80 and all(n == 1 for _, n in rows)  # every paper paid exactly once over both runs
+    days = [record(out, d) for d in ("2025-09-29", "2025-09-30")]
+    assert all(e.translation for r in days for e in r.papers)
+    assert (out / "index.html").exists()

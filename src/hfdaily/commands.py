@@ -164,11 +164,14 @@ def render_command(out, db, config_path, quiet, verbose, date, no_pictures, no_a
         settings, opts = workspace_options(out, db, config_path, date, no_pictures=no_pictures, no_audio=no_audio,
                                            quiet=quiet, verbose=verbose)
 
+        rendered_days: list = []
+
         async def body(ws, summary):
             if not all_days:
                 return await render(ws, opts.date, summary)
             ws.index.refresh()
             days = ws.index.dates()
+            rendered_days.extend(days)
             written = []
             with _bar(len(days), "render", "day", opts.progress) as bar:
                 for day in days:
@@ -178,7 +181,7 @@ def render_command(out, db, config_path, quiet, verbose, date, no_pictures, no_a
 
         written = _step(settings, opts, body)
         if all_days:
-            click.echo(f"rendered {len({p.name[:10] for p in written})} day(s), {len(written)} files")
+            click.echo(f"rendered {len(rendered_days)} day(s): {len(written)} file(s) changed")
         else:
             _print_written(written)
 

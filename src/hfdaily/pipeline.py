@@ -29,7 +29,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from hfdaily.archive.index import Index
-from hfdaily.archive.record import atomic_write, load_record, merge, save_record
+from hfdaily.archive.record import atomic_write, load_record, merge, save_record, write_if_changed
 from hfdaily.archive.store import Store
 from hfdaily.config import Settings
 from hfdaily.enrich import analyze, translate
@@ -106,6 +106,8 @@ class Workspace:
         self._index: Index | None = None
         self._hf: HFClient | None = None
         self._font = None
+        self._llm: tuple[LLMClient, ArxivReader] | None = None
+        self.bar: tqdm | None = None  # one progress bar over every paper being enriched
         self.run_id: int | None = None
 
     @property
@@ -132,11 +134,37 @@ class Workspace:
             self._hf = await HFClient(hf.endpoint, hf.token, retries=hf.retries).__aenter__()
         return self._hf
 
+    async def llm(self, summary: RunSummary) -> tuple[LLMClient, ArxivReader]:
+        """One LLM client (one concurrency limit) and one arXiv reader for every day of the run."""
+        if self._llm is None:
+            settings = self.settings
+            settings.require_llm()
+            llm = LLMClient(base_url=settings.llm.base_url, model=settings.llm.model, api_key=settings.llm.api_key,
+                            store=self.store, concurrency=settings.llm.concurrency, timeout=settings.llm.timeout,
+                            retries=settings.llm.max_retries, run_id=self.run_id)
+            reader = ArxivReader(base_url=settings.arxiv.url, concurrency=settings.arxiv.concurrency)
+            self._llm = (await llm.__aenter__(), await reader.__aenter__())
+            summary.llm = llm.stats
+        return self._llm
+
+    def progress(self, papers: int) -> tqdm:
+        """The run's one progress bar, grown by ``papers`` more to enrich."""
+        if self.bar is None:
+            self.bar = tqdm(total=0, desc="LLM", unit="paper", disable=not self.opts.progress or None, leave=False)
+        self.bar.total += papers
+        self.bar.refresh()
+        return self.bar
+
     def start_run(self, date: dt.date) -> None:
         if self.run_id is None:
             self.run_id = self.store.start_run(date)
 
     async def close(self, status: str = "ok", summary: dict | None = None) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        if self._llm is not None:
+            for client in self._llm:
+                await client.__aexit__(None, None, None)
         if self._hf is not None:
             await self._hf.__aexit__(None, None, None)
         if self._store is not None:
@@ -160,7 +188,9 @@ async def fetch(ws: Workspace, date: dt.date, summary: RunSummary) -> list[Path]
     summary.papers += len(record.papers)
     summary.new += len(new)
     summary.days += 1
-    written = [save_record(ws.outputs.root, record)]
+    unchanged = existing is not None and (record.model_dump(exclude={"updated_at"})
+                                          == existing.model_dump(exclude={"updated_at"}))
+    written = [] if unchanged else [save_record(ws.outputs.root, record)]
     written += _ignore_the_store(ws.outputs)
     ws.start_run(date)
     await _fetch_trend_lists(ws, date, summary)
@@ -217,13 +247,8 @@ async def _enrich_with_llm(ws: Workspace, records: list[DayRecord], summary: Run
             if e.translation is None or (opts.analysis and e.analysis is None)]
     if not todo:
         return set()
-    settings.require_llm()
     ws.start_run(records[0].date)
-    llm = LLMClient(base_url=settings.llm.base_url, model=settings.llm.model, api_key=settings.llm.api_key,
-                    store=ws.store, concurrency=settings.llm.concurrency, timeout=settings.llm.timeout,
-                    retries=settings.llm.max_retries, run_id=ws.run_id)
-    reader = ArxivReader(base_url=settings.arxiv.url, concurrency=settings.arxiv.concurrency)
-    summary.llm = llm.stats
+    llm, reader = await ws.llm(summary)
     written: set[Path] = set()
     unsaved: dict[dt.date, DayRecord] = {}
 
@@ -239,31 +264,29 @@ async def _enrich_with_llm(ws: Workspace, records: list[DayRecord], summary: Run
             await asyncio.sleep(SAVE_EVERY)
             save_unsaved()
 
-    async with llm, reader:
-        async def one(record: DayRecord, entry: PaperEntry) -> None:
-            spent = Usage()
-            SPENDING.set(spent)  # this task's calls are charged to this paper's day
-            try:
-                await _enrich_paper(entry, llm, reader, ws.store, settings, opts.analysis)
-            except LLMError as exc:
-                summary.failed.append(entry.paper.id)
-                log.warning("paper %s: %s", entry.paper.id, exc)
-            # Spending is saved with the paper's work, so a killed run's record still counts it.
-            usage = record.usage
-            record.usage = Usage(calls=usage.calls + spent.calls, prompt_tokens=usage.prompt_tokens + spent.prompt_tokens,
-                                 completion_tokens=usage.completion_tokens + spent.completion_tokens)
-            unsaved[record.date] = record
-
-        saver = asyncio.create_task(keep_saving())
-        bar = tqdm(total=len(todo), desc="LLM", unit="paper", disable=not opts.progress or None, leave=False)
+    async def one(record: DayRecord, entry: PaperEntry) -> None:
+        spent = Usage()
+        SPENDING.set(spent)  # this task's calls are charged to this paper's day
         try:
-            for next_done in asyncio.as_completed([one(r, e) for r, e in todo]):
-                await next_done
-                bar.update()
-        finally:
-            saver.cancel()
-            save_unsaved()
-            bar.close()
+            await _enrich_paper(entry, llm, reader, ws.store, settings, opts.analysis)
+        except LLMError as exc:
+            summary.failed.append(entry.paper.id)
+            log.warning("paper %s: %s", entry.paper.id, exc)
+        # Spending is saved with the paper's work, so a killed run's record still counts it.
+        usage = record.usage
+        record.usage = Usage(calls=usage.calls + spent.calls, prompt_tokens=usage.prompt_tokens + spent.prompt_tokens,
+                             completion_tokens=usage.completion_tokens + spent.completion_tokens)
+        unsaved[record.date] = record
+
+    saver = asyncio.create_task(keep_saving())
+    bar = ws.progress(len(todo))
+    try:
+        for next_done in asyncio.as_completed([one(r, e) for r, e in todo]):
+            await next_done
+            bar.update()
+    finally:
+        saver.cancel()
+        save_unsaved()
     return written
 
 
@@ -324,9 +347,7 @@ def render_pages(settings: Settings, outputs: Outputs, record: DayRecord) -> lis
     if extras.has_report:
         pages += [(outputs.report(record.date, "md"), report_md(record)),
                   (outputs.report(record.date, "html"), report_html(record, extras))]
-    for path, text in pages:
-        atomic_write(path, text)
-    return [path for path, _ in pages]
+    return [path for path, text in pages if write_if_changed(path, text)]
 
 
 # --- publish --------------------------------------------------------------------------------------
@@ -359,11 +380,22 @@ async def run_days(settings: Settings, opts: RunOptions, dates: list[dt.date]) -
     try:
         if opts.pictures:
             ws.font  # noqa: B018  (probe the font before anything is fetched or spent)
-        made = [d for d in dates if await _fetched(ws, d, summary)]
-        if made:
-            summary.outputs += await enrich(ws, made, summary)
-            for day in made:
-                summary.outputs += await render(ws, day, summary)
+        # Days flow through on their own: while the next day is fetched, the days before it are
+        # being enriched (all sharing the one LLM client and its limit) and rendered.
+        days: list[asyncio.Task] = []
+        try:
+            for date in dates:
+                if await _fetched(ws, date, summary):
+                    days.append(asyncio.create_task(_enrich_and_render(ws, date, summary)))
+                    await asyncio.sleep(0)  # let it queue its papers before the next fetch
+            for made in await asyncio.gather(*days):
+                summary.outputs += made
+        except BaseException:
+            for task in days:
+                task.cancel()
+            await asyncio.gather(*days, return_exceptions=True)
+            raise
+        if days:
             summary.outputs += publish(ws, summary)
         status = "ok"
     except BaseException as exc:
@@ -374,6 +406,11 @@ async def run_days(settings: Settings, opts: RunOptions, dates: list[dt.date]) -
         await ws.close(status, {"line": summary.line(), "failed": summary.failed} if error is None
                        else {"error": error})
     return summary
+
+
+async def _enrich_and_render(ws: Workspace, date: dt.date, summary: RunSummary) -> list[Path]:
+    written = await enrich(ws, [date], summary)
+    return written + await render(ws, date, summary)
 
 
 async def _fetched(ws: Workspace, date: dt.date, summary: RunSummary) -> bool:

@@ -36,6 +36,16 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         raise
 
 
+def write_if_changed(path: Path, data: str | bytes) -> bool:
+    """``atomic_write`` unless the file already holds exactly ``data`` (its date then stays, and a
+    step run again reports nothing written); True when written."""
+    content = data.encode("utf-8") if isinstance(data, str) else data
+    if path.exists() and path.stat().st_size == len(content) and path.read_bytes() == content:
+        return False
+    atomic_write(path, content)
+    return True
+
+
 def record_path(out: Path, date: dt.date) -> Path:
     return out / "data" / f"{date.isoformat()}.json"
 

@@ -14,7 +14,7 @@ import logging
 from pathlib import Path
 
 from hfdaily.archive.index import Index
-from hfdaily.archive.record import atomic_write
+from hfdaily.archive.record import atomic_write, write_if_changed
 from hfdaily.archive.store import Store
 from hfdaily.config import Settings
 from hfdaily.make import charts, tts
@@ -97,13 +97,13 @@ async def make_all(settings: Settings, outputs: Outputs, record: DayRecord, tren
     the record (``render --all`` after a template change: pages change, pictures do not)."""
     stats = compute_stats(record, trend, settings.make.trend_days)
     stats_file = outputs.stats(record.date)
-    atomic_write(stats_file, stats.model_dump_json(indent=2) + "\n")
+    stats_written = write_if_changed(stats_file, stats.model_dump_json(indent=2) + "\n")
     jobs = []
     if pictures and (redraw or not pictures_current(outputs, record.date)):
         jobs.append(asyncio.to_thread(_pictures, outputs, record, trend, font))
     if audio:
         jobs.append(_audio(settings, outputs, record))
-    made = [stats_file]
+    made = [stats_file] if stats_written else []
     for result in await asyncio.gather(*jobs, return_exceptions=True):
         if isinstance(result, tts.TTSUnavailableError):
             warnings.append(f"no audio: {result}")
