@@ -285,7 +285,13 @@
       });
     }
     more.addEventListener("click", function () { run(true); });
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 120); });
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var q = input.value.trim();
+      // Fetch the index chunks for what is typed while the debounce waits.
+      if (q) loadPagefind().then(function (pf) { return pf.preload(toQuery(q)); }).catch(function () {});
+      timer = setTimeout(run, 120);
+    });
     form.addEventListener("submit", function (ev) { ev.preventDefault(); clearTimeout(timer); run(); });
     var initial = new URL(location.href).searchParams.get("q");
     if (initial) { input.value = initial; run(); }
