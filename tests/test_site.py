@@ -189,7 +189,7 @@ def test_feeds_parse_cleanly_with_full_content(demo):
     assert int(episode.itunes_duration) > 10
     assert podcast.feed.image.href == f"{SITE_URL}static/cover.png"
     raw = (site / "podcast.xml").read_text(encoding="utf-8")  # the tags Apple Podcasts requires
-    for tag in ("<itunes:explicit>no</itunes:explicit>", '<itunes:category text="Science"', "<itunes:owner>",
+    for tag in ("<itunes:explicit>no</itunes:explicit>", '<itunes:category text="Science"', "<itunes:author>hfdaily<",
                 f'<itunes:image href="{SITE_URL}static/cover.png"', "<language>zh-CN</language>"):
         assert tag in raw
     assert (site / "static" / "cover.png").exists()

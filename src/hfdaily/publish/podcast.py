@@ -58,7 +58,8 @@ def podcast_feed(episodes: list[Episode], site_url: str, github_url: str) -> byt
     feed.podcast.itunes_image(base + COVER)
     feed.podcast.itunes_summary("Hugging Face Daily Papers 中文语音播报：每篇论文的标题与核心贡献。")
     feed.podcast.itunes_type("episodic")
-    feed.podcast.itunes_owner(name="hfdaily", email="hfdaily@users.noreply.github.com")
+    # No <itunes:owner>: it needs a real e-mail address, which hfdaily does not know (Apple asks
+    # for it only when the show is submitted to its directory).
     feed.generator("hfdaily", uri=github_url)
     # Built-date from the content, not the clock: an unchanged podcast keeps the same bytes.
     newest = max((e.date for e in episodes), default=dt.date(2024, 1, 1))
