@@ -84,6 +84,8 @@ def test_each_step_writes_only_its_part_and_again_nothing(servers, tmp_path):
 
     published = hfdaily(env, "publish", "--out", str(out), "-q")
     assert published.exit_code == 0 and "index.html" in published.output and "feed.xml" in published.output
+    again = hfdaily(env, "publish", "--out", str(out), "-q")
+    assert again.exit_code == 0 and "nothing to write" in again.output
 
 
 def test_a_day_without_papers_creates_no_database(servers, tmp_path):

@@ -16,6 +16,7 @@ import click
 from hfdaily import __version__
 from hfdaily.config import load_settings
 from hfdaily.errors import HfdailyError, HFError
+from hfdaily.outputs import Outputs
 
 DEFAULT_OUT = Path("hfdaily-out")
 
@@ -63,7 +64,7 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
             settings.analysis.enabled = False
         if not no_llm:
             settings.require_llm()
-        opts = RunOptions(date=date, out=out, db=db or out / "hfdaily.db", use_llm=not no_llm,
+        opts = RunOptions(date=date, out=out, db=db, use_llm=not no_llm,
                           analysis=settings.analysis.enabled, pictures=not no_pictures, audio=not no_audio,
                           progress=not quiet)
         summary = asyncio.run(run_day(settings, opts))
@@ -86,7 +87,7 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
         click.echo(f"warning: {len(summary.failed)} paper(s) failed and will be retried next run: "
                    + ", ".join(summary.failed), err=True)
     click.echo(summary.line())
-    click.echo(f"newsletter: {out / 'newsletters' / f'{date}.md'}")
+    click.echo(f"newsletter: {Outputs(out).newsletter(date, 'md')}")
 
 
 @cli.command()

@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from hfdaily.archive.record import record_paths
 from hfdaily.errors import HfdailyError, HFError
+from hfdaily.outputs import Outputs
 
 DEFAULT_OUT = Path("hfdaily-out")
 
@@ -146,8 +148,8 @@ def enrich_command(out, db, config_path, quiet, verbose, date, no_llm, no_analys
     with reporting():
         settings, opts = workspace_options(out, db, config_path, date, no_llm=no_llm, no_analysis=no_analysis,
                                            quiet=quiet, verbose=verbose)
-        if not opts.out.joinpath("data", f"{opts.date}.json").exists():
-            raise click.UsageError(f"no record for {opts.date} in {opts.out / 'data'}; run `hfdaily fetch` first")
+        if not Outputs(opts.out).record(opts.date).exists():
+            raise click.UsageError(f"no record for {opts.date} in {Outputs(opts.out).data}; run `hfdaily fetch` first")
         _print_written(_step(settings, opts, lambda ws, s: enrich(ws, [opts.date], s)))
 
 
@@ -218,9 +220,9 @@ def backfill_command(first, last, since_last, out, db, config_path, quiet, verbo
                                            no_pictures=no_pictures, no_audio=no_audio, quiet=quiet, verbose=verbose)
         last = last or today()
         if since_last:
-            newest = max((dt.date.fromisoformat(p.stem) for p in (out / "data").glob("????-??-??.json")), default=None)
+            newest = max((dt.date.fromisoformat(p.stem) for p in record_paths(out)), default=None)
             if newest is None:
-                raise click.UsageError(f"{out / 'data'} holds no day yet; start with --from DATE")
+                raise click.UsageError(f"{Outputs(out).data} holds no day yet; start with --from DATE")
             first = newest + dt.timedelta(days=1)
         if first > last:
             click.echo(f"nothing to do: the archive already reaches {first - dt.timedelta(days=1)}")

@@ -23,16 +23,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hfdaily.archive.migrations import SEARCH_TABLES, Migrations, connect
-from hfdaily.archive.record import load_record, parse_record, record_path
+from hfdaily.archive.record import load_record, parse_record, record_path, record_paths
 from hfdaily.models import DayRecord, PaperEntry
+from hfdaily.outputs import Outputs
 from hfdaily.text import has_cjk
 
-_DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 
 
 def db_path(out: Path) -> Path:
     """Where the store and the index live for an output folder."""
-    return out / "hfdaily.db"
+    return Outputs(out).db
 
 
 @dataclass(frozen=True)
@@ -202,9 +202,8 @@ class Index:
         """
         result = RefreshResult()
         known = {row["date"]: row for row in self.db.execute("SELECT date, content_hash, size, mtime_ns FROM days")}
-        data = self.out / "data"
         if dates is None:
-            paths = sorted(p for p in data.glob("*.json") if _DAY_FILE.match(p.name)) if data.is_dir() else []
+            paths = record_paths(self.out)
             gone = set(known) - {p.stem for p in paths}
         else:
             wanted = [record_path(self.out, d) for d in sorted(set(dates))]

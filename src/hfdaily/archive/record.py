@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import tempfile
 import typing
 from collections.abc import Callable, Iterator
@@ -19,6 +20,9 @@ from pydantic import BaseModel, ValidationError
 
 from hfdaily.errors import RecordError
 from hfdaily.models import RECORD_VERSION, DayRecord, Paper, PaperEntry
+from hfdaily.outputs import Outputs
+
+_DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
@@ -47,7 +51,7 @@ def write_if_changed(path: Path, data: str | bytes) -> bool:
 
 
 def record_path(out: Path, date: dt.date) -> Path:
-    return out / "data" / f"{date.isoformat()}.json"
+    return Outputs(out).record(date)
 
 
 def load_record(path: Path) -> DayRecord | None:
@@ -168,8 +172,14 @@ def merge(record: DayRecord | None, date: dt.date, papers: list[Paper]) -> tuple
     return record.model_copy(update={"papers": entries}), new
 
 
+def record_paths(out: Path) -> list[Path]:
+    """Every day record's file in ``OUT/data``, oldest first."""
+    data = Outputs(out).data
+    return sorted(p for p in data.glob("????-??-??.json") if _DAY_FILE.match(p.name)) if data.is_dir() else []
+
+
 def iter_records(out: Path) -> Iterator[DayRecord]:
     """Every day record, oldest first; a damaged one raises RecordError naming it (never skipped)."""
-    for path in sorted((out / "data").glob("????-??-??.json")):
+    for path in record_paths(out):
         if (record := load_record(path)) is not None:
             yield record

@@ -8,7 +8,7 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator
 
 from hfdaily.archive.index import DayRow, Index
-from hfdaily.archive.record import atomic_write
+from hfdaily.archive.record import write_if_changed
 from hfdaily.config import SiteSettings
 from hfdaily.make.render import Extras, index_html
 from hfdaily.outputs import Outputs
@@ -24,6 +24,8 @@ def build_feed(index: Index, outputs: Outputs, days: list[DayRow], site: SiteSet
     feed.subtitle("每日 Hugging Face 热门论文的中文简报与全文深度解读")
     feed.link(href=site.url.rstrip("/") + "/" if site.url else site.github_url, rel="alternate")
     feed.language("zh-CN")
+    if days:  # the feed changes when a day does, not at every publish (feedgen would say "now")
+        feed.updated(max(r.updated_at or dt.datetime.combine(r.date, dt.time(), dt.timezone.utc) for r in days))
     for row in sorted(days, key=lambda r: r.date):  # feedgen lists the last added first
         day = row.date.isoformat()
         page = outputs.url(outputs.newsletter(row.date), site.url)
@@ -48,7 +50,6 @@ def _day_line(outputs: Outputs, row: DayRow) -> dict:
 def publish_site(index: Index, outputs: Outputs, site: SiteSettings) -> list[Path]:
     """Rewrite the archive page and the feed from the index (bring it up to date first)."""
     days = index.days()
-    atomic_write(outputs.archive_page, index_html([_day_line(outputs, r) for r in days],
-                                                  Extras(github_url=site.github_url)))
-    atomic_write(outputs.feed, build_feed(index, outputs, days[:site.feed_days], site))
-    return [outputs.archive_page, outputs.feed]
+    pages = [(outputs.archive_page, index_html([_day_line(outputs, r) for r in days], Extras(github_url=site.github_url))),
+             (outputs.feed, build_feed(index, outputs, days[:site.feed_days], site))]
+    return [path for path, content in pages if write_if_changed(path, content)]
