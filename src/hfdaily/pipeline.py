@@ -361,7 +361,8 @@ def publish(ws: Workspace, summary: RunSummary | None = None) -> list[Path]:
                       index=ws.index)
     if summary is not None:
         summary.warnings += site.warnings
-    return written + [site.site / "index.html"]
+    # The site stands for its thousands of files by its home page, named only when something changed.
+    return written + ([site.site / "index.html"] if site.written or site.removed else [])
 
 
 # --- whole runs -------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from pathlib import Path
 from hfdaily.archive.index import Index
 from hfdaily.archive.record import atomic_write
 from hfdaily.errors import SiteError
+from hfdaily.outputs import Outputs
 from hfdaily.publish import feeds, pages, podcast, search
 from hfdaily.publish.catalog import Catalog, field_slug, load_catalog
 
@@ -105,16 +106,17 @@ class _Writer:
 
 
 def _assets(out: Path, writer: _Writer, date: dt.date) -> pages.DayAssets:
-    day = date.isoformat()
+    """The day's pictures and broadcast (where the output map puts them) linked into the site."""
+    outputs = Outputs(out)
     images = {}
     for kind in PICTURES:
-        source = out / "images" / f"{day}_{kind}.png"
+        source = outputs.image(date, kind)
         if source.exists():
             writer.link(f"images/{source.name}", source)
             images[kind] = f"images/{source.name}"
     found = {}
     for suffix in ("mp3", "vtt", "txt"):
-        source = out / "audio" / f"{day}.{suffix}"
+        source = outputs.audio(date, f".{suffix}")
         if source.exists() and source.stat().st_size:
             writer.link(f"audio/{source.name}", source)
             found[suffix] = f"audio/{source.name}"
@@ -134,7 +136,7 @@ def _mp3_seconds(path: Path, cache: dict, key: str) -> int:
 
 
 def _keywords(out: Path, date: dt.date) -> list[str]:
-    path = out / "stats" / f"{date.isoformat()}.json"
+    path = Outputs(out).stats(date)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return [k["word"] for k in data.get("keywords", [])[:10]]
@@ -153,8 +155,8 @@ def build_site(out: Path, *, site_url: str = "", github_url: str = "https://gith
                full: bool = False, with_search: bool = True, index: Index | None = None) -> BuildReport:
     """Build or update ``out/site`` from ``out/data``; ``full`` ignores what the last build made."""
     started = time.perf_counter()
-    if not (out / "data").is_dir():
-        raise SiteError(f"{out / 'data'} does not exist: run `hfdaily run` first (or pass --out)")
+    if not Outputs(out).data.is_dir():
+        raise SiteError(f"{Outputs(out).data} does not exist: run `hfdaily run` first (or pass --out)")
     site = out / "site"
     report = BuildReport(site=site)
     try:
