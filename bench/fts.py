@@ -26,9 +26,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 FIXTURES = REPO.parent / "shared" / "fixtures"
 
-from recorded import seed_day_zh  # noqa: E402
+from recorded import seed_day_zh
 
-from hfdaily.testing.days import recorded_day, recorded_dates  # noqa: E402
+from hfdaily.testing.days import recorded_dates, recorded_day
 
 PHRASES = ["多模态", "大语言模型", "强化学习", "视频生成", "智能体", "推理", "模型", "基准", "扩散模型",
            "图像分割", "医学", "机器人", "长上下文", "语音", "检索增强", "代码生成", "评测", "数据集"]

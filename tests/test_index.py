@@ -8,6 +8,7 @@ import re
 import sqlite3
 
 import pytest
+from recorded import fixture_dates, load_fixture_day, seed_day_zh
 
 from hfdaily.archive import migrations
 from hfdaily.archive.index import Index
@@ -17,7 +18,6 @@ from hfdaily.archive.store import Store
 from hfdaily.errors import RecordError
 from hfdaily.make.fields import classify
 from hfdaily.models import Usage
-from recorded import fixture_dates, load_fixture_day, seed_day_zh
 
 # The store exactly as hfdaily 0.1 created it: CREATE TABLE IF NOT EXISTS, no version recorded.
 SCHEMA_0_1 = """
@@ -211,3 +211,23 @@ def test_search_finds_chinese_and_english(fixtures_dir, seeds_dir, tmp_path):
         both = index.search("agent benchmark", limit=1000)
         assert both and {p.paper_id for p in both} <= {p.paper_id for p in agents}
         assert index.day(record.date).has_report and index.day(record.date).translated == len(record.papers)
+
+
+def test_index_command_rebuilds_and_names_a_damaged_record(fixtures_dir, tmp_path):
+    from click.testing import CliRunner
+
+    from hfdaily.cli import cli
+
+    runner = CliRunner()
+    missing = runner.invoke(cli, ["index", "--out", str(tmp_path / "none")])
+    assert missing.exit_code == 2 and "does not exist" in missing.output
+    days = fixture_dates(fixtures_dir)[-3:]
+    _archive(fixtures_dir, tmp_path, days)
+    built = runner.invoke(cli, ["index", "--out", str(tmp_path)])
+    assert built.exit_code == 0 and "indexed 3 day(s)" in built.output and "3 day(s) in the archive" in built.output
+    again = runner.invoke(cli, ["index", "--out", str(tmp_path), "--update"])
+    assert again.exit_code == 0 and "indexed 0 day(s), 3 unchanged" in again.output
+    record_path(tmp_path, days[2]).write_text("{", encoding="utf-8")
+    damaged = runner.invoke(cli, ["index", "--out", str(tmp_path)])
+    assert damaged.exit_code == 1 and str(record_path(tmp_path, days[2])) in damaged.output
+    assert "Traceback" not in damaged.output

@@ -5,12 +5,18 @@ from __future__ import annotations
 import json
 
 import pytest
+from recorded import load_fixture_day, seed_day_zh
 
-from hfdaily.archive.record import iter_records, load_record, merge, record_path, save_record
+from hfdaily.archive.record import (
+    iter_records,
+    load_record,
+    merge,
+    record_path,
+    save_record,
+)
 from hfdaily.errors import RecordError
 from hfdaily.make.fields import classify
 from hfdaily.models import RECORD_VERSION, Translation
-from recorded import load_fixture_day, seed_day_zh
 
 DAY = "2026-01-21"
 

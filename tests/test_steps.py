@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
+import threading
+import time
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -113,6 +115,18 @@ def test_backfill_shares_one_client_charges_each_day_and_publishes_once(servers,
     out = tmp_path / "out"
     import hfdaily.pipeline as pipeline
 
+    in_flight, lock, real_answer = {"now": 0, "peak": 0}, threading.Lock(), llm.answer
+
+    def answer(body, invent=False):  # how many calls the server is answering at once
+        with lock:
+            in_flight["now"] += 1
+            in_flight["peak"] = max(in_flight["peak"], in_flight["now"])
+        time.sleep(0.02)
+        with lock:
+            in_flight["now"] -= 1
+        return real_answer(body, invent)
+
+    llm.answer = answer
     published = []
     real_publish_site = pipeline.publish_site
     monkeypatch.setattr(pipeline, "publish_site", lambda *a, **k: published.append(1) or real_publish_site(*a, **k))
@@ -120,6 +134,7 @@ def test_backfill_shares_one_client_charges_each_day_and_publishes_once(servers,
                      "--out", str(out), "-q", "--no-analysis", "--no-pictures", "--no-audio")
     assert result.exit_code == 0, result.output
     assert published == [1]
+    assert 6 <= in_flight["peak"] <= 8  # one client, one limit, for every paper of every day
     days = {d: record(out, d) for d in WEEK}
     assert not (out / "data" / "2026-01-17.json").exists()  # the weekend: nothing listed, nothing written
     papers = sum(len(r.papers) for r in days.values())
@@ -149,14 +164,16 @@ def test_backfill_shares_one_client_charges_each_day_and_publishes_once(servers,
     titles = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")][1:]
     assert titles == [f"Hugging Face {d} 论文日报（{len(days[d].papers)} 篇）" for d in reversed(WEEK)]
 
-    # --since-last catches up only the days after the newest one
+    # --since-last catches up from the newest day (its list may have grown) to the last one asked
     hf.requests.clear()
     caught_up = hfdaily(env, "backfill", "--since-last", "--to", "2026-01-27", "--out", str(out), "-q",
                         "--no-analysis", "--no-pictures", "--no-audio")
     assert caught_up.exit_code == 0, caught_up.output
     asked = fetched_dates(hf)
-    assert [d for d in asked if d >= "2026-01-24"][:4] == ["2026-01-24", "2026-01-25", "2026-01-26", "2026-01-27"]
-    assert not any("2026-01-19" <= d <= "2026-01-23" for d in asked)
+    assert [d for d in asked if d >= "2026-01-23"][:5] == ["2026-01-23", "2026-01-24", "2026-01-25", "2026-01-26",
+                                                          "2026-01-27"]
+    assert not any("2026-01-19" <= d <= "2026-01-22" for d in asked)
+    assert "0 LLM calls" not in caught_up.output
     assert (out / "data" / "2026-01-26.json").exists()
 
 
@@ -218,3 +235,36 @@ def test_backfill_killed_with_sigkill_resumes_paying_nothing_twice(fixtures_dir,
     days = [record(out, d) for d in ("2025-09-29", "2025-09-30")]
     assert all(e.translation for r in days for e in r.papers)
     assert (out / "index.html").exists()
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--since-last"], "holds no day yet"),
+    (["--since-last", "--from", "2026-01-19"], "either --from DATE"),
+    ([], "either --from DATE"),
+    (["--from", "2026-01-32"], "is not a date"),
+])
+def test_backfill_arguments_are_checked_before_anything_runs(tmp_path, args, says):
+    env = {"HFDAILY_CONFIG": str(tmp_path / "absent.toml"), "HF_ENDPOINT": "http://127.0.0.1:9"}
+    result = hfdaily(env, "backfill", "--out", str(tmp_path / "out"), "--no-llm", *args)
+    assert result.exit_code == 2 and says in result.output and not (tmp_path / "out").exists()
+
+
+def test_render_all_redraws_only_pictures_older_than_their_record(fixtures_dir, tmp_path):
+    import os
+
+    from hfdaily.make.artefacts import pictures_current
+    from hfdaily.outputs import PICTURES, Outputs
+    from hfdaily.testing.days import recorded_dates, write_archive
+
+    outputs = Outputs(tmp_path)
+    day = recorded_dates(fixtures_dir)[-1]
+    write_archive(fixtures_dir, tmp_path, [day])
+    assert not pictures_current(outputs, day)  # none drawn yet
+    record_time = outputs.record(day).stat().st_mtime_ns
+    for kind in PICTURES:
+        outputs.image(day, kind).parent.mkdir(exist_ok=True)
+        outputs.image(day, kind).write_bytes(b"png")
+        os.utime(outputs.image(day, kind), ns=(record_time + 10**9, record_time + 10**9))
+    assert pictures_current(outputs, day)
+    os.utime(outputs.image(day, "trend"), ns=(record_time - 10**9, record_time - 10**9))
+    assert not pictures_current(outputs, day)  # one older than the record: the day is drawn again

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
 import sys
 from collections.abc import Callable, Coroutine
 from contextlib import contextmanager
@@ -174,11 +175,17 @@ def render_command(out, db, config_path, quiet, verbose, date, no_pictures, no_a
             ws.index.refresh()
             days = ws.index.dates()
             rendered_days.extend(days)
-            written = []
+            workers = os.cpu_count() or 1
+            if opts.pictures:  # pictures on every core; pages meanwhile in this process
+                ws.drawing_processes = workers
+            slots = asyncio.Semaphore(workers * 2)
+            written: list[Path] = []
             with _bar(len(days), "render", "day", opts.progress) as bar:
-                for day in days:
-                    written += await render(ws, day, summary, redraw=redraw)
+                async def one(day):
+                    async with slots:
+                        written.extend(await render(ws, day, summary, redraw=redraw))
                     bar.update()
+                await asyncio.gather(*(one(day) for day in days))
             return written
 
         written = _step(settings, opts, body)
@@ -205,7 +212,8 @@ def publish_command(out, db, config_path, quiet, verbose) -> None:
 @click.command("backfill")
 @click.option("--from", "first", callback=parse_date, help="First day, YYYY-MM-DD.")
 @click.option("--to", "last", callback=parse_date, help="Last day (default: today in Asia/Shanghai).")
-@click.option("--since-last", is_flag=True, help="From the day after the newest day in the archive to today.")
+@click.option("--since-last", is_flag=True,
+              help="From the newest day in the archive (its list may have grown, its failures are retried) to today.")
 @_options(llm=True, make=True, date=False)
 def backfill_command(first, last, since_last, out, db, config_path, quiet, verbose, no_llm, no_analysis,
                      no_pictures, no_audio) -> None:
@@ -223,9 +231,9 @@ def backfill_command(first, last, since_last, out, db, config_path, quiet, verbo
             newest = max((dt.date.fromisoformat(p.stem) for p in record_paths(out)), default=None)
             if newest is None:
                 raise click.UsageError(f"{Outputs(out).data} holds no day yet; start with --from DATE")
-            first = newest + dt.timedelta(days=1)
+            first = newest  # again: HF's list grows during the day, and its failed papers are retried
         if first > last:
-            click.echo(f"nothing to do: the archive already reaches {first - dt.timedelta(days=1)}")
+            click.echo(f"nothing to do: {first} is after {last}")
             return
         dates = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
         summary = asyncio.run(run_days(settings, opts, dates))

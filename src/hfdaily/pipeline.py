@@ -21,15 +21,23 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import multiprocessing
 import time
 from collections.abc import Iterable
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
 from hfdaily.archive.index import Index
-from hfdaily.archive.record import atomic_write, load_record, merge, save_record, write_if_changed
+from hfdaily.archive.record import (
+    atomic_write,
+    load_record,
+    merge,
+    save_record,
+    write_if_changed,
+)
 from hfdaily.archive.store import Store
 from hfdaily.config import Settings
 from hfdaily.enrich import analyze, translate
@@ -108,6 +116,8 @@ class Workspace:
         self._font = None
         self._llm: tuple[LLMClient, ArxivReader] | None = None
         self.bar: tqdm | None = None  # one progress bar over every paper being enriched
+        self.drawing_processes = 0  # > 1: pictures drawn in a pool of processes (render --all)
+        self._drawing: Executor | None = None
         self.run_id: int | None = None
 
     @property
@@ -131,7 +141,8 @@ class Workspace:
     async def hf(self) -> HFClient:
         if self._hf is None:
             hf = self.settings.hf
-            self._hf = await HFClient(hf.endpoint, hf.token, retries=hf.retries).__aenter__()
+            self._hf = HFClient(hf.endpoint, hf.token, retries=hf.retries)
+            await self._hf.__aenter__()
         return self._hf
 
     async def llm(self, summary: RunSummary) -> tuple[LLMClient, ArxivReader]:
@@ -143,8 +154,10 @@ class Workspace:
                             store=self.store, concurrency=settings.llm.concurrency, timeout=settings.llm.timeout,
                             retries=settings.llm.max_retries, run_id=self.run_id)
             reader = ArxivReader(base_url=settings.arxiv.url, concurrency=settings.arxiv.concurrency)
-            self._llm = (await llm.__aenter__(), await reader.__aenter__())
+            self._llm = (llm, reader)  # set before any await: days starting at once share this one
             summary.llm = llm.stats
+            await llm.__aenter__()
+            await reader.__aenter__()
         return self._llm
 
     def progress(self, papers: int) -> tqdm:
@@ -155,11 +168,20 @@ class Workspace:
         self.bar.refresh()
         return self.bar
 
+    @property
+    def drawing(self) -> Executor | None:
+        """The process pool for pictures, started when the first picture is to be drawn."""
+        if self._drawing is None and self.drawing_processes > 1:
+            self._drawing = ProcessPoolExecutor(self.drawing_processes, mp_context=multiprocessing.get_context("spawn"))
+        return self._drawing
+
     def start_run(self, date: dt.date) -> None:
         if self.run_id is None:
             self.run_id = self.store.start_run(date)
 
     async def close(self, status: str = "ok", summary: dict | None = None) -> None:
+        if self._drawing is not None:
+            self._drawing.shutdown(cancel_futures=True)
         if self.bar is not None:
             self.bar.close()
         if self._llm is not None:
@@ -335,7 +357,9 @@ async def render(ws: Workspace, date: dt.date, summary: RunSummary | None = None
     trend = artefacts.trend_history(ws.index, store, record, settings.make.trend_days)
     warnings = summary.warnings if summary is not None else []
     written = await artefacts.make_all(settings, ws.outputs, record, trend, ws.font,
-                                       pictures=opts.pictures, audio=opts.audio, warnings=warnings, redraw=redraw)
+                                       pictures=opts.pictures, audio=opts.audio, warnings=warnings, redraw=redraw,
+                                       executor=ws.drawing if redraw or not artefacts.pictures_current(
+                                           ws.outputs, date) else None)
     return written + render_pages(settings, ws.outputs, record)
 
 
@@ -380,7 +404,7 @@ async def run_days(settings: Settings, opts: RunOptions, dates: list[dt.date]) -
     status, error = "failed", None
     try:
         if opts.pictures:
-            ws.font  # noqa: B018  (probe the font before anything is fetched or spent)
+            ws.font
         # Days flow through on their own: while the next day is fetched, the days before it are
         # being enriched (all sharing the one LLM client and its limit) and rendered.
         days: list[asyncio.Task] = []

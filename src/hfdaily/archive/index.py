@@ -29,7 +29,6 @@ from hfdaily.outputs import Outputs
 from hfdaily.text import has_cjk
 
 
-
 def db_path(out: Path) -> Path:
     """Where the store and the index live for an output folder."""
     return Outputs(out).db

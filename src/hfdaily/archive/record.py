@@ -64,7 +64,9 @@ def load_record(path: Path) -> DayRecord | None:
 def _upgrade_0(data: dict) -> dict:
     """0 → 1: records before ``schema_version``. Papers saved without ``fields`` get them now,
     so that readers use the stored fields and never classify again."""
-    from hfdaily.make.fields import classify  # the classifier of the day the record is upgraded
+    from hfdaily.make.fields import (
+        classify,  # the classifier of the day the record is upgraded
+    )
 
     for raw_entry in data.get("papers", []):
         if isinstance(raw_entry, dict) and "fields" not in raw_entry:

@@ -16,7 +16,6 @@ from hfdaily.archive.migrations import connect
 from hfdaily.models import Document
 
 
-
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 

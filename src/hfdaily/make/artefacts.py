@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+from concurrent.futures import Executor
 from pathlib import Path
 
 from hfdaily.archive.index import Index
@@ -92,7 +93,8 @@ def pictures_current(outputs: Outputs, date: dt.date) -> bool:
 
 
 async def make_all(settings: Settings, outputs: Outputs, record: DayRecord, trend: list[TrendPoint], font,
-                   *, pictures: bool, audio: bool, warnings: list[str], redraw: bool = True) -> list[Path]:
+                   *, pictures: bool, audio: bool, warnings: list[str], redraw: bool = True,
+                   executor: Executor | None = None) -> list[Path]:
     """Statistics, pictures and audio of a day. ``redraw=False`` keeps pictures that are newer than
     the record (``render --all`` after a template change: pages change, pictures do not)."""
     stats = compute_stats(record, trend, settings.make.trend_days)
@@ -100,7 +102,10 @@ async def make_all(settings: Settings, outputs: Outputs, record: DayRecord, tren
     stats_written = write_if_changed(stats_file, stats.model_dump_json(indent=2) + "\n")
     jobs = []
     if pictures and (redraw or not pictures_current(outputs, record.date)):
-        jobs.append(asyncio.to_thread(_pictures, outputs, record, trend, font))
+        # Drawing is CPU-bound Python: in a thread it overlaps the audio; in a process pool
+        # (``render --all``) days are drawn on every core at once.
+        jobs.append(asyncio.get_running_loop().run_in_executor(executor, _pictures, outputs, record, trend, font)
+                    if executor is not None else asyncio.to_thread(_pictures, outputs, record, trend, font))
     if audio:
         jobs.append(_audio(settings, outputs, record))
     made = [stats_file] if stats_written else []
