@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 # A CJK font (else pictures show boxes) and espeak-ng (offline speech when edge-tts has no network).
 SYSTEM_PACKAGES="fonts-wqy-microhei espeak-ng"
+# The site's browser tests drive Debian's chromium with playwright (`playwright install` needs a download).
+if [ "${1:-}" = "test" ]; then SYSTEM_PACKAGES="$SYSTEM_PACKAGES chromium"; fi
 missing=""
 for pkg in $SYSTEM_PACKAGES; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"

@@ -143,6 +143,7 @@ from hfdaily.commands import (  # noqa: E402
     publish_command,
     render_command,
 )
+from hfdaily.publish.commands import serve  # noqa: E402
 
 cli.add_command(index_command)
 cli.add_command(fetch_command)
@@ -150,3 +151,4 @@ cli.add_command(enrich_command)
 cli.add_command(render_command)
 cli.add_command(publish_command)
 cli.add_command(backfill_command)
+cli.add_command(serve)

@@ -198,11 +198,11 @@ def render_command(out, db, config_path, quiet, verbose, date, no_pictures, no_a
 @click.command("publish")
 @_options(date=False)
 def publish_command(out, db, config_path, quiet, verbose) -> None:
-    """Bring the index up to date and write the archive page and the feed from it."""
+    """Bring the index up to date, write the archive page and the feed, and build the site (OUT/site)."""
     from hfdaily.pipeline import publish
 
     async def body(ws, summary):
-        return publish(ws)
+        return publish(ws, summary)
 
     with reporting():
         settings, opts = workspace_options(out, db, config_path, quiet=quiet, verbose=verbose)

@@ -83,3 +83,13 @@ class IncompleteError(HfdailyError):
     """``--strict``: the day was published but some papers lack their translation or analysis."""
 
     exit_code = 3
+
+
+class SiteError(HfdailyError):
+    """The site cannot be built from what is there (no data/ folder, an unwritable site/)."""
+
+    exit_code = 2
+
+
+class SearchError(HfdailyError):
+    """The search index could not be written (Pagefind missing or failing)."""

@@ -55,6 +55,7 @@ from hfdaily.make.render import (
 )
 from hfdaily.models import DayRecord, PaperEntry, Usage
 from hfdaily.outputs import Outputs
+from hfdaily.publish.build import build_site
 from hfdaily.publish.site import publish_site
 from hfdaily.sources.arxiv import ArxivReader
 from hfdaily.sources.hf import HFClient, HFError
@@ -375,10 +376,17 @@ def render_pages(settings: Settings, outputs: Outputs, record: DayRecord) -> lis
 
 # --- publish --------------------------------------------------------------------------------------
 
-def publish(ws: Workspace) -> list[Path]:
-    """The index brought up to date from data/, then the archive page and the feed from it."""
+def publish(ws: Workspace, summary: RunSummary | None = None) -> list[Path]:
+    """The index brought up to date from data/, then the archive page and the feed from it, and
+    the reader's site (OUT/site: only what changed is rebuilt)."""
     ws.index.refresh()
-    return publish_site(ws.index, ws.outputs, ws.settings.site)
+    written = publish_site(ws.index, ws.outputs, ws.settings.site)
+    site = build_site(ws.outputs.root, site_url=ws.settings.site.url, github_url=ws.settings.site.github_url,
+                      index=ws.index)
+    if summary is not None:
+        summary.warnings += site.warnings
+    # The site stands for its thousands of files by its home page, named only when something changed.
+    return written + ([site.site / "index.html"] if site.written or site.removed else [])
 
 
 # --- whole runs -------------------------------------------------------------------------------------
@@ -413,7 +421,7 @@ async def run_days(settings: Settings, opts: RunOptions, dates: list[dt.date]) -
             await asyncio.gather(*days, return_exceptions=True)
             raise
         if days:
-            summary.outputs += publish(ws)
+            summary.outputs += publish(ws, summary)
         status = "ok"
     except BaseException as exc:
         error = str(exc)

@@ -1,0 +1,320 @@
+"""``OUT/site/``: build the reader's site from the archive, rebuilding only what changed.
+
+A manifest (``site/.hfdaily-manifest.json``) keeps, for every file the build wrote, the hash of
+what it was made from (day and paper pages: the record's content hash, the neighbours, the
+assets, the templates) or of its bytes (listings, feeds). Adding a day therefore renders that
+day, its neighbours, the pages of its papers, the listings, the feeds and the recent search
+bundle; everything else is left alone (and keeps its mtime, so a deploy uploads little).
+Files the build wrote before and no longer makes (a day removed) are deleted; nothing else is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hfdaily.archive.index import Index
+from hfdaily.archive.record import atomic_write
+from hfdaily.errors import SiteError
+from hfdaily.outputs import Outputs
+from hfdaily.publish import feeds, pages, podcast, search
+from hfdaily.publish.catalog import Catalog, field_slug, load_catalog
+
+log = logging.getLogger("hfdaily.publish.build")
+
+MANIFEST = ".hfdaily-manifest.json"
+PICTURES = ("poster", "wordcloud", "trend")
+
+
+@dataclass
+class BuildReport:
+    site: Path
+    days: int = 0
+    papers: int = 0
+    rendered: int = 0  # day and paper pages rendered this build
+    listings: int = 0  # field and organisation pages rendered this build
+    written: int = 0  # files whose bytes changed
+    removed: int = 0
+    search: str = "none"  # which search bundles were rebuilt: all / recent / none / off
+    feeds: bool = False
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        return (f"site: {self.days} days, {self.papers} papers → {self.site} in {self.seconds:.1f} s "
+                f"({self.rendered} day/paper pages and {self.listings} field/organisation pages rendered, {self.written} files written, {self.removed} removed, "
+                f"search index: {self.search})")
+
+
+def _key(*parts: object) -> str:
+    return hashlib.blake2b(json.dumps(parts, default=str, ensure_ascii=False).encode(), digest_size=12).hexdigest()
+
+
+class _Writer:
+    """Writes files under the site folder, remembering each one's key for the next build."""
+
+    def __init__(self, site: Path, old: dict[str, str], report: BuildReport):
+        self.site, self.old, self.new, self.report = site, old, {}, report
+
+    def fresh(self, path: str, key: str) -> bool:
+        """True (and kept) when ``path`` was made from the same inputs last time and still exists."""
+        if self.old.get(path) == key and (self.site / path).exists():
+            self.new[path] = key
+            return True
+        return False
+
+    def put(self, path: str, data: str | bytes, key: str | None = None) -> None:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        content_key = hashlib.blake2b(raw, digest_size=12).hexdigest()
+        self.new[path] = key or content_key
+        target = self.site / path
+        if key is None and self.old.get(path) == content_key and target.exists():
+            return  # same bytes as last time: leave the file (and its mtime) alone
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(raw)  # derived and rebuildable: no fsync for ten thousand pages
+        os.replace(tmp, target)
+        self.report.written += 1
+
+    def link(self, path: str, source: Path) -> None:
+        """Hard-link (else copy) an asset from OUT into the site, so the folder deploys alone."""
+        stat = source.stat()
+        key = f"{stat.st_size}:{stat.st_mtime_ns}"
+        self.new[path] = key
+        target = self.site / path
+        if self.old.get(path) == key and target.exists():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+        self.report.written += 1
+
+    def remove_stale(self) -> None:
+        for path in set(self.old) - set(self.new):
+            (self.site / path).unlink(missing_ok=True)
+            self.report.removed += 1
+
+
+def _assets(out: Path, writer: _Writer, date: dt.date) -> pages.DayAssets:
+    """The day's pictures and broadcast (where the output map puts them) linked into the site."""
+    outputs = Outputs(out)
+    images = {}
+    for kind in PICTURES:
+        source = outputs.image(date, kind)
+        if source.exists():
+            writer.link(f"images/{source.name}", source)
+            images[kind] = f"images/{source.name}"
+    found = {}
+    for suffix in ("mp3", "vtt", "txt"):
+        source = outputs.audio(date, f".{suffix}")
+        if source.exists() and source.stat().st_size:
+            writer.link(f"audio/{source.name}", source)
+            found[suffix] = f"audio/{source.name}"
+    return pages.DayAssets(images=images, mp3=found.get("mp3"), vtt=found.get("vtt") if "mp3" in found else None,
+                           txt=found.get("txt") if "mp3" in found else None)
+
+
+def _mp3_seconds(path: Path, cache: dict, key: str) -> int:
+    if key not in cache:
+        from mutagen.mp3 import MP3
+
+        try:
+            cache[key] = round(MP3(path).info.length)
+        except Exception:  # an unreadable file: the episode is still listed, without a duration
+            cache[key] = 0
+    return cache[key]
+
+
+def _keywords(out: Path, date: dt.date) -> list[str]:
+    path = Outputs(out).stats(date)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [k["word"] for k in data.get("keywords", [])[:10]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def _load_manifest(site: Path) -> dict:
+    try:
+        return json.loads((site / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def build_site(out: Path, *, site_url: str = "", github_url: str = "https://github.com/hfdaily/hfdaily",
+               full: bool = False, with_search: bool = True, index: Index | None = None) -> BuildReport:
+    """Build or update ``out/site`` from ``out/data``; ``full`` ignores what the last build made."""
+    started = time.perf_counter()
+    if not Outputs(out).data.is_dir():
+        raise SiteError(f"{Outputs(out).data} does not exist: run `hfdaily run` first (or pass --out)")
+    site = out / "site"
+    report = BuildReport(site=site)
+    try:
+        site.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SiteError(f"cannot create {site}: {exc}") from exc
+    manifest = {} if full else _load_manifest(site)
+    catalog = load_catalog(out, index)
+    report.days, report.papers = len(catalog.days), len(catalog.paper_dates)
+    version = pages.template_version()
+    ctx = pages.SiteContext(site_url=site_url, github_url=github_url, feeds=bool(site_url),
+                            asset_version=version, org_slugs=catalog.org_slugs)
+    writer = _Writer(site, manifest.get("files", {}), report)
+
+    for name, data in pages.static_files().items():
+        writer.put(f"static/{name}", data)
+    writer.put(".nojekyll", b"")  # GitHub Pages: serve the folder as it is
+
+    assets = {d.date: _assets(out, writer, d.date) for d in catalog.days}
+    _pages(catalog, ctx, writer, assets, version, site_url, report)
+    _listings(out, catalog, ctx, writer, assets, version, report)
+    durations = manifest.get("durations", {})
+    if site_url:
+        _feeds(out, catalog, ctx, writer, assets, durations)
+        report.feeds = True
+    else:
+        report.warnings.append(feeds.NEEDS_SITE_URL)
+    search_state = manifest.get("search")
+    if with_search:
+        search_state, report.search = _search(site, catalog, search_state, full)
+    else:
+        report.search = "off"
+        writer.new.update({k: v for k, v in manifest.get("files", {}).items() if k.startswith("pagefind")})
+    writer.remove_stale()
+    atomic_write(site / MANIFEST, json.dumps({"version": version, "files": writer.new,
+                                              "search": search_state, "durations": durations}, ensure_ascii=False))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: dict[dt.date, pages.DayAssets],
+           version: str, site_url: str, report: BuildReport) -> None:
+    """Day pages and paper pages, loading only the records whose pages must be rendered."""
+    digests = {d.date: d.digest for d in catalog.days}
+    latest: dict[str, dt.date] = {pid: dates[-1] for pid, dates in catalog.paper_dates.items()}
+    todo: dict[dt.date, tuple[bool, list[str]]] = {}
+    for day in catalog.days:
+        prev, next_ = catalog.neighbours(day.date)
+        a = assets[day.date]
+        day_key = _key("day", version, site_url, day.digest, prev, next_, a.images, a.mp3, a.vtt, a.txt)
+        path = f"days/{day.date}.html"
+        day_stale = not writer.fresh(path, day_key)
+        stale_papers = []
+        for card in day.cards:
+            if latest[card.paper_id] != day.date:
+                continue
+            dates = catalog.paper_dates[card.paper_id]
+            paper_key = _key("paper", version, site_url, [(d, digests[d]) for d in dates], a.images.get("poster"))
+            if not writer.fresh(f"papers/{card.paper_id}.html", paper_key):
+                stale_papers.append(card.paper_id)
+        if day_stale or stale_papers:
+            todo[day.date] = (day_key if day_stale else None, stale_papers)
+    for date, (day_key, stale_papers) in todo.items():
+        record = catalog.record(date)
+        a = assets[date]
+        if day_key:
+            prev, next_ = catalog.neighbours(date)
+            writer.put(f"days/{date}.html", pages.day_page(ctx, record, prev, next_, a), key=day_key)
+            report.rendered += 1
+        stale = set(stale_papers)
+        for entry in record.papers:
+            if entry.paper.id in stale:
+                dates = catalog.paper_dates[entry.paper.id]
+                key = _key("paper", version, site_url, [(d, digests[d]) for d in dates], a.images.get("poster"))
+                writer.put(f"papers/{entry.paper.id}.html",
+                           pages.paper_page(ctx, entry, dates, a.images.get("poster")), key=key)
+                report.rendered += 1
+
+
+def _listings(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writer,
+              assets: dict[dt.date, pages.DayAssets], version: str, report: BuildReport) -> None:
+    latest = catalog.days[-1] if catalog.days else None
+    record = catalog.record(latest.date) if latest else None
+    writer.put("index.html", pages.home_page(ctx, catalog, record, assets.get(latest.date) if latest else None,
+                                             _keywords(out, latest.date) if latest else []))
+    writer.put("search.html", pages.search_page(ctx))
+    digests = {d.date: d.digest for d in catalog.days}
+    groups = [("field", name, field_slug(name), cards) for name, cards in catalog.by_field.items()]
+    groups += [("org", name, catalog.org_slugs[name], cards) for name, cards in catalog.by_org.items()]
+    for kind, name, slug, cards in groups:
+        plan = pages.listing_plan(kind, slug, cards)
+        labels = [p.label for p in plan]
+        for number, page in enumerate(plan):
+            # a page is rendered again only when its own papers (or the pager) changed
+            key = _key("listing", version, ctx.site_url, ctx.feeds, kind, name, labels, len(cards) if number == 0 else None,
+                       [(c.paper_id, c.date, digests[c.date]) for c in page.cards])
+            if not writer.fresh(page.path, key):
+                writer.put(page.path, pages.listing_page(ctx, kind, name, slug, plan, number, len(cards)), key=key)
+                report.listings += 1
+
+
+def _feeds(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writer,
+           assets: dict[dt.date, pages.DayAssets], durations: dict) -> None:
+    recent = [catalog.record(d.date) for d in catalog.days[-feeds.FEED_DAYS:]]
+    writer.put("feed.xml", feeds.day_feed(recent, ctx.site_url))
+    for name, cards in catalog.by_field.items():
+        wanted: dict[dt.date, set[str]] = {}
+        for card in cards[: feeds.FIELD_FEED_PAPERS]:
+            wanted.setdefault(card.date, set()).add(card.paper_id)
+        entries = [(date, e) for date, ids in wanted.items() for e in catalog.record(date).papers if e.paper.id in ids]
+        writer.put(f"feeds/{field_slug(name)}.xml", feeds.field_feed(name, entries, ctx.site_url))
+    episodes = []
+    for day in catalog.days:
+        a = assets[day.date]
+        if not a.mp3:
+            continue
+        mp3 = writer.site / a.mp3
+        stat = mp3.stat()
+        top = sorted(day.cards, key=lambda c: -c.upvotes)[:5]
+        episodes.append(podcast.Episode(
+            date=day.date, mp3=a.mp3, size=stat.st_size,
+            seconds=_mp3_seconds(mp3, durations, f"{day.date}:{stat.st_size}:{stat.st_mtime_ns}"),
+            summary=f"{len(day.cards)} 篇论文：" + "；".join(c.display_title for c in top)))
+    if not writer.fresh(podcast.COVER, "cover-v1"):
+        writer.put(podcast.COVER, podcast.cover_png(), key="cover-v1")
+    writer.put("podcast.xml", podcast.podcast_feed(episodes, ctx.site_url, ctx.github_url))
+
+
+def _search(site: Path, catalog: Catalog, state: dict | None, full: bool) -> tuple[dict | None, str]:
+    days = [(d.date.isoformat(), d.digest) for d in catalog.days]
+    mode, cutoff = search.plan(days, state, full)
+    if mode != "all" and not ((site / search.MAIN).is_dir() and (site / search.RECENT).is_dir()):
+        mode, cutoff = "all", None
+    if mode == "none":
+        return state, "unchanged"
+    first = {pid: dates[0] for pid, dates in catalog.paper_dates.items()}
+    latest = {pid: dates[-1] for pid, dates in catalog.paper_dates.items()}
+    if mode == "all":
+        cutoff = days[-1][0] if days else "0000-00-00"
+    # Each paper once, from the last day it was listed, in the bundle of the first day it was listed.
+    in_recent = [d for d in catalog.days if d.date.isoformat() > cutoff]
+    wanted_days = catalog.days if mode == "all" else in_recent
+    records = []
+    for day in wanted_days:
+        ids = {c.paper_id for c in day.cards if latest[c.paper_id] == day.date}
+        if mode == "recent":
+            ids = {i for i in ids if first[i].isoformat() > cutoff}
+        if not ids:
+            continue
+        for entry in catalog.record(day.date).papers:
+            if entry.paper.id in ids:
+                records.append(pages.search_record(entry, day.date))
+    if mode == "all":
+        search.write_bundle(records, site, search.MAIN)
+        search.write_bundle([], site, search.RECENT)
+    else:
+        search.write_bundle(records, site, search.RECENT)
+    main_days = [d for d in days if d[0] <= cutoff]
+    recent_days = [d for d in days if d[0] > cutoff]
+    return ({"cutoff": cutoff, "main": search.bundle_key(main_days), "recent": search.bundle_key(recent_days)},
+            f"{mode} ({len(records)} papers indexed)")

@@ -1,0 +1,286 @@
+"""The site's pages, rendered from the catalog: pure functions of their inputs, no file access.
+
+Every link is relative (``root`` is "" or "../"), so the site works from ``file://``, at a domain's
+root and under a sub-path (a GitHub Pages project site). Absolute URLs appear only in share
+cards and canonical links, and only when the site's public URL is known.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from pydantic import BaseModel
+
+from hfdaily.make.render import safe_url
+from hfdaily.models import DayRecord, PaperEntry
+from hfdaily.archive.index import PaperRow
+from hfdaily.publish.catalog import FIELD_ORDER, Catalog, DayInfo, field_slug, org_slug
+
+LISTING_PAGE_SIZE = 100
+HOME_TOP = 8
+STATIC_FILES = ("site.css", "site.js", "logo.svg")
+
+# Labels of the 使用指南 parts we know; parts added later (another prompt version) show their
+# own description, so whatever the Analysis model holds is rendered.
+GUIDE_LABELS = {"input": "输入", "process": "处理流程", "output": "输出", "environment": "运行环境",
+                "open_source": "开源情况", "resources": "资源"}
+
+
+def guide_items(guide: BaseModel) -> list[tuple[str, str]]:
+    items = []
+    for name, info in type(guide).model_fields.items():
+        value = getattr(guide, name)
+        if value in (None, "", []):
+            continue
+        label = GUIDE_LABELS.get(name) or (info.description or name).split("/")[0].split(",")[0]
+        items.append((label, "；".join(map(str, value)) if isinstance(value, list) else str(value)))
+    return items
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z]+")
+
+
+def bibtex(entry: PaperEntry) -> str:
+    """A BibTeX entry as arXiv's own export writes it (@misc with eprint/archivePrefix)."""
+    p = entry.paper
+    year = p.published_at.year
+    last = ""
+    if p.authors:
+        ascii_name = unicodedata.normalize("NFKD", p.authors[0]).encode("ascii", "ignore").decode()
+        words = _ASCII_WORD.findall(ascii_name)
+        last = words[-1].lower() if words else ""
+    first_word = next((w.lower() for w in _ASCII_WORD.findall(p.title) if len(w) > 3), "")
+    key = f"{last}{year}{first_word}" if last else f"arxiv{p.id.replace('.', '')}"
+
+    def clean(text: str) -> str:
+        return text.replace("{", "(").replace("}", ")")
+
+    authors = " and ".join(clean(a) for a in p.authors) or "Anonymous"
+    return (f"@misc{{{key},\n  title={{{clean(p.title)}}},\n  author={{{authors}}},\n  year={{{year}}},\n"
+            f"  eprint={{{p.id}}},\n  archivePrefix={{arXiv}},\n  url={{https://arxiv.org/abs/{p.id}}}\n}}")
+
+
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("hfdaily", "templates"), autoescape=True, trim_blocks=True,
+                      lstrip_blocks=True, undefined=StrictUndefined)
+    env.filters.update(safe_url=safe_url, field_slug=field_slug, org_slug=org_slug, fields_of=lambda entry: entry.fields,
+                       bibtex=bibtex, guide_items=guide_items)
+    return env
+
+
+ENV = _env()
+
+
+def static_files() -> dict[str, bytes]:
+    folder = resources.files("hfdaily.publish").joinpath("static")
+    return {name: folder.joinpath(name).read_bytes() for name in STATIC_FILES}
+
+
+def _hash_bytes(*parts: bytes) -> str:
+    digest = hashlib.blake2b(digest_size=8)
+    for part in parts:
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def template_version() -> str:
+    """Changes whenever a template, a static file or this renderer changes: then every page is rebuilt."""
+    folder = resources.files("hfdaily.templates").joinpath("site")
+    parts = [folder.joinpath(name).read_bytes() for name in sorted(p.name for p in folder.iterdir() if p.name.endswith(".j2"))]
+    parts += list(static_files().values())
+    parts.append(resources.files("hfdaily.publish").joinpath("pages.py").read_bytes())
+    parts.append(resources.files("hfdaily").joinpath("models.py").read_bytes())
+    return _hash_bytes(*parts)
+
+
+@dataclass
+class SiteContext:
+    """What every page needs to know about the site as a whole."""
+
+    site_url: str  # public URL of the site folder, "" when unknown
+    github_url: str
+    feeds: bool  # whether feeds were written (they need site_url)
+    asset_version: str
+    org_slugs: dict[str, str]
+
+    def absolute(self, path: str) -> str:
+        return f"{self.site_url.rstrip('/')}/{path}" if self.site_url else ""
+
+
+def _render(template: str, site: SiteContext, root: str, path: str, **context) -> str:
+    ENV.filters["org_slug"] = lambda name: site.org_slugs.get(name) or org_slug(name)
+    image = context.pop("og_image_path", None)
+    return ENV.get_template(f"site/{template}").render(
+        root=root, feeds=site.feeds, github_url=site.github_url, asset_version=site.asset_version,
+        canonical=site.absolute(path), field_names=FIELD_ORDER,
+        og_image=(site.absolute(image) or f"{root}{image}") if image else None, **context)
+
+
+def _description(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _hot_fields(entries: list[PaperEntry], top: int = 6) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for entry in entries:
+        for name in entry.fields:
+            counts[name] = counts.get(name, 0) + 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], FIELD_ORDER.index(kv[0]) if kv[0] in FIELD_ORDER else 99))[:top]
+
+
+@dataclass
+class DayAssets:
+    """The day's pictures and audio inside the site (paths relative to the site root)."""
+
+    images: dict[str, str]  # kind → images/D_kind.png
+    mp3: str | None = None
+    vtt: str | None = None
+    txt: str | None = None
+
+    def audio(self, root: str) -> dict | None:
+        if not self.mp3:
+            return None
+        return {"mp3": root + self.mp3, "vtt": root + self.vtt if self.vtt else None,
+                "txt": root + self.txt if self.txt else None}
+
+
+def day_page(site: SiteContext, record: DayRecord, prev: dt.date | None, next_: dt.date | None,
+             assets: DayAssets) -> str:
+    date = record.date.isoformat()
+    papers = sorted(record.papers, key=lambda e: -e.paper.upvotes)
+    titles = "；".join(e.translation.title_zh if e.translation else e.paper.title for e in papers[:3])
+    order = [k for k in ("poster", "wordcloud", "trend") if k in assets.images]
+    return _render(
+        "day.html.j2", site, "../", f"days/{date}.html",
+        page_title=f"{date} Hugging Face 论文日报（{len(papers)} 篇）", og_type="article",
+        description=_description(f"{len(papers)} 篇论文：{titles}"), og_image_path=assets.images.get("poster"),
+        date=date, papers=papers, prev=prev.isoformat() if prev else None, next=next_.isoformat() if next_ else None,
+        translated=sum(1 for e in papers if e.translation), analysed=sum(1 for e in papers if e.analysis),
+        hot_fields=_hot_fields(papers), audio=assets.audio("../"),
+        images={k: "../" + assets.images[k] for k in order})
+
+
+def paper_page(site: SiteContext, entry: PaperEntry, dates: list[dt.date], poster: str | None) -> str:
+    p = entry.paper
+    title = entry.translation.title_zh if entry.translation else p.title
+    summary = entry.analysis.contribution if entry.analysis else (
+        entry.translation.summary_zh if entry.translation else p.summary)
+    return _render(
+        "paper.html.j2", site, "../", f"papers/{p.id}.html",
+        page_title=f"{title} · arXiv:{p.id}", og_type="article", description=_description(summary),
+        og_image_path=poster, entry=entry, dates=[d.isoformat() for d in dates])
+
+
+@dataclass
+class ListingPage:
+    path: str  # fields/llm.html, fields/llm-1.html, …
+    cards: list[PaperRow]  # newest first
+    label: str  # what the pager shows
+
+
+def listing_plan(kind: str, slug: str, cards: list[PaperRow]) -> list[ListingPage]:
+    """A field's or an organisation's papers in pages that stay put as days are added.
+
+    Pages are cut from the oldest paper on, ``LISTING_PAGE_SIZE`` a page, so a new day changes
+    only the first page (``slug.html``: the newest 100–199 papers); ``slug-1.html`` is the
+    oldest hundred, ``slug-2.html`` the next, … and is never rewritten unless its papers change.
+    """
+    folder = "fields" if kind == "field" else "orgs"
+    oldest_first = cards[::-1]
+    chunks = [oldest_first[i:i + LISTING_PAGE_SIZE] for i in range(0, len(oldest_first), LISTING_PAGE_SIZE)] or [[]]
+    newest, older = (chunks[-2] + chunks[-1], chunks[:-2]) if len(chunks) >= 2 else (chunks[-1], [])
+    plan = [ListingPage(f"{folder}/{slug}.html", newest[::-1], "最新")]
+    for number, chunk in enumerate(older, 1):
+        plan.append(ListingPage(f"{folder}/{slug}-{number}.html", chunk[::-1], f"{chunk[0].date} – {chunk[-1].date}"))
+    return plan
+
+
+def listing_page(site: SiteContext, kind: str, name: str, slug: str, plan: list[ListingPage], number: int,
+                 total: int) -> str:
+    """Page ``number`` (0 = the newest) of a field's or an organisation's papers."""
+    page = plan[number]
+    heading = f"领域：{name}" if kind == "field" else f"机构：{name}"
+    pager = [{"label": p.label, "href": p.path.rsplit("/", 1)[1], "current": i == number} for i, p in enumerate(plan)]
+    pager = [pager[0], *reversed(pager[1:])]  # newest first, then the older pages, newest of them first
+    return _render(
+        "listing.html.j2", site, "../", page.path,
+        page_title=f"{heading}" + ("" if number == 0 else f"（{page.label}）") + " · Hugging Face 论文日报",
+        description=_description(f"{heading}：" + "；".join(c.display_title for c in page.cards[:3])),
+        heading=heading, total=total if number == 0 else None, count=len(page.cards), label=page.label,
+        cards=page.cards, pager=pager if len(plan) > 1 else [],
+        feed_href=f"../feeds/{slug}.xml" if (kind == "field" and site.feeds) else None,
+        follow_kind=kind, follow_value=name)
+
+
+@dataclass
+class CalendarDay:
+    day: int
+    iso: str
+    count: int
+
+
+def month_calendar(days: list[DayInfo]) -> list[tuple[int, list[dict]]]:
+    """Years (newest first) of months (newest first), each a grid of weeks Monday..Sunday."""
+    counts = {d.date: len(d.cards) for d in days}
+    months = sorted({(d.year, d.month) for d in counts}, reverse=True)
+    years: dict[int, list[dict]] = {}
+    for year, month in months:
+        weeks = []
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+            weeks.append([CalendarDay(d.day, d.isoformat(), counts.get(d, 0)) if d.month == month else None
+                          for d in week])
+        years.setdefault(year, []).append({"year": year, "month": month, "weeks": weeks,
+                                           "count": sum(1 for d in counts if (d.year, d.month) == (year, month))})
+    return list(years.items())
+
+
+def home_page(site: SiteContext, catalog: Catalog, latest_record: DayRecord | None, assets: DayAssets | None,
+              keywords: list[str]) -> str:
+    latest = catalog.days[-1] if catalog.days else None
+    fields = [(name, len(cards)) for name, cards in catalog.by_field.items()]
+    orgs = [(name, len(cards)) for name, cards in list(catalog.by_org.items())[:40]]
+    top_cards = sorted(latest.cards, key=lambda c: -c.upvotes)[:HOME_TOP] if latest else []
+    poster = assets.images.get("poster") if assets else None
+    description = (f"{latest.date} 的 {len(latest.cards)} 篇 Hugging Face 热门论文：中文标题、摘要与全文深度解读"
+                   if latest else "Hugging Face 每日热门论文的中文简报")
+    return _render(
+        "home.html.j2", site, "", "index.html",
+        page_title="Hugging Face 论文日报" + (f" · {latest.date}" if latest else ""), description=description,
+        og_image_path=poster, latest=latest, poster=poster,
+        latest_translated=sum(1 for e in latest_record.papers if e.translation) if latest_record else 0,
+        latest_analysed=sum(1 for e in latest_record.papers if e.analysis) if latest_record else 0,
+        total_days=len(catalog.days), total_papers=len(catalog.paper_dates),
+        hot_fields=_hot_fields(latest_record.papers) if latest_record else [], keywords=keywords,
+        audio=assets.audio("") if assets else None, top_cards=top_cards,
+        calendar=month_calendar(catalog.days), fields=fields, orgs=orgs)
+
+
+def search_page(site: SiteContext) -> str:
+    return _render("search.html.j2", site, "", "search.html", page_title="搜索 · Hugging Face 论文日报",
+                   description="在全部论文中搜索：中文、英文、作者、arXiv 编号")
+
+
+def search_record(entry: PaperEntry, date: dt.date) -> dict:
+    """What the search index holds for a paper (a Pagefind custom record; URL relative to the site)."""
+    p = entry.paper
+    parts = [p.title if entry.translation else "", " ".join(p.authors),
+             p.organization or "", " ".join(entry.fields), " ".join(p.ai_keywords),
+             entry.analysis.contribution if entry.analysis else "",
+             entry.translation.summary_zh if entry.translation else "", p.summary,
+             # The segmenter splits "2601.10387" at the dot; one token finds the id whole.
+             f"arXiv:{p.id} arxiv{p.id.replace('.', '')}"]
+    meta = {"title": entry.translation.title_zh if entry.translation else p.title, "date": date.isoformat()}
+    if entry.translation:
+        meta["title_en"] = p.title
+    if p.organization:
+        meta["org"] = p.organization
+    return {"url": f"papers/{p.id}.html", "content": "\n".join(x for x in parts if x), "meta": meta,
+            "fields": entry.fields}
