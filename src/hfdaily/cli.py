@@ -46,10 +46,11 @@ def cli() -> None:
 @click.option("--no-analysis", is_flag=True, help="Skip the full-text deep report (newsletter only).")
 @click.option("--no-pictures", is_flag=True, help="Skip word cloud, trend chart and poster.")
 @click.option("--no-audio", is_flag=True, help="Skip the audio broadcast.")
+@click.option("--no-notify", is_flag=True, help="Do not send the day to the configured channels.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
 def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_llm: bool, no_analysis: bool,
-        no_pictures: bool, no_audio: bool, quiet: bool, verbose: bool) -> None:
+        no_pictures: bool, no_audio: bool, no_notify: bool, quiet: bool, verbose: bool) -> None:
     """Fetch a day of papers, translate and analyse them, and write every output."""
     from hfdaily.pipeline import (  # imported late: keeps `hfdaily --help` instant
         RunOptions,
@@ -65,7 +66,7 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
             settings.require_llm()
         opts = RunOptions(date=date, out=out, db=db or out / "hfdaily.db", use_llm=not no_llm,
                           analysis=settings.analysis, pictures=not no_pictures, audio=not no_audio,
-                          progress=not quiet)
+                          progress=not quiet, deliver=not no_notify)
         summary = asyncio.run(run_day(settings, opts))
     except HFError as exc:
         click.echo(f"error: {exc}\nNothing was changed for {date}.", err=True)
@@ -87,6 +88,10 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
                    + ", ".join(summary.failed), err=True)
     click.echo(summary.line())
     click.echo(f"newsletter: {out / 'newsletters' / f'{date}.md'}")
+    if summary.delivery is not None:
+        from hfdaily.deliver.commands import echo_delivery
+
+        echo_delivery(summary.delivery)
 
 
 @cli.command()
@@ -127,3 +132,9 @@ def rebuild(out: Path, db: Path | None) -> None:
     restored = rebuild_cache(store, iter_records(out))
     store.close()
     click.echo(f"restored {restored} translations into {db or out / 'hfdaily.db'}")
+
+
+from hfdaily.deliver.commands import init, notify  # noqa: E402  (delivery and scheduling commands)
+
+cli.add_command(notify)
+cli.add_command(init)

@@ -10,7 +10,7 @@ import os
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
 
 from hfdaily.errors import ConfigError  # noqa: F401  (re-exported)
 
@@ -58,6 +58,17 @@ class Settings(BaseModel):
     tts_voice: str = "zh-CN-XiaoxiaoNeural"
     site_url: str = ""  # public URL of the output folder, for absolute links in the feed
     github_url: str = "https://github.com/hfdaily/hfdaily"
+    # Delivery (hfdaily.deliver.channels parses and checks both): URLs carry tokens, so never shown.
+    notify: SecretStr = SecretStr("")  # HFDAILY_NOTIFY: apprise URLs, "name=url", space/comma separated
+    notify_table: dict = Field({}, repr=False)  # the [notify] table of hfdaily.toml
+
+    @model_validator(mode="after")
+    def _check_channels(self) -> "Settings":
+        if self.notify.get_secret_value() or self.notify_table:
+            from hfdaily.deliver.channels import parse_channels
+
+            parse_channels(self.notify.get_secret_value(), self.notify_table)  # ConfigError names the problem
+        return self
 
     @property
     def llm_configured(self) -> bool:
@@ -89,7 +100,13 @@ def load_settings(config_path: Path | None = None, env: dict[str, str] | None = 
         raise ConfigError(f"config file {path} does not exist")
     if path.exists():
         try:
-            values.update(_flatten(tomllib.loads(path.read_text(encoding="utf-8"))))
+            table = tomllib.loads(path.read_text(encoding="utf-8"))
+            notify_table = table.pop("notify", None)  # per-channel tables: not flattened into settings
+            values.update(_flatten(table))
+            if isinstance(notify_table, dict):
+                values["notify_table"] = notify_table
+            elif notify_table is not None:
+                values["notify"] = notify_table
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
         unknown = set(values) - set(Settings.model_fields)

@@ -55,6 +55,7 @@ class RunOptions:
     pictures: bool = True
     audio: bool = True
     progress: bool = True
+    deliver: bool = True  # send the day to the configured channels once it is published
 
 
 @dataclass
@@ -69,6 +70,7 @@ class RunSummary:
     outputs: list[Path] = field(default_factory=list)
 
     read_sources: dict[str, int] = field(default_factory=dict)
+    delivery: object = None  # hfdaily.deliver.notify.DeliveryReport, when channels are configured
 
     def line(self) -> str:
         sources = ", ".join(f"{n} {source_label(s)}" for s, n in sorted(self.read_sources.items()))
@@ -96,6 +98,11 @@ async def run_day(settings: Settings, opts: RunOptions) -> RunSummary:
         store.finish_run(run_id, "ok", {"line": summary.line(), "failed": summary.failed})
     finally:
         store.close()
+    if opts.deliver:  # after publishing, outside the run's try: it reports problems, it never raises
+        from hfdaily.deliver.notify import deliver_after_run
+
+        summary.delivery = await deliver_after_run(settings, opts.out, opts.db, opts.date, summary.papers,
+                                                   summary.failed)
     return summary
 
 
