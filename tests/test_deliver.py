@@ -27,6 +27,7 @@ from hfdaily.errors import ConfigError
 from hfdaily.testing.chat_server import chat_server
 from hfdaily.testing.smtp_server import smtp_server
 from recorded import seed_day_zh
+from test_pipeline import servers  # noqa: F401  (the recorded HF, arXiv and fake LLM on loopback)
 
 DAY = dt.date(2026, 1, 20)
 SITE = "https://reader.github.io/hfdaily"
@@ -297,3 +298,40 @@ def test_what_counts_as_a_secret(url, secret, public):
     assert secret in found and url in found
     if public:
         assert public not in found
+
+
+def test_run_delivers_after_publishing_and_never_fails_for_it(servers, tmp_path):
+    from test_pipeline import run
+
+    _, _, env = servers
+    config = tmp_path / "hfdaily.toml"
+    config.write_text("[notify]\nretries = 1\nbackoff = 0\n", encoding="utf-8")
+    out = tmp_path / "out"
+    with chat_server() as (chat, address):
+        chat.fail("/down")
+        env = {**env, "HFDAILY_CONFIG": str(config),
+               "HFDAILY_NOTIFY": f"team=json://{address}/team down=json://{address}/down"}
+        first = run(env, out, "--date", "2026-01-20", "--no-pictures", "--no-audio")
+        assert first.exit_code == 0, first.output
+        assert "team (JSON): sent 4 papers" in first.output and "down (JSON): FAILED after 2 attempt(s)" in first.output
+        message = chat.to("/team")[0].json
+        assert message["title"] == "Hugging Face 论文日报 2026-01-20（4 篇）"
+        assert "https://huggingface.co/papers/" in message["message"]  # no site URL: links go to HF
+
+        again = run(env, out, "--date", "2026-01-20", "--no-pictures", "--no-audio")
+        assert again.exit_code == 0 and "team (JSON): already sent" in again.output
+        assert len(chat.to("/team")) == 1  # the re-run sent nothing new to it
+
+        quiet = run(env, out, "--date", "2026-01-20", "--no-pictures", "--no-audio", "--no-notify")
+        assert "delivery" not in quiet.output
+
+
+def test_delivery_waits_while_papers_lack_their_translation(tmp_path, day, standins):
+    from hfdaily.deliver.notify import deliver_after_run
+
+    chat, _, urls = standins
+    settings = settings_for(tmp_path, {"team": urls["team"]})
+    report = asyncio.run(deliver_after_run(settings, day, day / "hfdaily.db", DAY, 11, ["2601.11077"]))
+    assert report.note.startswith("postponed") and not chat.received
+    report = asyncio.run(deliver_after_run(settings, day, day / "hfdaily.db", DAY, 11, []))
+    assert [o.status for o in report.outcomes] == ["sent"]
