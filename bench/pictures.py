@@ -17,7 +17,8 @@ from PIL import Image
 
 from hfdaily.make.charts import draw_poster, draw_trend, draw_wordcloud
 from hfdaily.make.fonts import find_cjk_font
-from hfdaily.make.stats import WINDOW_DAYS, TrendPoint, recent_window, trend_point
+from hfdaily.config import Settings
+from hfdaily.make.stats import TrendPoint, recent_window, trend_point
 from hfdaily.testing.days import recorded_day
 
 DAY = dt.date(2025, 9, 30)
@@ -49,7 +50,7 @@ def main() -> None:
     font = find_cjk_font()
     print(f"font       {time.perf_counter() - start:6.2f} s  {font.path} (face {font.index}, {font.family})")
     record = recorded_day(args.fixtures, DAY)
-    window = recent_window(trend_point(record), previous_points(args.fixtures, DAY), WINDOW_DAYS)
+    window = recent_window(trend_point(record), previous_points(args.fixtures, DAY), Settings().make.trend_days)
     print(f"record     {len(record.papers)} papers on {DAY}, trend over {len(window)} days")
 
     timed("wordcloud", lambda: draw_wordcloud(record, args.out / f"{DAY}_wordcloud.png", font))

@@ -17,6 +17,7 @@ from hfdaily.models import (
     Translation,
     UsageGuide,
 )
+from hfdaily.make.fields import classify
 from hfdaily.sources.hf import paper_from_entry
 
 
@@ -32,9 +33,17 @@ def fixture_dates(fixtures_dir: Path) -> list[dt.date]:
     return sorted(dt.date.fromisoformat(p.stem) for p in (fixtures_dir / "hf_daily_papers").glob("*.json"))
 
 
+def _classified(record: DayRecord) -> DayRecord:
+    """Fields stored on each paper, as the pipeline saves them (readers never classify again)."""
+    for entry in record.papers:
+        entry.fields = classify(entry)
+    return record
+
+
 def load_fixture_day(fixtures_dir: Path, day: dt.date | str) -> DayRecord:
     path = fixtures_dir / "hf_daily_papers" / f"{day}.json"
-    return DayRecord(date=dt.date.fromisoformat(str(day)), papers=[PaperEntry(paper=paper_from_entry(e)) for e in _raw_entries(path)])
+    return _classified(DayRecord(date=dt.date.fromisoformat(str(day)),
+                                 papers=[PaperEntry(paper=paper_from_entry(e)) for e in _raw_entries(path)]))
 
 
 def _seed(seeds_dir: Path, prefix: str) -> str:
@@ -79,7 +88,7 @@ def seed_day_zh(fixtures_dir: Path, seeds_dir: Path) -> DayRecord:
                 analysis=analyses.get(paper_id),
             )
         )
-    return DayRecord(date=day, papers=entries)
+    return _classified(DayRecord(date=day, papers=entries))
 
 
 

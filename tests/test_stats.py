@@ -6,9 +6,9 @@ import datetime as dt
 
 from recorded import fixture_dates, load_fixture_day, seed_day_zh
 
+from hfdaily.config import Settings
 from hfdaily.make.fields import classify
 from hfdaily.make.stats import (
-    WINDOW_DAYS,
     DayStats,
     TrendPoint,
     chinese_terms,
@@ -18,9 +18,9 @@ from hfdaily.make.stats import (
     top_keywords,
     trend_point,
 )
-from hfdaily.models import Usage
 
 DAY = dt.date(2025, 9, 30)
+WINDOW_DAYS = Settings().make.trend_days  # the default window, as a run uses it
 
 
 def _history(fixtures_dir, before: dt.date, days: int) -> list[TrendPoint]:
@@ -38,11 +38,9 @@ def test_trend_point_counts_papers_per_field(fixtures_dir):
 
 
 def test_compute_stats_on_the_50_paper_day(fixtures_dir):
-    record = load_fixture_day(fixtures_dir, DAY).model_copy(
-        update={"usage": Usage(calls=100, prompt_tokens=250_000, completion_tokens=40_000)}
-    )
+    record = load_fixture_day(fixtures_dir, DAY)
     history = _history(fixtures_dir, DAY, 40)
-    stats = compute_stats(record, history)
+    stats = compute_stats(record, history, WINDOW_DAYS)
     assert stats.total == 50 and stats.translated == 0 and stats.analysed == 0
     assert stats.fields == trend_point(record).fields
     # The window: the last WINDOW_DAYS recorded days up to this one, oldest first.
@@ -51,7 +49,6 @@ def test_compute_stats_on_the_50_paper_day(fixtures_dir):
     assert stats.window[0].date == history[-(WINDOW_DAYS - 1)].date
     assert [p.date for p in stats.window] == sorted(p.date for p in stats.window)
     assert stats.window_mean == round(sum(p.total for p in stats.window) / WINDOW_DAYS, 2)
-    assert stats.usage.calls == 100 and stats.total_tokens == 290_000
     # Untranslated day: keywords come from HF's ai_keywords, multi-word terms kept whole.
     words = [k.word for k in stats.keywords]
     assert words[:2] == ["large language models", "reinforcement learning"]
@@ -61,7 +58,7 @@ def test_compute_stats_on_the_50_paper_day(fixtures_dir):
 
 def test_stats_round_trip_as_json(fixtures_dir):
     record = load_fixture_day(fixtures_dir, DAY)
-    stats = compute_stats(record, [])
+    stats = compute_stats(record, [], WINDOW_DAYS)
     assert [p.date for p in stats.window] == [DAY]
     assert DayStats.model_validate_json(stats.model_dump_json(indent=2)) == stats
 
@@ -70,7 +67,7 @@ def test_a_rerun_replaces_the_stored_point_of_the_same_day(fixtures_dir):
     record = load_fixture_day(fixtures_dir, DAY)
     stale = TrendPoint(date=DAY, total=3, fields={})
     later = TrendPoint(date=DAY + dt.timedelta(days=1), total=7)
-    stats = compute_stats(record, [stale, later])
+    stats = compute_stats(record, [stale, later], WINDOW_DAYS)
     assert [(p.date, p.total) for p in stats.window] == [(DAY, 50)]
 
 

@@ -61,11 +61,11 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
     try:
         settings = load_settings(config_path)
         if no_analysis:
-            settings.analysis = False
+            settings.analysis.enabled = False
         if not no_llm:
             settings.require_llm()
         opts = RunOptions(date=date, out=out, db=db or out / "hfdaily.db", use_llm=not no_llm,
-                          analysis=settings.analysis, pictures=not no_pictures, audio=not no_audio,
+                          analysis=settings.analysis.enabled, pictures=not no_pictures, audio=not no_audio,
                           progress=not quiet, deliver=not no_notify)
         summary = asyncio.run(run_day(settings, opts))
     except HFError as exc:
@@ -134,7 +134,9 @@ def rebuild(out: Path, db: Path | None) -> None:
     click.echo(f"restored {restored} translations into {db or out / 'hfdaily.db'}")
 
 
-from hfdaily.deliver.commands import init, notify  # noqa: E402  (delivery and scheduling commands)
+from hfdaily.archive.commands import index_command  # noqa: E402  (commands that live with their stage)
+from hfdaily.deliver.commands import init, notify  # noqa: E402
 
+cli.add_command(index_command)
 cli.add_command(notify)
 cli.add_command(init)

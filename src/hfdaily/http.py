@@ -21,9 +21,9 @@ from tenacity import (
 )
 from tenacity.wait import wait_base
 
-from hfdaily import __version__
+from hfdaily import PROJECT_URL, __version__
 
-USER_AGENT = f"hfdaily/{__version__} (+https://github.com/hfdaily/hfdaily)"
+USER_AGENT = f"hfdaily/{__version__} (+{PROJECT_URL})"
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 120.0
 

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, PrivateAttr, field_validator
 
 _WRAP = re.compile(r"\s*\n\s*")
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -142,13 +142,20 @@ class PaperEntry(BaseModel):
     fields: list[str] = []
 
 
+RECORD_VERSION = 1  # schema_version written into OUT/data/DATE.json; archive/record.py upgrades older ones
+
+
 class DayRecord(BaseModel):
     """Everything known about one day; the durable, git-friendly record (``OUT/data/DATE.json``)."""
 
+    schema_version: int = RECORD_VERSION
     date: dt.date
     papers: list[PaperEntry] = []
     updated_at: dt.datetime | None = None
     usage: Usage = Usage()
+    # The record as read from disk: what a newer hfdaily wrote that this one does not know is
+    # written back from it on save (archive/record.py), never dropped.
+    _raw: dict = PrivateAttr(default_factory=dict)
 
     def entry(self, paper_id: str) -> PaperEntry | None:
         return next((e for e in self.papers if e.paper.id == paper_id), None)

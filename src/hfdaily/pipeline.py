@@ -85,7 +85,7 @@ class RunSummary:
 async def run_day(settings: Settings, opts: RunOptions) -> RunSummary:
     started = time.monotonic()
     summary = RunSummary(date=opts.date)
-    font = find_cjk_font(settings.font) if opts.pictures else None  # fail before spending anything
+    font = find_cjk_font(settings.make.font) if opts.pictures else None  # fail before spending anything
     store = Store(opts.db)
     run_id = store.start_run(opts.date)
     try:
@@ -107,7 +107,7 @@ async def run_day(settings: Settings, opts: RunOptions) -> RunSummary:
 
 
 async def _run(settings: Settings, opts: RunOptions, store: Store, run_id: int, font, summary: RunSummary) -> None:
-    async with HFClient(settings.hf_endpoint, settings.hf_token, retries=settings.hf_retries) as hf:
+    async with HFClient(settings.hf.endpoint, settings.hf.token, retries=settings.hf.retries) as hf:
         papers = await hf.daily_papers(opts.date)
         existing = load_record(record_path(opts.out, opts.date))
         if not papers and existing is None:
@@ -129,7 +129,7 @@ async def _run(settings: Settings, opts: RunOptions, store: Store, run_id: int, 
     summary.outputs += await artefacts.make_all(settings, opts, record, trend, font, summary)
     summary.outputs += render_day(settings, opts.out, record,
                                   untranslated=not any(e.translation for e in record.papers))
-    publish_site(opts.out, settings.site_url, settings.github_url)
+    publish_site(opts.out, settings.site.url, settings.site.github_url)
 
 
 async def _enrich(settings: Settings, opts: RunOptions, store: Store, run_id: int,
@@ -137,10 +137,10 @@ async def _enrich(settings: Settings, opts: RunOptions, store: Store, run_id: in
     """Translate (and analyse) every paper that still needs it, concurrently; save as each ends."""
     settings.require_llm()
     todo = [e for e in record.papers if e.translation is None or (opts.analysis and e.analysis is None)]
-    llm = LLMClient(base_url=settings.llm_base_url, model=settings.llm_model, api_key=settings.llm_api_key,
-                    store=store, concurrency=settings.llm_concurrency, timeout=settings.llm_timeout,
-                    retries=settings.llm_max_retries, run_id=run_id)
-    reader = ArxivReader(base_url=settings.arxiv_url, concurrency=settings.arxiv_concurrency)
+    llm = LLMClient(base_url=settings.llm.base_url, model=settings.llm.model, api_key=settings.llm.api_key,
+                    store=store, concurrency=settings.llm.concurrency, timeout=settings.llm.timeout,
+                    retries=settings.llm.max_retries, run_id=run_id)
+    reader = ArxivReader(base_url=settings.arxiv.url, concurrency=settings.arxiv.concurrency)
     summary.llm, spent_before = llm.stats, record.usage
     async with llm, reader:
         async def one(entry: PaperEntry) -> None:
@@ -178,7 +178,7 @@ async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, 
                 doc = await reader.read(paper)
                 if doc.source != "HF":  # an arXiv outage must not be remembered as "no full text"
                     store.save_document(paper.id, doc)
-            text, budget = fit(doc, settings.token_budget)
+            text, budget = fit(doc, settings.analysis.token_budget)
             entry.analysis = await analyze.analyse(llm, paper, text)
             entry.analysis_model = f"{llm.model}/{analyze.PROMPT_VERSION}"
             entry.read_source, entry.budget = doc.source, budget

@@ -1,17 +1,24 @@
-"""The durable day record, ``OUT/data/YYYY-MM-DD.json``: load, merge a fresh fetch, save atomically."""
+"""The durable day record, ``OUT/data/YYYY-MM-DD.json``: load, merge a fresh fetch, save atomically.
+
+The record is the truth everything else is rebuilt from, so it is versioned (``schema_version``):
+older versions are upgraded on load by :data:`UPGRADES`, fields a newer hfdaily wrote are kept
+when this one saves, and a damaged file is an error that names it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import tempfile
-from collections.abc import Iterator
+import typing
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from hfdaily.errors import RecordError  # noqa: F401  (re-exported)
-from hfdaily.models import DayRecord, Paper, PaperEntry
+from hfdaily.errors import RecordError
+from hfdaily.models import RECORD_VERSION, DayRecord, Paper, PaperEntry
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
@@ -34,22 +41,100 @@ def record_path(out: Path, date: dt.date) -> Path:
 
 
 def load_record(path: Path) -> DayRecord | None:
+    """The record at ``path``, None when there is none; a damaged one raises RecordError naming it."""
     if not path.exists():
         return None
+    return parse_record(path, path.read_bytes())
+
+
+def _upgrade_0(data: dict) -> dict:
+    """0 → 1: records before ``schema_version``. Papers saved without ``fields`` get them now,
+    so that readers use the stored fields and never classify again."""
+    from hfdaily.make.fields import classify  # the classifier of the day the record is upgraded
+
+    for raw_entry in data.get("papers", []):
+        if isinstance(raw_entry, dict) and "fields" not in raw_entry:
+            raw_entry["fields"] = classify(PaperEntry.model_validate(raw_entry))
+    return data
+
+
+# version → function turning a record of that version into one of the next version.
+UPGRADES: dict[int, Callable[[dict], dict]] = {0: _upgrade_0}
+
+
+def parse_record(path: Path, content: bytes) -> DayRecord:
+    """Validate a record's bytes (read from ``path``, which every error names), upgrading old versions."""
     try:
-        return DayRecord.model_validate_json(path.read_bytes())
+        data = json.loads(content)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise RecordError(f"{path} is not valid JSON ({exc}); fix it or move it away, then run again") from exc
+    if not isinstance(data, dict):
+        raise RecordError(f"{path} is not a day record (a JSON object is expected); fix it or move it away")
+    version = data.get("schema_version", 0)
+    if not isinstance(version, int) or version < 0:
+        raise RecordError(f"{path}: schema_version {version!r} is not a version number")
+    try:
+        while version < RECORD_VERSION:
+            data = UPGRADES[version](data)
+            version += 1
+            data["schema_version"] = version
+        record = DayRecord.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise RecordError(
             f"{path} is not a valid day record ({'.'.join(map(str, first['loc']))}: {first['msg']}); "
             "fix or move it away, then run again"
         ) from exc
+    record._raw = data
+    return record
+
+
+def _model_of(annotation: object) -> tuple[type[BaseModel] | None, bool]:
+    """The model a field holds and whether it holds a list of them (``list[PaperEntry]``, ``Budget | None``)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    is_list = typing.get_origin(annotation) is list
+    for arg in typing.get_args(annotation):
+        model, inner_list = _model_of(arg)
+        if model is not None:
+            return model, is_list or inner_list
+    return None, False
+
+
+def _graft(model: type[BaseModel], raw: dict, data: dict) -> None:
+    """Put back into ``data`` (a fresh dump) what ``raw`` (the file as read) holds that ``model``
+    does not know: fields written by a newer hfdaily survive an older one's save."""
+    for key, value in raw.items():
+        if key not in model.model_fields:
+            data.setdefault(key, value)
+            continue
+        if key not in data:
+            continue
+        inner, is_list = _model_of(model.model_fields[key].annotation)
+        if inner is None:
+            continue
+        if not is_list and isinstance(value, dict) and isinstance(data[key], dict):
+            _graft(inner, value, data[key])
+        elif is_list and isinstance(value, list) and isinstance(data[key], list):
+            if inner is PaperEntry:  # papers move when a fetch reorders them: match by id
+                by_id = {(e.get("paper") or {}).get("id"): e for e in value if isinstance(e, dict)}
+                pairs = [(by_id.get(d["paper"]["id"]), d) for d in data[key]]
+            else:
+                pairs = list(zip(value, data[key]))
+            for old, new in pairs:
+                if isinstance(old, dict) and isinstance(new, dict):
+                    _graft(inner, old, new)
 
 
 def save_record(out: Path, record: DayRecord) -> Path:
+    """Write the record atomically, keeping whatever a newer hfdaily had added to it."""
     path = record_path(out, record.date)
     record.updated_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    atomic_write(path, record.model_dump_json(indent=2, exclude_none=True) + "\n")
+    data = record.model_dump(mode="json", exclude_none=True)
+    if record._raw:
+        _graft(DayRecord, record._raw, data)
+        data["schema_version"] = max(record.schema_version, record._raw.get("schema_version", 0))
+    atomic_write(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     return path
 
 
@@ -74,10 +159,7 @@ def merge(record: DayRecord | None, date: dt.date, papers: list[Paper]) -> tuple
 
 
 def iter_records(out: Path) -> Iterator[DayRecord]:
-    """Every readable day record, oldest first (unreadable ones are skipped by the caller's choice)."""
+    """Every day record, oldest first; a damaged one raises RecordError naming it (never skipped)."""
     for path in sorted((out / "data").glob("????-??-??.json")):
-        try:
-            if (record := load_record(path)) is not None:
-                yield record
-        except RecordError:
-            continue
+        if (record := load_record(path)) is not None:
+            yield record

@@ -10,55 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import sqlite3
 from pathlib import Path
 
+from hfdaily.archive.migrations import connect
 from hfdaily.models import Document
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS llm_cache (
-    key TEXT PRIMARY KEY,
-    task TEXT NOT NULL,
-    model TEXT NOT NULL,
-    prompt_version TEXT NOT NULL,
-    response TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS llm_calls (
-    id INTEGER PRIMARY KEY,
-    run_id INTEGER,
-    task TEXT NOT NULL,
-    paper_id TEXT,
-    model TEXT NOT NULL,
-    prompt TEXT NOT NULL,
-    response TEXT,
-    prompt_tokens INTEGER,
-    completion_tokens INTEGER,
-    latency_ms INTEGER,
-    status TEXT NOT NULL,          -- ok | invalid | error
-    error TEXT,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY,
-    date TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    finished_at TEXT,
-    status TEXT NOT NULL,          -- running | ok | failed
-    summary TEXT
-);
-CREATE TABLE IF NOT EXISTS documents (
-    arxiv_id TEXT PRIMARY KEY,
-    source TEXT NOT NULL,
-    document TEXT NOT NULL,
-    fetched_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS day_lists (
-    date TEXT PRIMARY KEY,
-    papers TEXT NOT NULL,          -- JSON list of Paper
-    fetched_at TEXT NOT NULL
-);
-"""
 
 
 def _now() -> str:
@@ -72,13 +28,8 @@ def cache_key(task: str, model: str, prompt_version: str, payload: object) -> st
 
 class Store:
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: autocommit, every statement is durable on its own.
-        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA busy_timeout=10000")
-        self.db.executescript(SCHEMA)
+        # Autocommit: every statement is durable on its own. The schema is migrated on opening.
+        self.db = connect(path)
 
     def close(self) -> None:
         self.db.close()

@@ -14,24 +14,28 @@ import json
 import sqlite3
 from pathlib import Path
 
+from hfdaily.archive.migrations import Migrations, connect
 from hfdaily.archive.record import atomic_write
 
-# Until the store has ordered migrations this table is created here, idempotently.
-DELIVERIES = """
-CREATE TABLE IF NOT EXISTS deliveries (
-    id INTEGER PRIMARY KEY,
-    date TEXT NOT NULL,            -- the day delivered, YYYY-MM-DD
-    channel TEXT NOT NULL,         -- the channel's name (never its URL: it holds secrets)
-    service TEXT NOT NULL,         -- e.g. Feishu, Email
-    status TEXT NOT NULL,          -- sent | failed
-    attempts INTEGER NOT NULL,
-    papers INTEGER NOT NULL,       -- papers listed in the message
-    day_papers INTEGER NOT NULL,   -- papers the day had then
-    error TEXT,                    -- why it failed, redacted
-    created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS deliveries_by_day ON deliveries (date, channel, status);
-"""
+DELIVER = Migrations("deliver")
+
+
+@DELIVER.migration
+def m001_deliveries(db: sqlite3.Connection) -> None:
+    """One row per attempt to send a day to a channel (keyed by text, not by index rows: re-indexing
+    a day must not drop its deliveries)."""
+    db.execute("""CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        date TEXT NOT NULL,            -- the day delivered, YYYY-MM-DD
+        channel TEXT NOT NULL,         -- the channel's name (never its URL: it holds secrets)
+        service TEXT NOT NULL,         -- e.g. Feishu, E-Mail
+        status TEXT NOT NULL,          -- sent | failed
+        attempts INTEGER NOT NULL,
+        papers INTEGER NOT NULL,       -- papers listed in the message
+        day_papers INTEGER NOT NULL,   -- papers the day had then
+        error TEXT,                    -- why it failed, redacted
+        created_at TEXT NOT NULL)""")
+    db.execute("CREATE INDEX deliveries_by_day ON deliveries (date, channel, status)")
 
 
 def sent_file(out: Path, date: dt.date) -> Path:
@@ -41,10 +45,8 @@ def sent_file(out: Path, date: dt.date) -> Path:
 class Ledger:
     def __init__(self, path: Path, out: Path):
         self.out = out
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, isolation_level=None)
-        self.db.execute("PRAGMA busy_timeout=10000")
-        self.db.executescript(DELIVERIES)
+        self.db = connect(path)
+        DELIVER.apply(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -83,5 +85,4 @@ class Ledger:
                                                                ensure_ascii=False, indent=2) + "\n")
 
     def history(self, date: dt.date) -> list[sqlite3.Row]:
-        self.db.row_factory = sqlite3.Row
         return self.db.execute("SELECT * FROM deliveries WHERE date = ? ORDER BY id", (date.isoformat(),)).fetchall()

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from hfdaily.archive.record import load_record, record_path
+from hfdaily.archive.index import Index
 from hfdaily.config import Settings
 from hfdaily.deliver.channels import Channel, DeliveryPolicy, Redactor, parse_channels, secrets_in
 from hfdaily.deliver.digest import Digest, Kind, build_digest, render_fitted
@@ -153,7 +153,7 @@ def kind_for(plugin) -> Kind:
 def prepare(channel: Channel, record: DayRecord, settings: Settings, out: Path, policy: DeliveryPolicy) -> Prepared:
     plugin = plugin_for(channel, policy.timeout)
     kind = kind_for(plugin)
-    digest: Digest = build_digest(record, channel.options, kind, site_url=settings.site_url, out=out)
+    digest: Digest = build_digest(record, channel.options, kind, site_url=settings.site.url, out=out)
     poster_cid = digest.poster.name if kind == "email" and digest.poster else None
     limit = None
     if kind != "email" and plugin.body_maxlen:
@@ -207,13 +207,17 @@ def _logs(result) -> list:
 # --- the day ----------------------------------------------------------------------------------------
 
 
-def load_day(out: Path, date: dt.date) -> DayRecord | None:
-    """The one place delivery reads a day from."""
-    return load_record(record_path(out, date))
+def load_day(out: Path, db: Path, date: dt.date) -> DayRecord | None:
+    """The one place delivery reads a day from: through the archive index (refreshed for that day)."""
+    with Index.open(out, db=db) as index:
+        index.refresh(dates=[date])
+        if (row := index.day(date)) is None or row.papers == 0:
+            return None
+        return index.record(date)
 
 
 def configured_channels(settings: Settings, only: str | None = None) -> tuple[list[Channel], DeliveryPolicy]:
-    channels, policy = parse_channels(settings.notify.get_secret_value(), settings.notify_table)
+    channels, policy = parse_channels(settings.notify.urls.get_secret_value(), settings.notify.table)
     if only is not None:
         chosen = [c for c in channels if c.name == only]
         if not chosen:
@@ -233,7 +237,7 @@ async def deliver_day(settings: Settings, out: Path, db: Path, date: dt.date, *,
     if not channels:
         report.note = "no channels configured (HFDAILY_NOTIFY or [notify] in hfdaily.toml)"
         return _finish(report)
-    record = load_day(out, date)
+    record = load_day(out, db, date)
     if record is None or not record.papers:
         report.note = f"no papers for {date} in {out / 'data'}: nothing to send"
         return _finish(report)
@@ -302,7 +306,7 @@ async def deliver_after_run(settings: Settings, out: Path, db: Path, date: dt.da
     if papers == 0:
         return None
     try:
-        if not parse_channels(settings.notify.get_secret_value(), settings.notify_table)[0]:
+        if not parse_channels(settings.notify.urls.get_secret_value(), settings.notify.table)[0]:
             return None
         if failed:
             report = DeliveryReport(date=date, note=f"postponed: {len(failed)} paper(s) still lack their "

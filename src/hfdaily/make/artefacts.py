@@ -40,7 +40,7 @@ async def trend_history(settings: Settings, store: Store, hf: HFClient, out: Pat
                         record: DayRecord) -> list[TrendPoint]:
     """Papers per day over the recent window: our own records first, then HF's lists (cached)."""
     points = []
-    for back in range(settings.trend_days, 0, -1):
+    for back in range(settings.make.trend_days, 0, -1):
         day = record.date - dt.timedelta(days=back)
         if day.weekday() >= 5:  # HF publishes no daily list at weekends
             continue
@@ -85,13 +85,13 @@ async def _audio(settings: Settings, out: Path, record: DayRecord) -> list[Path]
     if mp3.exists() and transcript.exists() and transcript.read_text(encoding="utf-8") == text:
         return [mp3, transcript]
     result = await tts.synthesise(script, mp3, title=f"Hugging Face {record.date} 论文日报", date=record.date,
-                                  engine=settings.tts_engine, voice=settings.tts_voice)
+                                  engine=settings.tts.engine, voice=settings.tts.voice)
     atomic_write(transcript, text)
     return [p for p in (result.mp3_path, result.vtt_path, transcript) if p]
 
 
 async def make_all(settings: Settings, opts, record: DayRecord, trend: list[TrendPoint], font, summary) -> list[Path]:
-    stats = compute_stats(record, trend)
+    stats = compute_stats(record, trend, settings.make.trend_days)
     stats_file = opts.out / "stats" / f"{record.date.isoformat()}.json"
     atomic_write(stats_file, stats.model_dump_json(indent=2) + "\n")
     jobs = []
@@ -121,5 +121,5 @@ def extras_for(out: Path, record: DayRecord, settings: Settings, untranslated: b
         hot_fields=hot_fields(record.papers),
         untranslated=untranslated,
         has_report=any(e.analysis for e in record.papers),
-        github_url=settings.github_url,
+        github_url=settings.site.github_url,
     )

@@ -233,9 +233,9 @@ def classify(entry: PaperEntry) -> list[str]:
 def field_counts(entries: list[PaperEntry]) -> dict[str, int]:
     """Papers per field, most first (ties keep the fixed order); fields with none left out.
 
-    Uses the fields stored on an entry when the pipeline already set them.
+    Counts the fields stored on each entry (the pipeline classifies once, the record keeps it).
     """
-    counts = Counter(name for e in entries for name in set(e.fields or classify(e)))
+    counts = Counter(name for e in entries for name in set(e.fields))
     ranked = sorted((n for n in FIELD_NAMES if counts[n]), key=lambda n: -counts[n])  # stable
     return {name: counts[name] for name in ranked}
 

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from hfdaily import PROJECT_URL
 from hfdaily.models import DayRecord
 
 
@@ -46,7 +47,7 @@ class Extras:
     hot_fields: list[tuple[str, int]] = field(default_factory=list)
     untranslated: bool = False
     has_report: bool = False
-    github_url: str = "https://github.com/hfdaily/hfdaily"
+    github_url: str = PROJECT_URL
     feed_href: str = "../feed.xml"
 
 

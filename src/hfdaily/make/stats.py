@@ -18,10 +18,9 @@ from pydantic import BaseModel
 from wordcloud import STOPWORDS as WORDCLOUD_STOPWORDS
 
 from hfdaily.make.fields import field_counts
-from hfdaily.models import DayRecord, PaperEntry, Usage
+from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.text import has_cjk
 
-WINDOW_DAYS = 30  # days of history shown as "recent papers per day"
 TOP_KEYWORDS = 20
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -53,8 +52,7 @@ class DayStats(BaseModel):
     keywords: list[KeywordCount]
     window: list[TrendPoint]  # recent days up to and including this one, oldest first
     window_mean: float  # papers per day over the window
-    usage: Usage
-    total_tokens: int
+    # What the day cost is kept in one place, the record's ``usage`` (the index's ``spending``).
 
 
 # --- words --------------------------------------------------------------------------------
@@ -177,16 +175,16 @@ def trend_point(record: DayRecord) -> TrendPoint:
     return TrendPoint(date=record.date, total=len(record.papers), fields=field_counts(record.papers))
 
 
-def recent_window(today: TrendPoint, history: list[TrendPoint], days: int = WINDOW_DAYS) -> list[TrendPoint]:
+def recent_window(today: TrendPoint, history: list[TrendPoint], days: int) -> list[TrendPoint]:
     """The last ``days`` points up to ``today``, oldest first; today's fresh point replaces a stored one."""
     earlier = {p.date: p for p in history if p.date < today.date}
     return [*sorted(earlier.values(), key=lambda p: p.date)[-(days - 1) :], today] if days > 1 else [today]
 
 
-def compute_stats(record: DayRecord, history: list[TrendPoint]) -> DayStats:
+def compute_stats(record: DayRecord, history: list[TrendPoint], window_days: int) -> DayStats:
+    """``window_days``: the trend setting (``HFDAILY_TREND_DAYS``), the same window the chart shows."""
     today = trend_point(record)
-    window = recent_window(today, history)
-    usage = record.usage
+    window = recent_window(today, history, window_days)
     return DayStats(
         date=record.date,
         total=today.total,
@@ -196,6 +194,4 @@ def compute_stats(record: DayRecord, history: list[TrendPoint]) -> DayStats:
         keywords=top_keywords(record),
         window=window,
         window_mean=round(sum(p.total for p in window) / len(window), 2),
-        usage=usage,
-        total_tokens=usage.prompt_tokens + usage.completion_tokens,
     )

@@ -1,0 +1,381 @@
+"""The archive index: SQLite tables derived from ``OUT/data/*.json``, in ``OUT/hfdaily.db``.
+
+The day records are the truth; this is what every reader of the archive (site, feed, trend,
+statistics, delivery) asks instead of globbing files. It is updated incrementally: a record whose
+size and modification time are unchanged is not read; one whose content hash is unchanged is not
+re-indexed; a changed one is replaced in one transaction. ``hfdaily index`` rebuilds it all.
+
+    with Index.open(out) as index:
+        index.refresh()                      # pick up changed records
+        for day in index.days(limit=30): ...
+        index.search("多模态")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hfdaily.archive.migrations import Migrations, connect
+from hfdaily.archive.record import load_record, parse_record, record_path
+from hfdaily.models import DayRecord, PaperEntry
+from hfdaily.text import has_cjk
+
+_DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
+
+
+def db_path(out: Path) -> Path:
+    """Where the store and the index live for an output folder."""
+    return out / "hfdaily.db"
+
+
+@dataclass(frozen=True)
+class DayRow:
+    """One day of the archive as the index knows it."""
+
+    date: dt.date
+    papers: int
+    translated: int
+    analysed: int
+    has_report: bool  # at least one paper has its full-text analysis (reports/DATE.* exist)
+    field_counts: dict[str, int]  # field → papers, most first
+    updated_at: dt.datetime | None
+
+    def top_fields(self, n: int = 3) -> list[str]:
+        return list(self.field_counts)[:n]
+
+
+@dataclass(frozen=True)
+class PaperRow:
+    """One paper on one day, with what the LLM wrote about it when it did."""
+
+    date: dt.date
+    paper_id: str
+    rank: int  # 0-based position on the day's list (HF orders by upvotes)
+    title: str
+    title_zh: str | None
+    summary: str
+    summary_zh: str | None
+    contribution: str | None  # 一句话核心贡献, from the analysis
+    field_zh: str | None  # 应用领域, from the analysis
+    upvotes: int
+    github_repo: str | None
+    github_stars: int | None
+    organisation: str | None
+    authors: list[str] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+
+    @property
+    def display_title(self) -> str:
+        return self.title_zh or self.title
+
+    @property
+    def hf_url(self) -> str:
+        return f"https://huggingface.co/papers/{self.paper_id}"
+
+    @property
+    def arxiv_url(self) -> str:
+        return f"https://arxiv.org/abs/{self.paper_id}"
+
+
+@dataclass
+class RefreshResult:
+    indexed: list[dt.date] = field(default_factory=list)  # new or changed records, re-indexed
+    removed: list[dt.date] = field(default_factory=list)  # records gone from data/
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.indexed or self.removed)
+
+
+_PAPER_SELECT = """
+SELECT p.*, t.title_zh, t.summary_zh, a.contribution, a.field AS field_zh,
+  (SELECT json_group_array(name) FROM (SELECT name FROM authors WHERE paper = p.id ORDER BY position)) AS authors_json,
+  (SELECT json_group_array(name) FROM (SELECT name FROM fields WHERE paper = p.id ORDER BY position)) AS fields_json,
+  (SELECT json_group_array(keyword) FROM (SELECT keyword FROM keywords WHERE paper = p.id ORDER BY position))
+    AS keywords_json
+FROM papers p LEFT JOIN translations t ON t.paper = p.id LEFT JOIN analyses a ON a.paper = p.id
+"""
+
+
+def _paper_row(row: sqlite3.Row) -> PaperRow:
+    return PaperRow(
+        date=dt.date.fromisoformat(row["date"]), paper_id=row["paper_id"], rank=row["rank"], title=row["title"],
+        title_zh=row["title_zh"], summary=row["summary"], summary_zh=row["summary_zh"],
+        contribution=row["contribution"], field_zh=row["field_zh"], upvotes=row["upvotes"],
+        github_repo=row["github_repo"], github_stars=row["github_stars"], organisation=row["organisation"],
+        authors=json.loads(row["authors_json"]), fields=json.loads(row["fields_json"]),
+        keywords=json.loads(row["keywords_json"]),
+    )
+
+
+def _day_row(row: sqlite3.Row) -> DayRow:
+    return DayRow(
+        date=dt.date.fromisoformat(row["date"]), papers=row["papers"], translated=row["translated"],
+        analysed=row["analysed"], has_report=bool(row["has_report"]),
+        field_counts=dict(json.loads(row["field_counts"])),
+        updated_at=dt.datetime.fromisoformat(row["updated_at"]) if row["updated_at"] else None,
+    )
+
+
+def field_counts(entries: Iterable[PaperEntry]) -> list[tuple[str, int]]:
+    """Papers per stored field, most first; ties keep the order of first appearance."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        for name in dict.fromkeys(entry.fields):
+            counts[name] = counts.get(name, 0) + 1
+    return sorted(counts.items(), key=lambda kv: -kv[1])
+
+
+class Index:
+    """The archive index of one output folder. Open with :meth:`open`; use as a context manager."""
+
+    def __init__(self, out: Path, db: sqlite3.Connection):
+        self.out = out
+        self.db = db
+
+    @classmethod
+    def open(cls, out: Path, db: Path | None = None, extra: Sequence[Migrations] = ()) -> Index:
+        """Open (creating and migrating when needed) the index of ``out``; ``extra`` are other
+        modules' migration lists, applied after the core ones."""
+        connection = connect(db or db_path(out))
+        for migrations in extra:
+            migrations.apply(connection)
+        connection.execute("PRAGMA synchronous=NORMAL")  # derived data: rebuildable after a power cut
+        return cls(out, connection)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- keeping it up to date ------------------------------------------------------------------
+    def refresh(self, dates: Iterable[dt.date] | None = None) -> RefreshResult:
+        """Re-index the records that changed since last time (all of ``data/``, or only ``dates``).
+
+        Raises :class:`~hfdaily.errors.RecordError` naming the file when a record is damaged:
+        the index never leaves a day out in silence.
+        """
+        result = RefreshResult()
+        known = {row["date"]: row for row in self.db.execute("SELECT date, content_hash, size, mtime_ns FROM days")}
+        data = self.out / "data"
+        if dates is None:
+            paths = sorted(p for p in data.glob("*.json") if _DAY_FILE.match(p.name)) if data.is_dir() else []
+            gone = set(known) - {p.stem for p in paths}
+        else:
+            wanted = [record_path(self.out, d) for d in sorted(set(dates))]
+            paths = [p for p in wanted if p.exists()]
+            gone = {p.stem for p in wanted if not p.exists()} & set(known)
+        for path in paths:
+            stat = path.stat()
+            row = known.get(path.stem)
+            if row is not None and row["size"] == stat.st_size and row["mtime_ns"] == stat.st_mtime_ns:
+                result.unchanged += 1
+                continue
+            content = path.read_bytes()
+            digest = hashlib.sha256(content).hexdigest()
+            if row is not None and row["content_hash"] == digest:  # touched, not changed
+                self.db.execute("UPDATE days SET size = ?, mtime_ns = ? WHERE date = ?",
+                                (stat.st_size, stat.st_mtime_ns, path.stem))
+                result.unchanged += 1
+                continue
+            record = parse_record(path, content)
+            self._store_day(record, digest, stat.st_size, stat.st_mtime_ns)
+            result.indexed.append(record.date)
+        for day in sorted(gone):
+            self.db.execute("BEGIN")
+            self._delete_day(day)
+            self.db.execute("COMMIT")
+            result.removed.append(dt.date.fromisoformat(day))
+        return result
+
+    def rebuild(self) -> RefreshResult:
+        """Forget everything indexed and index every record again (``hfdaily index``)."""
+        self.db.execute("BEGIN")
+        for table in ("search_en", "search_zh", "spending", "analyses", "translations", "keywords", "fields", "organisations",
+                      "authors", "papers", "days"):
+            self.db.execute(f"DELETE FROM {table}")
+        self.db.execute("COMMIT")
+        return self.refresh()
+
+    def _delete_day(self, day: str) -> None:
+        for table in ("search_en", "search_zh"):
+            self.db.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT id FROM papers WHERE date = ?)", (day,))
+        self.db.execute("DELETE FROM papers WHERE date = ?", (day,))  # cascades to the per-paper tables
+        self.db.execute("DELETE FROM spending WHERE date = ?", (day,))
+        self.db.execute("DELETE FROM days WHERE date = ?", (day,))
+
+    def _store_day(self, record: DayRecord, digest: str, size: int, mtime_ns: int) -> None:
+        day = record.date.isoformat()
+        db = self.db
+        db.execute("BEGIN")
+        try:
+            self._delete_day(day)
+            db.execute(
+                "INSERT INTO days (date, papers, translated, analysed, has_report, field_counts, updated_at,"
+                " content_hash, size, mtime_ns, schema_version) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (day, len(record.papers), sum(e.translation is not None for e in record.papers),
+                 sum(e.analysis is not None for e in record.papers),
+                 int(any(e.analysis is not None for e in record.papers)),
+                 json.dumps(field_counts(record.papers), ensure_ascii=False),
+                 record.updated_at.isoformat() if record.updated_at else None, digest, size, mtime_ns,
+                 getattr(record, "schema_version", 1)),
+            )
+            usage = record.usage
+            db.execute("INSERT INTO spending VALUES (?,?,?,?)",
+                       (day, usage.calls, usage.prompt_tokens, usage.completion_tokens))
+            for rank, entry in enumerate(record.papers):
+                self._store_paper(day, rank, entry)
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def _store_paper(self, day: str, rank: int, entry: PaperEntry) -> None:
+        db, paper = self.db, entry.paper
+        cur = db.execute(
+            "INSERT INTO papers (date, paper_id, rank, title, summary, ai_summary, published_at, upvotes,"
+            " num_comments, github_repo, github_stars, project_page, organisation) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (day, paper.id, rank, paper.title, paper.summary, paper.ai_summary, paper.published_at.isoformat(),
+             paper.upvotes, paper.num_comments, paper.github_repo, paper.github_stars, paper.project_page,
+             paper.organization),
+        )
+        pid = cur.lastrowid
+        db.executemany("INSERT INTO authors VALUES (?,?,?)", [(pid, i, n) for i, n in enumerate(paper.authors)])
+        if paper.organization:
+            db.execute("INSERT INTO organisations VALUES (?,?)", (pid, paper.organization))
+        db.executemany("INSERT INTO fields VALUES (?,?,?)",
+                       [(pid, i, n) for i, n in enumerate(dict.fromkeys(entry.fields))])
+        db.executemany("INSERT INTO keywords VALUES (?,?,?)",
+                       [(pid, i, k) for i, k in enumerate(dict.fromkeys(paper.ai_keywords))])
+        if (t := entry.translation) is not None:
+            db.execute("INSERT INTO translations VALUES (?,?,?,?)", (pid, t.title_zh, t.summary_zh,
+                                                                     entry.translation_model))
+        if (a := entry.analysis) is not None:
+            budget = entry.budget
+            db.execute("INSERT INTO analyses VALUES (?,?,?,?,?,?,?,?)",
+                       (pid, a.field, a.contribution, a.model_dump_json(), entry.analysis_model, entry.read_source,
+                        budget.sent_tokens if budget else None, budget.full_tokens if budget else None))
+        db.execute("INSERT INTO search_en (rowid, title, summary, authors, keywords) VALUES (?,?,?,?,?)",
+                   (pid, paper.title, paper.summary, ", ".join(paper.authors), ", ".join(paper.ai_keywords)))
+        if t is not None or a is not None:
+            db.execute("INSERT INTO search_zh (rowid, title_zh, summary_zh, analysis) VALUES (?,?,?,?)",
+                       (pid, t.title_zh if t else "", t.summary_zh if t else "",
+                        f"{a.field} {a.contribution}" if a else ""))
+
+    # --- reading ---------------------------------------------------------------------------------
+    def dates(self) -> list[dt.date]:
+        """Every indexed day, oldest first."""
+        return [dt.date.fromisoformat(r[0]) for r in self.db.execute("SELECT date FROM days ORDER BY date")]
+
+    def days(self, limit: int | None = None, since: dt.date | None = None, until: dt.date | None = None,
+             newest_first: bool = True) -> list[DayRow]:
+        """Days with their counts and fields (``since``/``until`` inclusive)."""
+        sql = "SELECT * FROM days WHERE date >= ? AND date <= ? ORDER BY date " + ("DESC" if newest_first else "ASC")
+        args: list[object] = [since.isoformat() if since else "", until.isoformat() if until else "9999"]
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(limit)
+        return [_day_row(r) for r in self.db.execute(sql, args)]
+
+    def day(self, date: dt.date) -> DayRow | None:
+        row = self.db.execute("SELECT * FROM days WHERE date = ?", (date.isoformat(),)).fetchone()
+        return _day_row(row) if row else None
+
+    def record(self, date: dt.date) -> DayRecord | None:
+        """The full day record (from ``data/DATE.json``, the truth), or None when there is none."""
+        return load_record(record_path(self.out, date))
+
+    def papers(self, *, date: dt.date | None = None, field: str | None = None, organisation: str | None = None,
+               author: str | None = None, keyword: str | None = None, paper_id: str | None = None,
+               limit: int | None = None) -> list[PaperRow]:
+        """Papers matching every filter given, newest day first, then in the day's order."""
+        where, args = [], []
+        if date is not None:
+            where.append("p.date = ?")
+            args.append(date.isoformat())
+        if field is not None:
+            where.append("p.id IN (SELECT paper FROM fields WHERE name = ?)")
+            args.append(field)
+        if organisation is not None:
+            where.append("p.id IN (SELECT paper FROM organisations WHERE name = ?)")
+            args.append(organisation)
+        if author is not None:
+            where.append("p.id IN (SELECT paper FROM authors WHERE name = ?)")
+            args.append(author)
+        if keyword is not None:
+            where.append("p.id IN (SELECT paper FROM keywords WHERE keyword = ?)")
+            args.append(keyword)
+        if paper_id is not None:
+            where.append("p.paper_id = ?")
+            args.append(paper_id)
+        sql = _PAPER_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY p.date DESC, p.rank"
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(limit)
+        return [_paper_row(r) for r in self.db.execute(sql, args)]
+
+    def search(self, query: str, limit: int = 50) -> list[PaperRow]:
+        """Papers that contain every word of ``query``, newest day first.
+
+        Words are split on spaces. A word with Chinese in it is looked for as a substring of the
+        Chinese title, abstract and analysis (``多模态推理`` needs no spaces; three characters or more
+        use the trigram index, shorter ones LIKE); any other word is an English word or word prefix
+        of the title, abstract, authors or HF keywords (``agent`` finds "agents", ``RL`` does not
+        find "world"). Query text is literal: quotes and FTS operators are not syntax.
+        """
+        where, args = [], []
+        for word in query.split():
+            if has_cjk(word):
+                if len(word) >= 3:
+                    where.append("p.id IN (SELECT rowid FROM search_zh WHERE search_zh MATCH ?)")
+                    args.append(_phrase(word))
+                else:
+                    pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                    where.append("p.id IN (SELECT rowid FROM search_zh WHERE " + " OR ".join(
+                        f"{c} LIKE ? ESCAPE '\\'" for c in ("title_zh", "summary_zh", "analysis")) + ")")
+                    args += [pattern] * 3
+            elif re.search(r"\w", word):
+                where.append("p.id IN (SELECT rowid FROM search_en WHERE search_en MATCH ?)")
+                args.append(_phrase(word) + "*")
+        if not where:
+            return []
+        sql = _PAPER_SELECT + " WHERE " + " AND ".join(where) + " ORDER BY p.date DESC, p.rank LIMIT ?"
+        return [_paper_row(r) for r in self.db.execute(sql, [*args, limit])]
+
+    def field_totals(self, since: dt.date | None = None, until: dt.date | None = None) -> list[tuple[str, int]]:
+        """Papers per field over a span of days, most first."""
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT f.name, COUNT(*) n FROM fields f JOIN papers p ON p.id = f.paper"
+            " WHERE p.date >= ? AND p.date <= ? GROUP BY f.name ORDER BY n DESC, f.name",
+            (since.isoformat() if since else "", until.isoformat() if until else "9999"))]
+
+    def organisations(self, limit: int | None = None) -> list[tuple[str, int]]:
+        """Organisations by number of papers, most first."""
+        sql = "SELECT name, COUNT(*) n FROM organisations GROUP BY name ORDER BY n DESC, name"
+        return [(r[0], r[1]) for r in self.db.execute(sql + (" LIMIT ?" if limit else ""), (limit,) if limit else ())]
+
+    def spending(self, since: dt.date | None = None, until: dt.date | None = None) -> dict[str, int]:
+        """LLM calls and tokens spent over a span of days (as each day's record counts them)."""
+        row = self.db.execute(
+            "SELECT COUNT(*) days, COALESCE(SUM(calls),0) calls, COALESCE(SUM(prompt_tokens),0) prompt_tokens,"
+            " COALESCE(SUM(completion_tokens),0) completion_tokens FROM spending WHERE date >= ? AND date <= ?",
+            (since.isoformat() if since else "", until.isoformat() if until else "9999")).fetchone()
+        return dict(row)
+
+
+def _phrase(word: str) -> str:
+    """``word`` as one FTS5 string: its own tokens in order, nothing in it read as syntax."""
+    return '"' + word.replace('"', '""') + '"'
