@@ -18,6 +18,7 @@ from apprise.plugins.feishu import NotifyFeishu
 from apprise.plugins.wecombot import NotifyWeComBot
 from click.testing import CliRunner
 
+from hfdaily.archive.migrations import applied
 from hfdaily.archive.record import save_record
 from hfdaily.cli import cli
 from hfdaily.config import load_settings
@@ -186,6 +187,7 @@ def test_a_channel_down_leaves_the_others_delivered_and_is_retried_next_run(tmp_
     assert len(chat.to("/team")) == 1 and len(mailbox.mails) == 1
     con = sqlite3.connect(day / "hfdaily.db")
     assert con.execute("SELECT status, attempts FROM deliveries WHERE channel = 'feishu'").fetchall() == [("failed", 3)]
+    assert "deliver:m001_deliveries" in applied(con)  # the table came through the store's migrations
 
     chat.failures.clear()  # back up: the next run sends to it alone
     retried = deliver(settings, day)
@@ -205,7 +207,8 @@ def test_a_flaky_channel_is_retried_with_backoff_and_gets_one_message(tmp_path, 
 def test_a_dead_channel_does_not_hold_up_the_others(tmp_path, day, standins):
     chat, mailbox, urls = standins
     dead = {"gone": "json://127.0.0.1:9/nobody-listens"}  # port 9: connection refused, retried for ≥ 1.5 s
-    report = deliver(settings_for(tmp_path, {**urls, **dead}, policy="retries = 2\nbackoff = 0.5\n"), day)
+    # The dead one first: were channels sent one after another, it would hold up every other.
+    report = deliver(settings_for(tmp_path, {**dead, **urls}, policy="retries = 2\nbackoff = 0.5\n"), day)
     gone = next(o for o in report.outcomes if o.channel == "gone")
     assert gone.status == "failed" and gone.attempts == 3 and gone.seconds >= 1.5
     assert all(o.status == "sent" for o in report.outcomes if o.channel != "gone")
