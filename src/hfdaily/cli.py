@@ -58,6 +58,9 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
     )
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not verbose:  # the delivery report says what failed, once; not apprise's line per retry
+        from hfdaily.deliver.notify import quiet_library_warnings
+        quiet_library_warnings()
     try:
         settings = load_settings(config_path)
         if no_analysis:

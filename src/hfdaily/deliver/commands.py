@@ -46,9 +46,11 @@ def notify(date: dt.date, channel: str | None, dry_run: bool, resend: bool, out:
            config_path: Path | None, verbose: bool) -> None:
     """Send a published day to the configured channels (each gets a day once, unless --resend)."""
     from hfdaily.config import load_settings
-    from hfdaily.deliver.notify import deliver_day
+    from hfdaily.deliver.notify import deliver_day, quiet_library_warnings
 
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not verbose:
+        quiet_library_warnings()
     try:
         settings = load_settings(config_path)
         report = asyncio.run(deliver_day(settings, out, db or out / "hfdaily.db", date, only=channel,

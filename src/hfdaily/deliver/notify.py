@@ -104,6 +104,21 @@ class _RedactSecrets(logging.Filter):
         return True
 
 
+class _OnlyOurSummary(logging.Filter):
+    """Apprise warns once per failed attempt; our report already says what failed, once."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR or not record.name.startswith(_URL_LOGGERS)
+
+
+def quiet_library_warnings() -> None:
+    """For the command line without --verbose: the user's handlers show our report, not apprise's retries.
+    (A handler filter, not a logger level: apprise reads its own warnings back as the failure reason.)"""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, _OnlyOurSummary) for f in handler.filters):
+            handler.addFilter(_OnlyOurSummary())
+
+
 def _redact_logs() -> None:
     for name in (*_URL_LOGGERS, log.name):
         logger = logging.getLogger(name)
@@ -269,8 +284,8 @@ async def deliver_day(settings: Settings, out: Path, db: Path, date: dt.date, *,
             await _send_all(jobs, policy, ledger, record, report)
     finally:
         ledger.close()
-    for outcome in report.failed:
-        log.warning("delivery of %s to %s", date, REDACT(outcome.line()))
+    for outcome in report.outcomes:  # the command line prints the report; this is for other callers' logs
+        log.info("delivery of %s to %s", date, REDACT(outcome.line()))
     return _finish(report)
 
 
