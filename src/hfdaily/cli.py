@@ -138,8 +138,22 @@ def rebuild(out: Path, db: Path | None) -> None:
 
 
 from hfdaily.archive.commands import index_command  # noqa: E402  (commands that live with their stage)
-from hfdaily.deliver.commands import init, notify  # noqa: E402
+from hfdaily.commands import (  # noqa: E402
+    backfill_command,
+    enrich_command,
+    fetch_command,
+    publish_command,
+    render_command,
+)
 
 cli.add_command(index_command)
+cli.add_command(fetch_command)
+cli.add_command(enrich_command)
+cli.add_command(render_command)
+cli.add_command(publish_command)
+cli.add_command(backfill_command)
+
+from hfdaily.deliver.commands import init, notify  # noqa: E402  (delivery and scheduling)
+
 cli.add_command(notify)
 cli.add_command(init)

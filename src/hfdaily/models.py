@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, PrivateAttr, field_validator
 
+from hfdaily.text import first_sentence, plain
+
 _WRAP = re.compile(r"\s*\n\s*")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
@@ -140,6 +142,22 @@ class PaperEntry(BaseModel):
     read_source: ReadSource | None = None
     budget: Budget | None = None
     fields: list[str] = []
+
+    # --- what every renderer shows (pages, pictures, speech, feeds, the index) --------------------
+    @property
+    def display_title(self) -> str:
+        """The Chinese title when translated, else the English one."""
+        return self.translation.title_zh if self.translation else self.paper.title
+
+    @property
+    def one_line(self) -> str:
+        """One line on what the paper contributes, best source first: the analysis's 核心贡献, the
+        translated abstract's first sentence, HF's one-line ai_summary, the abstract's first sentence."""
+        if self.analysis:
+            return plain(self.analysis.contribution)
+        if self.translation:
+            return first_sentence(self.translation.summary_zh)
+        return self.paper.ai_summary or first_sentence(self.paper.summary)
 
 
 RECORD_VERSION = 1  # schema_version written into OUT/data/DATE.json; archive/record.py upgrades older ones

@@ -1,7 +1,19 @@
-"""One day, end to end: fetch → store → enrich → render → publish.
+"""The steps, for one day or many: fetch → enrich → render → publish.
 
-Every stage writes what it finished at once (LLM answers to the store, the day record after each
-paper), so a run killed at any moment and started again re-pays nothing that had finished.
+Each step is idempotent and returns the files it wrote:
+
+- ``fetch``: HF's list for the day, merged into ``data/DATE.json``; the lists of past days the
+  trend needs, into the store. The only step that reads HF.
+- ``enrich``: translation and analysis of every paper that lacks them (the LLM), then each
+  paper's fields. The record is saved after every paper, so a run killed at any moment and started
+  again pays nothing twice.
+- ``render``: statistics, pictures, audio and pages from the record and the index. Never fetches.
+- ``publish``: the index brought up to date, then the archive page and the feed from it.
+
+A :class:`Workspace` is what the steps share: one store, one index, one HF client, one LLM client
+(one concurrency limit), one font probe, however many days are made. ``backfill`` makes a range of
+days with it: every day fetched, every paper of every day enriched at once under one progress bar,
+every day rendered, and the site published once.
 """
 
 from __future__ import annotations
@@ -10,23 +22,19 @@ import asyncio
 import datetime as dt
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
-from hfdaily.archive.record import (
-    atomic_write,
-    load_record,
-    merge,
-    record_path,
-    save_record,
-)
+from hfdaily.archive.index import Index
+from hfdaily.archive.record import atomic_write, load_record, merge, save_record
 from hfdaily.archive.store import Store
 from hfdaily.config import Settings
 from hfdaily.enrich import analyze, translate
 from hfdaily.enrich.budget import fit
-from hfdaily.enrich.llm import LLMClient, LLMError, LLMStats
+from hfdaily.enrich.llm import SPENDING, LLMClient, LLMError, LLMStats
 from hfdaily.make import artefacts
 from hfdaily.make.fields import classify
 from hfdaily.make.fonts import find_cjk_font
@@ -38,9 +46,10 @@ from hfdaily.make.render import (
     source_label,
 )
 from hfdaily.models import DayRecord, PaperEntry, Usage
+from hfdaily.outputs import Outputs
 from hfdaily.publish.site import publish_site
 from hfdaily.sources.arxiv import ArxivReader
-from hfdaily.sources.hf import HFClient
+from hfdaily.sources.hf import HFClient, HFError
 
 log = logging.getLogger("hfdaily.pipeline")
 
@@ -49,18 +58,20 @@ log = logging.getLogger("hfdaily.pipeline")
 class RunOptions:
     date: dt.date
     out: Path
-    db: Path
+    db: Path | None = None  # default: OUT/hfdaily.db
     use_llm: bool = True
     analysis: bool = True
     pictures: bool = True
     audio: bool = True
     progress: bool = True
-    deliver: bool = True  # send the day to the configured channels once it is published
+    deliver: bool = True  # `hfdaily run`: send the day to the configured channels once it is published
 
 
 @dataclass
 class RunSummary:
     date: dt.date
+    last: dt.date | None = None  # a backfill: the last day of the range
+    days: int = 0  # days with papers
     papers: int = 0
     new: int = 0
     seconds: float = 0.0
@@ -68,98 +79,172 @@ class RunSummary:
     failed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
-
     read_sources: dict[str, int] = field(default_factory=dict)
     delivery: object = None  # hfdaily.deliver.notify.DeliveryReport, when channels are configured
 
     def line(self) -> str:
         sources = ", ".join(f"{n} {source_label(s)}" for s, n in sorted(self.read_sources.items()))
         llm = self.llm
-        text = (f"{self.date}: {self.papers} papers ({self.new} new), {llm.cached} cached, "
+        span = f"{self.date}..{self.last} ({self.days} days with papers)" if self.last else f"{self.date}"
+        text = (f"{span}: {self.papers} papers ({self.new} new), {llm.cached} cached, "
                 f"{llm.calls} LLM calls, {llm.prompt_tokens + llm.completion_tokens} tokens "
                 f"({llm.prompt_tokens} in / {llm.completion_tokens} out), {self.seconds:.1f} s")
         text += f"; read {sources}" if sources else ""
         return text + (f", {len(self.failed)} failed (retried next run)" if self.failed else "")
 
 
-async def run_day(settings: Settings, opts: RunOptions) -> RunSummary:
-    started = time.monotonic()
-    summary = RunSummary(date=opts.date)
-    font = find_cjk_font(settings.make.font) if opts.pictures else None  # fail before spending anything
-    store = Store(opts.db)
-    run_id = store.start_run(opts.date)
-    try:
-        await _run(settings, opts, store, run_id, font, summary)
-    except BaseException as exc:
-        store.finish_run(run_id, "failed", {"error": str(exc)})
-        raise
-    else:
-        summary.seconds = time.monotonic() - started
-        store.finish_run(run_id, "ok", {"line": summary.line(), "failed": summary.failed})
-    finally:
-        store.close()
-    if opts.deliver:  # after publishing, outside the run's try: it reports problems, it never raises
-        from hfdaily.deliver.notify import deliver_after_run
+class Workspace:
+    """What the steps share while making any number of days; each part is opened on first use, so
+    a day HF lists nothing for creates no database."""
 
-        summary.delivery = await deliver_after_run(settings, opts.out, opts.db, opts.date, summary.papers,
-                                                   summary.failed)
-    return summary
+    def __init__(self, settings: Settings, opts: RunOptions):
+        self.settings, self.opts = settings, opts
+        self.outputs = Outputs(opts.out)
+        self.db_path = opts.db or self.outputs.db
+        self._store: Store | None = None
+        self._index: Index | None = None
+        self._hf: HFClient | None = None
+        self._font = None
+        self.run_id: int | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self.db_path)
+        return self._store
+
+    @property
+    def index(self) -> Index:
+        if self._index is None:
+            self._index = Index.open(self.outputs.root, self.db_path)
+        return self._index
+
+    @property
+    def font(self):
+        if self._font is None and self.opts.pictures:
+            self._font = find_cjk_font(self.settings.make.font)
+        return self._font
+
+    async def hf(self) -> HFClient:
+        if self._hf is None:
+            hf = self.settings.hf
+            self._hf = await HFClient(hf.endpoint, hf.token, retries=hf.retries).__aenter__()
+        return self._hf
+
+    def start_run(self, date: dt.date) -> None:
+        if self.run_id is None:
+            self.run_id = self.store.start_run(date)
+
+    async def close(self, status: str = "ok", summary: dict | None = None) -> None:
+        if self._hf is not None:
+            await self._hf.__aexit__(None, None, None)
+        if self._store is not None:
+            if self.run_id is not None:
+                self._store.finish_run(self.run_id, status, summary or {})
+            self._store.close()
+        if self._index is not None:
+            self._index.close()
 
 
-async def _run(settings: Settings, opts: RunOptions, store: Store, run_id: int, font, summary: RunSummary) -> None:
-    async with HFClient(settings.hf.endpoint, settings.hf.token, retries=settings.hf.retries) as hf:
-        papers = await hf.daily_papers(opts.date)
-        existing = load_record(record_path(opts.out, opts.date))
-        if not papers and existing is None:
-            return  # nothing listed (weekend, holiday, future): nothing written
-        record, new = merge(existing, opts.date, papers)
-        summary.papers, summary.new = len(record.papers), len(new)
-        save_record(opts.out, record)
-        _ignore_the_store(opts.out)
+# --- fetch ----------------------------------------------------------------------------------------
 
-        if opts.use_llm:
-            await _enrich(settings, opts, store, run_id, record, summary)
+async def fetch(ws: Workspace, date: dt.date, summary: RunSummary) -> list[Path]:
+    """HF's list for ``date`` merged into its record, and the past lists its trend needs."""
+    papers = await (await ws.hf()).daily_papers(date)
+    path = ws.outputs.record(date)
+    existing = load_record(path)
+    if not papers and existing is None:
+        return []  # nothing listed (weekend, holiday, future): nothing written
+    record, new = merge(existing, date, papers)
+    summary.papers += len(record.papers)
+    summary.new += len(new)
+    summary.days += 1
+    written = [save_record(ws.outputs.root, record)]
+    written += _ignore_the_store(ws.outputs)
+    ws.start_run(date)
+    await _fetch_trend_lists(ws, date, summary)
+    return written
+
+
+async def _fetch_trend_lists(ws: Workspace, date: dt.date, summary: RunSummary) -> None:
+    """Lists of the trend's past days that we have no record of, fetched once into the store."""
+    hf = await ws.hf()
+    for day in artefacts.trend_window(date, ws.settings.make.trend_days):
+        if ws.outputs.record(day).exists() or ws.store.day_list(day) is not None:
+            continue
+        try:
+            papers = await hf.daily_papers(day)
+        except HFError as exc:
+            summary.warnings.append(f"trend: no list for {day}: {exc}")
+            continue
+        ws.store.save_day_list(day, "[" + ",".join(p.model_dump_json() for p in papers) + "]")
+
+
+def _ignore_the_store(outputs: Outputs) -> list[Path]:
+    """OUT/ is often committed by a scheduled job; the SQLite store is a cache, not the record."""
+    if outputs.gitignore.exists():
+        return []
+    atomic_write(outputs.gitignore, "# the SQLite working store is a cache of data/; keep it out of git\nhfdaily.db*\n")
+    return [outputs.gitignore]
+
+
+# --- enrich ---------------------------------------------------------------------------------------
+
+async def enrich(ws: Workspace, dates: Iterable[dt.date], summary: RunSummary) -> list[Path]:
+    """Translate (and analyse) every paper of every day that still needs it, all at once under one
+    concurrency limit; then store each paper's fields. Saves a record as each of its papers ends."""
+    records = [r for d in dates if (r := load_record(ws.outputs.record(d))) is not None]
+    written: set[Path] = set()
+    if ws.opts.use_llm:
+        written |= await _enrich_with_llm(ws, records, summary)
+    for record in records:
+        changed = False
         for entry in record.papers:
-            entry.fields = classify(entry)
+            fields = classify(entry)
+            changed |= fields != entry.fields
+            entry.fields = fields
             if entry.read_source:
                 summary.read_sources[entry.read_source] = summary.read_sources.get(entry.read_source, 0) + 1
-        save_record(opts.out, record)
-        trend = await artefacts.trend_history(settings, store, hf, opts.out, record)
-
-    summary.outputs += await artefacts.make_all(settings, opts, record, trend, font, summary)
-    summary.outputs += render_day(settings, opts.out, record,
-                                  untranslated=not any(e.translation for e in record.papers))
-    publish_site(opts.out, settings.site.url, settings.site.github_url)
+        if changed:
+            written.add(save_record(ws.outputs.root, record))
+    return sorted(written)
 
 
-async def _enrich(settings: Settings, opts: RunOptions, store: Store, run_id: int,
-                  record: DayRecord, summary: RunSummary) -> None:
-    """Translate (and analyse) every paper that still needs it, concurrently; save as each ends."""
+async def _enrich_with_llm(ws: Workspace, records: list[DayRecord], summary: RunSummary) -> set[Path]:
+    settings, opts = ws.settings, ws.opts
+    todo = [(record, e) for record in records for e in record.papers
+            if e.translation is None or (opts.analysis and e.analysis is None)]
+    if not todo:
+        return set()
     settings.require_llm()
-    todo = [e for e in record.papers if e.translation is None or (opts.analysis and e.analysis is None)]
+    ws.start_run(records[0].date)
     llm = LLMClient(base_url=settings.llm.base_url, model=settings.llm.model, api_key=settings.llm.api_key,
-                    store=store, concurrency=settings.llm.concurrency, timeout=settings.llm.timeout,
-                    retries=settings.llm.max_retries, run_id=run_id)
+                    store=ws.store, concurrency=settings.llm.concurrency, timeout=settings.llm.timeout,
+                    retries=settings.llm.max_retries, run_id=ws.run_id)
     reader = ArxivReader(base_url=settings.arxiv.url, concurrency=settings.arxiv.concurrency)
-    summary.llm, spent_before = llm.stats, record.usage
+    summary.llm = llm.stats
+    written: set[Path] = set()
     async with llm, reader:
-        async def one(entry: PaperEntry) -> None:
+        async def one(record: DayRecord, entry: PaperEntry) -> None:
+            spent = Usage()
+            SPENDING.set(spent)  # this task's calls are charged to this paper's day
             try:
-                await _enrich_paper(entry, llm, reader, store, settings, opts.analysis)
+                await _enrich_paper(entry, llm, reader, ws.store, settings, opts.analysis)
             except LLMError as exc:
                 summary.failed.append(entry.paper.id)
                 log.warning("paper %s: %s", entry.paper.id, exc)
             # Spending is saved with each paper, so a killed run's record still counts it.
-            record.usage = Usage(calls=spent_before.calls + llm.stats.calls,
-                                 prompt_tokens=spent_before.prompt_tokens + llm.stats.prompt_tokens,
-                                 completion_tokens=spent_before.completion_tokens + llm.stats.completion_tokens)
-            save_record(opts.out, record)
+            usage = record.usage
+            record.usage = Usage(calls=usage.calls + spent.calls, prompt_tokens=usage.prompt_tokens + spent.prompt_tokens,
+                                 completion_tokens=usage.completion_tokens + spent.completion_tokens)
+            written.add(save_record(ws.outputs.root, record))
 
         bar = tqdm(total=len(todo), desc="LLM", unit="paper", disable=not opts.progress or None, leave=False)
-        for next_done in asyncio.as_completed([one(e) for e in todo]):
+        for next_done in asyncio.as_completed([one(r, e) for r, e in todo]):
             await next_done
             bar.update()
         bar.close()
+    return written
 
 
 async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, store: Store,
@@ -191,23 +276,91 @@ async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, 
         raise LLMError("; ".join(map(str, errors)))
 
 
-def _ignore_the_store(out: Path) -> None:
-    """OUT/ is often committed by a scheduled job; the SQLite store is a cache, not the record."""
-    ignore = out / ".gitignore"
-    if not ignore.exists():
-        atomic_write(ignore, "# the SQLite working store is a cache of data/; keep it out of git\nhfdaily.db*\n")
+# --- render ---------------------------------------------------------------------------------------
+
+async def render(ws: Workspace, date: dt.date, summary: RunSummary | None = None) -> list[Path]:
+    """Statistics, pictures, audio and pages of ``date`` from its record and the index; no network
+    (except the edge voice, when the audio is asked for and its script changed)."""
+    record = load_record(ws.outputs.record(date))
+    if record is None:
+        return []
+    settings, opts = ws.settings, ws.opts
+    window = artefacts.trend_window(date, settings.make.trend_days)
+    ws.index.refresh(window)  # the trend's own days, as their records are now
+    store = ws.store if ws.db_path.exists() else None
+    trend = artefacts.trend_history(ws.index, store, record, settings.make.trend_days)
+    warnings = summary.warnings if summary is not None else []
+    written = await artefacts.make_all(settings, ws.outputs, record, trend, ws.font,
+                                       pictures=opts.pictures, audio=opts.audio, warnings=warnings)
+    return written + render_pages(settings, ws.outputs, record)
 
 
-def render_day(settings: Settings, out: Path, record: DayRecord, untranslated: bool) -> list[Path]:
+def render_pages(settings: Settings, outputs: Outputs, record: DayRecord) -> list[Path]:
     """Write the newsletter (and the report, when any paper was analysed) as Markdown and HTML."""
-    day = record.date.isoformat()
-    extras = artefacts.extras_for(out, record, settings, untranslated)
-    written = []
-    for path, text in [
-        (out / "newsletters" / f"{day}.md", newsletter_md(record, extras)),
-        (out / "newsletters" / f"{day}.html", newsletter_html(record, extras)),
-    ] + ([(out / "reports" / f"{day}.md", report_md(record)),
-          (out / "reports" / f"{day}.html", report_html(record, extras))] if extras.has_report else []):
+    extras = artefacts.extras_for(outputs, record, settings)
+    pages = [(outputs.newsletter(record.date, "md"), newsletter_md(record, extras)),
+             (outputs.newsletter(record.date, "html"), newsletter_html(record, extras))]
+    if extras.has_report:
+        pages += [(outputs.report(record.date, "md"), report_md(record)),
+                  (outputs.report(record.date, "html"), report_html(record, extras))]
+    for path, text in pages:
         atomic_write(path, text)
-        written.append(path)
-    return written
+    return [path for path, _ in pages]
+
+
+# --- publish --------------------------------------------------------------------------------------
+
+def publish(ws: Workspace) -> list[Path]:
+    """The index brought up to date from data/, then the archive page and the feed from it."""
+    ws.index.refresh()
+    return publish_site(ws.index, ws.outputs, ws.settings.site)
+
+
+# --- whole runs -------------------------------------------------------------------------------------
+
+async def run_day(settings: Settings, opts: RunOptions) -> RunSummary:
+    """``hfdaily run``: every step for one day, then delivery (a backfill of past days sends nothing)."""
+    summary = await run_days(settings, opts, [opts.date])
+    if opts.deliver:  # after publishing; it reports problems, it never raises
+        from hfdaily.deliver.notify import deliver_after_run
+
+        summary.delivery = await deliver_after_run(settings, opts.out, opts.db or Outputs(opts.out).db, opts.date,
+                                                   summary.papers, summary.failed)
+    return summary
+
+
+async def run_days(settings: Settings, opts: RunOptions, dates: list[dt.date]) -> RunSummary:
+    """Every step for each of ``dates``, sharing one workspace; the site is published once."""
+    started = time.monotonic()
+    summary = RunSummary(date=dates[0], last=dates[-1] if len(dates) > 1 else None)
+    ws = Workspace(settings, opts)
+    status, error = "failed", None
+    try:
+        if opts.pictures:
+            ws.font  # noqa: B018  (probe the font before anything is fetched or spent)
+        made = [d for d in dates if await _fetched(ws, d, summary)]
+        if made:
+            summary.outputs += await enrich(ws, made, summary)
+            for day in made:
+                summary.outputs += await render(ws, day, summary)
+            summary.outputs += publish(ws)
+        status = "ok"
+    except BaseException as exc:
+        error = str(exc)
+        raise
+    finally:
+        summary.seconds = time.monotonic() - started
+        await ws.close(status, {"line": summary.line(), "failed": summary.failed} if error is None
+                       else {"error": error})
+    return summary
+
+
+async def _fetched(ws: Workspace, date: dt.date, summary: RunSummary) -> bool:
+    """Fetch one day; in a range, a day HF cannot give is a warning (the others go on)."""
+    try:
+        summary.outputs += await fetch(ws, date, summary)
+    except HFError as exc:
+        if summary.last is None:
+            raise
+        summary.warnings.append(f"{date}: not fetched, run again for it: {exc}")
+    return ws.outputs.record(date).exists()

@@ -1,4 +1,4 @@
-"""Text checks shared by translation and analysis: how Chinese a text is, and its numbers."""
+"""CJK text helpers in one place: how Chinese a text is, its numbers, its first sentence."""
 
 from __future__ import annotations
 
@@ -19,6 +19,20 @@ def cjk_share(text: str) -> float:
 
 def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[.!?])\s")
+_EMPHASIS = re.compile(r"\*\*|__|`")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a Chinese or English text."""
+    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0].strip()
+
+
+def plain(text: str) -> str:
+    """LLM text without Markdown emphasis, for places that are not Markdown (pictures, speech, feeds)."""
+    return _EMPHASIS.sub("", text)
 
 
 def numbers_in(text: str) -> set[str]:

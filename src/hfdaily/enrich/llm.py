@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import re
 import time
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from hfdaily.archive.store import Store, cache_key
 from hfdaily.errors import LLMError  # noqa: F401  (re-exported)
+from hfdaily.models import Usage
 from hfdaily.http import (
     REQUEST_FAILURES,
     USER_AGENT,
@@ -31,6 +33,10 @@ from hfdaily.http import (
 )
 
 M = TypeVar("M", bound=BaseModel)
+
+# Who pays: the pipeline sets a Usage here for each paper; every call made in that context (and in
+# the tasks it starts) adds to it, so one client shared by many days still charges the right day.
+SPENDING: contextvars.ContextVar[Usage | None] = contextvars.ContextVar("hfdaily_spending", default=None)
 Checker = Callable[[M], list[str]]
 
 
@@ -143,6 +149,10 @@ class LLMClient:
             self.stats.calls += 1
             self.stats.prompt_tokens += p_tok or 0
             self.stats.completion_tokens += c_tok or 0
+            if (spending := SPENDING.get()) is not None:
+                spending.calls += 1
+                spending.prompt_tokens += p_tok or 0
+                spending.completion_tokens += c_tok or 0
             try:
                 value = schema.model_validate(extract_json(content))
                 problems = check(value) if check else []

@@ -2,6 +2,7 @@
 
 Files are named by date (``images/2026-01-20_wordcloud.png``) so an old newsletter keeps its own
 pictures. Pictures (CPU) and speech (a subprocess or the network) are made at the same time.
+Nothing here fetches: the trend is read from the index and from the lists ``fetch`` stored.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import json
 import logging
 from pathlib import Path
 
-from hfdaily.archive.record import RecordError, atomic_write, load_record, record_path
+from hfdaily.archive.index import Index
+from hfdaily.archive.record import atomic_write
 from hfdaily.archive.store import Store
 from hfdaily.config import Settings
 from hfdaily.make import charts, tts
@@ -21,45 +23,37 @@ from hfdaily.make.fields import classify, hot_fields
 from hfdaily.make.render import Extras
 from hfdaily.make.stats import TrendPoint, compute_stats, trend_point
 from hfdaily.models import DayRecord, Paper, PaperEntry
-from hfdaily.sources.hf import HFClient, HFError
+from hfdaily.outputs import PICTURES, Outputs
 
 log = logging.getLogger("hfdaily.make.artefacts")
 
-PICTURES = ("wordcloud", "trend", "poster")
+
+def publishing_day(day: dt.date) -> bool:
+    """HF publishes no daily list at weekends: neither fetched nor drawn."""
+    return day.weekday() < 5
 
 
-def image_path(out: Path, date: dt.date, kind: str) -> Path:
-    return out / "images" / f"{date.isoformat()}_{kind}.png"
+def trend_window(date: dt.date, days: int) -> list[dt.date]:
+    """The publishing days before ``date`` that the trend shows, oldest first."""
+    return [d for d in (date - dt.timedelta(days=back) for back in range(days, 0, -1)) if publishing_day(d)]
 
 
-def audio_path(out: Path, date: dt.date, suffix: str = ".mp3") -> Path:
-    return out / "audio" / f"{date.isoformat()}{suffix}"
-
-
-async def trend_history(settings: Settings, store: Store, hf: HFClient, out: Path,
-                        record: DayRecord) -> list[TrendPoint]:
-    """Papers per day over the recent window: our own records first, then HF's lists (cached)."""
+def trend_history(index: Index, store: Store | None, record: DayRecord, days: int) -> list[TrendPoint]:
+    """Papers per day over the window: our own days from the index, other days from the lists
+    ``fetch`` stored; a day with neither is left out (never fetched here)."""
+    window = trend_window(record.date, days)
+    if not window:
+        return [trend_point(record)]
+    own = {row.date: row for row in index.days(since=window[0], until=window[-1])}
     points = []
-    for back in range(settings.make.trend_days, 0, -1):
-        day = record.date - dt.timedelta(days=back)
-        if day.weekday() >= 5:  # HF publishes no daily list at weekends
+    for day in window:
+        if (row := own.get(day)) is not None:
+            points.append(TrendPoint(date=day, total=row.papers, fields=row.field_counts))
             continue
-        try:
-            if (own := load_record(record_path(out, day))) is not None:
-                points.append(trend_point(own))
-                continue
-        except RecordError:
-            pass
-        cached = store.day_list(day)
-        if cached is None:
-            try:
-                papers = await hf.daily_papers(day)
-            except HFError as exc:
-                log.warning("trend: skipping %s: %s", day, exc)
-                continue
-            cached = json.dumps([p.model_dump(mode="json") for p in papers], ensure_ascii=False)
-            store.save_day_list(day, cached)
-        entries = [PaperEntry(paper=Paper.model_validate(p)) for p in json.loads(cached)]
+        listed = store.day_list(day) if store is not None else None
+        if listed is None:
+            continue
+        entries = [PaperEntry(paper=Paper.model_validate(p)) for p in json.loads(listed)]
         for entry in entries:
             entry.fields = classify(entry)
         if entries:
@@ -67,42 +61,43 @@ async def trend_history(settings: Settings, store: Store, hf: HFClient, out: Pat
     return points + [trend_point(record)]
 
 
-def _pictures(out: Path, record: DayRecord, trend: list[TrendPoint], font) -> list[Path]:
-    (out / "images").mkdir(parents=True, exist_ok=True)
+def _pictures(outputs: Outputs, record: DayRecord, trend: list[TrendPoint], font) -> list[Path]:
+    outputs.image(record.date, "wordcloud").parent.mkdir(parents=True, exist_ok=True)
     made = [
-        charts.draw_wordcloud(record, image_path(out, record.date, "wordcloud"), font),
-        charts.draw_trend(trend, record.date, image_path(out, record.date, "trend"), font),
-        charts.draw_poster(record, image_path(out, record.date, "poster"), font),
+        charts.draw_wordcloud(record, outputs.image(record.date, "wordcloud"), font),
+        charts.draw_trend(trend, record.date, outputs.image(record.date, "trend"), font),
+        charts.draw_poster(record, outputs.image(record.date, "poster"), font),
     ]
     return [Path(p) for p in made]
 
 
-async def _audio(settings: Settings, out: Path, record: DayRecord) -> list[Path]:
+async def _audio(settings: Settings, outputs: Outputs, record: DayRecord) -> list[Path]:
     """Speak the day; skipped when the same script was already spoken (it is slow)."""
     script = build_script(record)
-    transcript, mp3 = audio_path(out, record.date, ".txt"), audio_path(out, record.date)
+    transcript, mp3 = outputs.audio(record.date, ".txt"), outputs.audio(record.date)
     text = script_to_text(script)
     if mp3.exists() and transcript.exists() and transcript.read_text(encoding="utf-8") == text:
-        return [mp3, transcript]
+        return []
     result = await tts.synthesise(script, mp3, title=f"Hugging Face {record.date} 论文日报", date=record.date,
                                   engine=settings.tts.engine, voice=settings.tts.voice)
     atomic_write(transcript, text)
     return [p for p in (result.mp3_path, result.vtt_path, transcript) if p]
 
 
-async def make_all(settings: Settings, opts, record: DayRecord, trend: list[TrendPoint], font, summary) -> list[Path]:
+async def make_all(settings: Settings, outputs: Outputs, record: DayRecord, trend: list[TrendPoint], font,
+                   *, pictures: bool, audio: bool, warnings: list[str]) -> list[Path]:
     stats = compute_stats(record, trend, settings.make.trend_days)
-    stats_file = opts.out / "stats" / f"{record.date.isoformat()}.json"
+    stats_file = outputs.stats(record.date)
     atomic_write(stats_file, stats.model_dump_json(indent=2) + "\n")
     jobs = []
-    if opts.pictures:
-        jobs.append(asyncio.to_thread(_pictures, opts.out, record, trend, font))
-    if opts.audio:
-        jobs.append(_audio(settings, opts.out, record))
+    if pictures:
+        jobs.append(asyncio.to_thread(_pictures, outputs, record, trend, font))
+    if audio:
+        jobs.append(_audio(settings, outputs, record))
     made = [stats_file]
     for result in await asyncio.gather(*jobs, return_exceptions=True):
         if isinstance(result, tts.TTSUnavailableError):
-            summary.warnings.append(f"no audio: {result}")
+            warnings.append(f"no audio: {result}")
         elif isinstance(result, BaseException):
             raise result
         else:
@@ -110,16 +105,20 @@ async def make_all(settings: Settings, opts, record: DayRecord, trend: list[Tren
     return made
 
 
-def extras_for(out: Path, record: DayRecord, settings: Settings, untranslated: bool) -> Extras:
+def extras_for(outputs: Outputs, record: DayRecord, settings: Settings) -> Extras:
     """Links (relative to newsletters/ and reports/) to the artefacts that exist: no broken links."""
-    images = {kind: f"../images/{image_path(out, record.date, kind).name}"
-              for kind in PICTURES if image_path(out, record.date, kind).exists()}
-    mp3 = audio_path(out, record.date)
+    page = outputs.newsletter(record.date)
+    images = {kind: outputs.href(outputs.image(record.date, kind), page)
+              for kind in PICTURES if outputs.image(record.date, kind).exists()}
+    mp3 = outputs.audio(record.date)
     return Extras(
         images=images,
-        audio=f"../audio/{mp3.name}" if mp3.exists() and mp3.stat().st_size else None,
+        audio=outputs.href(mp3, page) if mp3.exists() and mp3.stat().st_size else None,
         hot_fields=hot_fields(record.papers),
-        untranslated=untranslated,
+        untranslated=not any(e.translation for e in record.papers),
         has_report=any(e.analysis for e in record.papers),
         github_url=settings.site.github_url,
+        feed_href=outputs.href(outputs.feed, page),
+        report_md_href=outputs.href(outputs.report(record.date, "md"), outputs.newsletter(record.date, "md")),
+        report_html_href=outputs.href(outputs.report(record.date, "html"), page),
     )

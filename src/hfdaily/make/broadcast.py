@@ -270,7 +270,7 @@ def _as_sentence(text: str) -> str:
 
 
 def paper_paragraph(number: int, entry: PaperEntry) -> str:
-    title = entry.translation.title_zh if entry.translation else entry.paper.title
+    title = entry.display_title
     # Each part is made speakable on its own, so an English title keeps English numbers.
     head = f"第{integer_zh(number)}篇，{_as_sentence(speakable(title))}"
     return _tidy(f"{head} {_as_sentence(speakable(_contribution(entry)))}")

@@ -179,7 +179,6 @@ WEEKDAYS = "一二三四五六日"
 # Never start a line with closing punctuation (禁则): the character before it moves down too.
 _NO_LINE_START = set("，。、；：？！）》」』”’,.;:!?)]…%")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_.:/@+'’]*\s*|\s+|.")
-_SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[.!?])\s")
 
 
 def wrap_text(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
@@ -243,28 +242,14 @@ def wrap_balanced(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[s
     return wrap_text(text, font, low)
 
 
-def _first_sentence(text: str) -> str:
-    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0].strip()
-
-
 def poster_title(entry: PaperEntry) -> str:
-    return entry.translation.title_zh if entry.translation else entry.paper.title
-
-
-_MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|`")
+    return entry.display_title
 
 
 def poster_line(entry: PaperEntry) -> str:
-    """One line on what the paper contributes, best source first.
-
-    After the analysis and the translation, HF's English one-line ai_summary is better than the
-    English title (which the card already shows when the paper is untranslated).
-    """
-    if entry.analysis:  # LLM output may carry markdown emphasis: a poster is plain text
-        return _MARKDOWN_EMPHASIS.sub("", entry.analysis.contribution)
-    if entry.translation:
-        return _first_sentence(entry.translation.summary_zh)
-    return entry.paper.ai_summary or _first_sentence(entry.paper.summary)
+    """One line on what the paper contributes (see ``PaperEntry.one_line``): after the analysis and
+    the translation, HF's English ai_summary is better than the English title the card already shows."""
+    return entry.one_line
 
 
 @dataclass

@@ -49,6 +49,8 @@ class Extras:
     has_report: bool = False
     github_url: str = PROJECT_URL
     feed_href: str = "../feed.xml"
+    report_md_href: str = ""  # set from the output map; "" = ../reports/DATE.md
+    report_html_href: str = ""
 
 
 def _context(record: DayRecord, extras: Extras) -> dict:
@@ -57,7 +59,8 @@ def _context(record: DayRecord, extras: Extras) -> dict:
         "date": date, "papers": record.papers, "images": extras.images, "audio": extras.audio,
         "hot_fields": extras.hot_fields, "untranslated": extras.untranslated,
         "github_url": extras.github_url, "feed_href": extras.feed_href,
-        "report_href": f"../reports/{date}.md", "report_html_href": f"../reports/{date}.html",
+        "report_href": extras.report_md_href or f"../reports/{date}.md",
+        "report_html_href": extras.report_html_href or f"../reports/{date}.html",
     }
 
 

@@ -9,28 +9,29 @@ from feedgen.feed import FeedGenerator
 
 from hfdaily.archive.index import DayRow, Index
 from hfdaily.archive.record import atomic_write
+from hfdaily.config import SiteSettings
 from hfdaily.make.render import Extras, index_html
+from hfdaily.outputs import Outputs
 
-FEED_DAYS = 30
-SUMMARY_TITLES = 5
+SUMMARY_TITLES = 5  # titles quoted in a feed entry's summary
 
 
-def build_feed(index: Index, days: list[DayRow], site_url: str, github_url: str) -> bytes:
-    """An Atom feed with one entry a day, newest first; links absolute when ``site_url`` is set."""
-    base = site_url.rstrip("/") + "/" if site_url else ""
+def build_feed(index: Index, outputs: Outputs, days: list[DayRow], site: SiteSettings) -> bytes:
+    """An Atom feed with one entry a day, newest first; links absolute when ``site.url`` is set."""
     feed = FeedGenerator()
-    feed.id(base + "feed.xml" if base else "urn:hfdaily:feed")
+    feed.id(outputs.url(outputs.feed, site.url) if site.url else "urn:hfdaily:feed")
     feed.title("Hugging Face 论文日报")
     feed.subtitle("每日 Hugging Face 热门论文的中文简报与全文深度解读")
-    feed.link(href=base or github_url, rel="alternate")
+    feed.link(href=site.url.rstrip("/") + "/" if site.url else site.github_url, rel="alternate")
     feed.language("zh-CN")
     for row in sorted(days, key=lambda r: r.date):  # feedgen lists the last added first
         day = row.date.isoformat()
+        page = outputs.url(outputs.newsletter(row.date), site.url)
         titles = [p.display_title for p in index.papers(date=row.date, limit=SUMMARY_TITLES)]
         entry = feed.add_entry()
-        entry.id(f"{base}newsletters/{day}.html" if base else f"urn:hfdaily:{day}")
+        entry.id(page if site.url else f"urn:hfdaily:{day}")
         entry.title(f"Hugging Face {day} 论文日报（{row.papers} 篇）")
-        entry.link(href=f"{base}newsletters/{day}.html")
+        entry.link(href=page)
         entry.summary("；".join(titles) + ("……" if row.papers > SUMMARY_TITLES else ""))
         published = dt.datetime.combine(row.date, dt.time(), dt.timezone.utc)
         entry.updated(row.updated_at or published)
@@ -38,16 +39,16 @@ def build_feed(index: Index, days: list[DayRow], site_url: str, github_url: str)
     return feed.atom_str(pretty=True)
 
 
-def _day_line(row: DayRow) -> dict:
+def _day_line(outputs: Outputs, row: DayRow) -> dict:
     return {"date": row.date.isoformat(), "count": row.papers, "top": "、".join(row.top_fields(3)),
-            "has_report": row.has_report}
+            "has_report": row.has_report, "href": outputs.href(outputs.newsletter(row.date)),
+            "report_href": outputs.href(outputs.report(row.date))}
 
 
-def publish_site(out: Path, site_url: str, github_url: str, feed_days: int = FEED_DAYS) -> list[Path]:
-    """Bring the index up to date, then rewrite the archive page and the feed from it."""
-    with Index.open(out) as index:
-        index.refresh()
-        days = index.days()
-        atomic_write(out / "index.html", index_html([_day_line(r) for r in days], Extras(github_url=github_url)))
-        atomic_write(out / "feed.xml", build_feed(index, days[:feed_days], site_url, github_url))
-    return [out / "index.html", out / "feed.xml"]
+def publish_site(index: Index, outputs: Outputs, site: SiteSettings) -> list[Path]:
+    """Rewrite the archive page and the feed from the index (bring it up to date first)."""
+    days = index.days()
+    atomic_write(outputs.archive_page, index_html([_day_line(outputs, r) for r in days],
+                                                  Extras(github_url=site.github_url)))
+    atomic_write(outputs.feed, build_feed(index, outputs, days[:site.feed_days], site))
+    return [outputs.archive_page, outputs.feed]

@@ -1,0 +1,244 @@
+"""The step commands: ``hfdaily fetch | enrich | render | publish`` for a day, ``render --all``, and
+``backfill`` for a range of days (``--from D1 --to D2`` or ``--since-last``).
+
+Each prints the files it wrote; running one again with nothing new to do writes nothing new
+(render and publish rewrite their pages from the same data).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import sys
+from collections.abc import Callable, Coroutine
+from contextlib import contextmanager
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+from hfdaily.errors import HfdailyError, HFError
+
+DEFAULT_OUT = Path("hfdaily-out")
+
+
+def today() -> dt.date:
+    """HF's day turns over for Chinese readers in Beijing time."""
+    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-01-20") from None
+
+
+def _options(*, llm: bool = False, make: bool = False, date: bool = True) -> Callable:
+    """The options a step takes, in one place so every command spells them the same."""
+    def decorate(fn: Callable) -> Callable:
+        opts = [
+            click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
+                         show_default=True, help="Output folder."),
+            click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+                         help="SQLite store and index (default: OUT/hfdaily.db)."),
+            click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                         help="TOML config file (default: ./hfdaily.toml if present)."),
+            click.option("-q", "--quiet", is_flag=True, help="No progress bar."),
+            click.option("-v", "--verbose", is_flag=True, help="Log what happens."),
+        ]
+        if date:
+            opts.append(click.option("--date", "date", callback=parse_date,
+                                     help="Day, YYYY-MM-DD (default: today in Asia/Shanghai)."))
+        if llm:
+            opts += [click.option("--no-llm", is_flag=True, help="No translation or analysis."),
+                     click.option("--no-analysis", is_flag=True, help="Translate only, no full-text report.")]
+        if make:
+            opts += [click.option("--no-pictures", is_flag=True, help="Skip word cloud, trend chart and poster."),
+                     click.option("--no-audio", is_flag=True, help="Skip the audio broadcast.")]
+        for option in reversed(opts):
+            fn = option(fn)
+        return fn
+    return decorate
+
+
+def workspace_options(out: Path, db: Path | None, config_path: Path | None, date: dt.date | None = None, *,
+                      no_llm: bool = True, no_analysis: bool = False, no_pictures: bool = False,
+                      no_audio: bool = False, quiet: bool = False, verbose: bool = False):
+    """Settings (validated in full, before anything is fetched or spent) and the run's options."""
+    from hfdaily.config import load_settings
+    from hfdaily.pipeline import RunOptions
+
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    settings = load_settings(config_path)
+    if no_analysis:
+        settings.analysis.enabled = False
+    if not no_llm:
+        settings.require_llm()
+    return settings, RunOptions(date=date or today(), out=out, db=db, use_llm=not no_llm,
+                                analysis=settings.analysis.enabled, pictures=not no_pictures,
+                                audio=not no_audio, progress=not quiet)
+
+
+@contextmanager
+def reporting(date: dt.date | None = None):
+    """Every error a user can cause or meet is one line and an exit code, never a traceback."""
+    try:
+        yield
+    except HFError as exc:
+        click.echo(f"error: {exc}" + (f"\nNothing was changed for {date}." if date else ""), err=True)
+        sys.exit(exc.exit_code)
+    except HfdailyError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted; everything finished so far is kept, run again to continue", err=True)
+        sys.exit(130)
+
+
+def _step(settings, opts, body: Callable[..., Coroutine]) -> list[Path]:
+    from hfdaily.pipeline import RunSummary, Workspace
+
+    async def go() -> list[Path]:
+        ws = Workspace(settings, opts)
+        summary = RunSummary(date=opts.date)
+        try:
+            written = await body(ws, summary)
+        except BaseException:
+            await ws.close("failed")
+            raise
+        await ws.close("ok", {"line": summary.line()})
+        for warning in summary.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        return written
+
+    return asyncio.run(go())
+
+
+def _print_written(written: list[Path]) -> None:
+    for path in written:
+        click.echo(str(path))
+    if not written:
+        click.echo("nothing to write", err=True)
+
+
+@click.command("fetch")
+@_options()
+def fetch_command(out, db, config_path, quiet, verbose, date) -> None:
+    """Fetch the day's list from HF into OUT/data/DATE.json (and the past lists the trend needs)."""
+    from hfdaily.pipeline import fetch
+
+    with reporting(date):
+        settings, opts = workspace_options(out, db, config_path, date, quiet=quiet, verbose=verbose)
+        _print_written(_step(settings, opts, lambda ws, s: fetch(ws, opts.date, s)))
+
+
+@click.command("enrich")
+@_options(llm=True)
+def enrich_command(out, db, config_path, quiet, verbose, date, no_llm, no_analysis) -> None:
+    """Translate and analyse the day's papers that still need it; store each paper's fields."""
+    from hfdaily.pipeline import enrich
+
+    with reporting():
+        settings, opts = workspace_options(out, db, config_path, date, no_llm=no_llm, no_analysis=no_analysis,
+                                           quiet=quiet, verbose=verbose)
+        if not opts.out.joinpath("data", f"{opts.date}.json").exists():
+            raise click.UsageError(f"no record for {opts.date} in {opts.out / 'data'}; run `hfdaily fetch` first")
+        _print_written(_step(settings, opts, lambda ws, s: enrich(ws, [opts.date], s)))
+
+
+@click.command("render")
+@_options(make=True)
+@click.option("--all", "all_days", is_flag=True, help="Every day of the archive (after a template change).")
+def render_command(out, db, config_path, quiet, verbose, date, no_pictures, no_audio, all_days) -> None:
+    """Write the day's statistics, pictures, audio and pages from its record. Never fetches."""
+    from hfdaily.pipeline import render
+
+    with reporting():
+        settings, opts = workspace_options(out, db, config_path, date, no_pictures=no_pictures, no_audio=no_audio,
+                                           quiet=quiet, verbose=verbose)
+
+        async def body(ws, summary):
+            if not all_days:
+                return await render(ws, opts.date, summary)
+            ws.index.refresh()
+            days = ws.index.dates()
+            written = []
+            with _bar(len(days), "render", "day", opts.progress) as bar:
+                for day in days:
+                    written += await render(ws, day, summary)
+                    bar.update()
+            return written
+
+        written = _step(settings, opts, body)
+        if all_days:
+            click.echo(f"rendered {len({p.name[:10] for p in written})} day(s), {len(written)} files")
+        else:
+            _print_written(written)
+
+
+@click.command("publish")
+@_options(date=False)
+def publish_command(out, db, config_path, quiet, verbose) -> None:
+    """Bring the index up to date and write the archive page and the feed from it."""
+    from hfdaily.pipeline import publish
+
+    async def body(ws, summary):
+        return publish(ws)
+
+    with reporting():
+        settings, opts = workspace_options(out, db, config_path, quiet=quiet, verbose=verbose)
+        _print_written(_step(settings, opts, body))
+
+
+@click.command("backfill")
+@click.option("--from", "first", callback=parse_date, help="First day, YYYY-MM-DD.")
+@click.option("--to", "last", callback=parse_date, help="Last day (default: today in Asia/Shanghai).")
+@click.option("--since-last", is_flag=True, help="From the day after the newest day in the archive to today.")
+@_options(llm=True, make=True, date=False)
+def backfill_command(first, last, since_last, out, db, config_path, quiet, verbose, no_llm, no_analysis,
+                     no_pictures, no_audio) -> None:
+    """Make every day of a range: one LLM client and concurrency limit for all, one progress bar,
+    resumable after a kill, the site published once at the end."""
+    from hfdaily.pipeline import run_days
+
+    with reporting():
+        if since_last == (first is not None):
+            raise click.UsageError("give either --from DATE (and optionally --to DATE) or --since-last")
+        settings, opts = workspace_options(out, db, config_path, no_llm=no_llm, no_analysis=no_analysis,
+                                           no_pictures=no_pictures, no_audio=no_audio, quiet=quiet, verbose=verbose)
+        last = last or today()
+        if since_last:
+            newest = max((dt.date.fromisoformat(p.stem) for p in (out / "data").glob("????-??-??.json")), default=None)
+            if newest is None:
+                raise click.UsageError(f"{out / 'data'} holds no day yet; start with --from DATE")
+            first = newest + dt.timedelta(days=1)
+        if first > last:
+            click.echo(f"nothing to do: the archive already reaches {first - dt.timedelta(days=1)}")
+            return
+        dates = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+        summary = asyncio.run(run_days(settings, opts, dates))
+        for warning in summary.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        if summary.failed:
+            click.echo(f"warning: {len(summary.failed)} paper(s) failed and will be retried next run: "
+                       + ", ".join(summary.failed), err=True)
+        click.echo(summary.line())
+
+
+@contextmanager
+def _bar(total: int, desc: str, unit: str, enabled: bool):
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=desc, unit=unit, disable=not enabled or None, leave=False)
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
+COMMANDS = [fetch_command, enrich_command, render_command, publish_command, backfill_command]
