@@ -83,12 +83,12 @@ def main() -> None:
                 summary, new, arrivals = one_run(Path(tmp))
                 assert new == 10 and len(summary.delivery.sent) == 10, summary.delivery.line()
                 times.append(max(arrivals) - published_at[-1])
-                _, resent, _ = one_run(Path(tmp))  # the same day again
-                statuses = sorted({o.status for o in summary.delivery.outcomes})
+                again, resent, _ = one_run(Path(tmp))  # the same day again
+                statuses = sorted({o.status for o in again.delivery.outcomes})
         print(f"day {date}: {summary.papers} papers, 10 channels (6 JSON webhooks, Feishu, DingTalk, WeCom, SMTP)")
         print(f"end of run → last message delivered: median {statistics.median(times) * 1000:.0f} ms "
               f"(runs: {', '.join(f'{t * 1000:.0f}' for t in times)} ms)")
-        print(f"re-run of the same day: {resent} messages sent (statuses of the first: {statuses})")
+        print(f"re-run of the same day: {resent} messages sent (every channel: {', '.join(statuses)})")
 
         chat.fail("/open-apis/")
         with tempfile.TemporaryDirectory() as tmp:
