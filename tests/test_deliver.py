@@ -338,3 +338,23 @@ def test_delivery_waits_while_papers_lack_their_translation(tmp_path, day, stand
     assert report.note.startswith("postponed") and not chat.received
     report = asyncio.run(deliver_after_run(settings, day, day / "hfdaily.db", DAY, 11, []))
     assert [o.status for o in report.outcomes] == ["sent"]
+
+
+def test_notify_by_hand_dry_run_sends_and_records_nothing(tmp_path, day, standins):
+    chat, mailbox, urls = standins
+    config = tmp_path / "hfdaily.toml"
+    config.write_text("[notify]\nretries = 0\n", encoding="utf-8")
+    env = {"HFDAILY_NOTIFY": " ".join(f"{n}={u}" for n, u in urls.items()), "HFDAILY_SITE_URL": SITE}
+    base = ["notify", "--out", str(day), "--config", str(config)]
+    dry = CliRunner().invoke(cli, [*base, "--date", "2026-01-20", "--dry-run"], env=env)
+    assert dry.exit_code == 0, dry.output
+    assert "=== wecom (WeCom Bot, text): dry run ===" in dry.output and "=== inbox (E-Mail, email): dry run ===" in dry.output
+    assert "1. 多路思维：基于词元级分支与合并的推理方法" in dry.output  # the plain-text part of the e-mail
+    assert not chat.received and not mailbox.mails and not (day / "deliveries").exists()
+    assert sqlite3.connect(day / "hfdaily.db").execute("SELECT COUNT(*) FROM deliveries").fetchone() == (0,)
+
+    sent = CliRunner().invoke(cli, [*base, "--date", "2026-01-20", "--channel", "team"], env=env)
+    assert sent.exit_code == 0 and "team (JSON): sent 5 papers" in sent.output and len(chat.received) == 1
+
+    missing = CliRunner().invoke(cli, [*base, "--date", "2026-01-21"], env=env)
+    assert missing.exit_code == 1 and "no papers for 2026-01-21" in missing.output
