@@ -358,3 +358,16 @@ def test_notify_by_hand_dry_run_sends_and_records_nothing(tmp_path, day, standin
 
     missing = CliRunner().invoke(cli, [*base, "--date", "2026-01-21"], env=env)
     assert missing.exit_code == 1 and "no papers for 2026-01-21" in missing.output
+
+
+def test_a_big_day_by_email_keeps_every_paper_and_stays_under_gmails_clipping(fixtures_dir):
+    from hfdaily.deliver.channels import ChannelOptions
+    from hfdaily.deliver.digest import EMAIL_LIMIT, build_digest, render_fitted
+    from recorded import load_fixture_day
+
+    record = load_fixture_day(fixtures_dir, "2025-09-30")  # 50 papers, the most of any recorded day
+    html = render_fitted(build_digest(record, ChannelOptions(), "email"), "email", None)
+    assert len(html.encode()) <= EMAIL_LIMIT
+    assert html.count("<h2 ") == 50
+    top = max(record.papers, key=lambda e: e.paper.upvotes).paper
+    assert top.summary[:80] in html  # abstracts are dropped from the end, the top papers keep theirs

@@ -166,11 +166,30 @@ def render(digest: Digest, kind: Kind, poster_cid: str | None = None) -> str:
     return _env(False).get_template(template).render(d=digest).strip() + "\n"
 
 
-def render_fitted(digest: Digest, kind: Kind, limit_bytes: int | None, poster_cid: str | None = None) -> str:
-    """Render, dropping papers from the end until the channel takes the message whole
-    (WeCom bots refuse text over 2048 bytes; cutting mid-link would send a broken one)."""
+EMAIL_LIMIT = 95_000  # bytes of HTML: Gmail clips a message over 102 KB behind "View entire message"
+
+
+def render_fitted(digest: Digest, kind: Kind, limit: int | None, poster_cid: str | None = None,
+                  in_bytes: bool = False) -> str:
+    """Render so that the channel shows the message whole.
+
+    Chats: papers are dropped from the end until it fits ``limit`` (characters, or bytes where the
+    service counts bytes: WeCom bots refuse text over 2048 bytes), never cut mid-link. E-mail keeps
+    every paper but drops abstracts from the end until the HTML is under Gmail's clipping size.
+    """
+    def size(text: str) -> int:
+        return len(text.encode("utf-8")) if in_bytes or kind == "email" else len(text)
+
     body = render(digest, kind, poster_cid)
-    while limit_bytes and len(body.encode("utf-8")) > limit_bytes and len(digest.items) > 1:
+    if kind == "email":
+        items = list(digest.items)
+        for i in range(len(items) - 1, -1, -1):
+            if size(body) <= EMAIL_LIMIT:
+                break
+            items[i] = items[i].model_copy(update={"summary": ""})
+            body = render(digest.model_copy(update={"items": items}), kind, poster_cid)
+        return body
+    while limit and size(body) > limit and len(digest.items) > 1:
         digest = digest.model_copy(update={"items": digest.items[:-1]})
         body = render(digest, kind, poster_cid)
     return body

@@ -171,9 +171,11 @@ def prepare(channel: Channel, record: DayRecord, settings: Settings, out: Path, 
     digest: Digest = build_digest(record, channel.options, kind, site_url=settings.site.url, out=out)
     poster_cid = digest.poster.name if kind == "email" and digest.poster else None
     limit = None
+    in_bytes = type(plugin).__name__ == "NotifyWeComBot"  # WeCom counts bytes (2048), the others characters
     if kind != "email" and plugin.body_maxlen:
-        limit = plugin.body_maxlen - len(digest.title.encode("utf-8")) - 8  # some plugins put the title in the body
-    body = render_fitted(digest, kind, limit, poster_cid)
+        title = len(digest.title.encode("utf-8") if in_bytes else digest.title)
+        limit = plugin.body_maxlen - title - 8  # plugins without a title field put it in the body
+    body = render_fitted(digest, kind, limit, poster_cid, in_bytes)
     return Prepared(channel=channel, service=str(plugin.service_name), kind=kind, plugin=plugin, title=digest.title,
                     body=body, attach=[digest.poster] if poster_cid else [], papers=len(digest.items))
 
