@@ -46,8 +46,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, fake_llm.serve() as llm_url, \
             FakeHF(args.fixtures / "hf_daily_papers").serve() as hf_url, serve_arxiv(args.fixtures) as arxiv_url:
         out = Path(tmp)
-        settings = Settings(llm_base_url=llm_url, llm_model="fake", llm_api_key="x", hf_endpoint=hf_url,
-                            arxiv_url=arxiv_url, llm_concurrency=args.concurrency, trend_days=0, analysis=args.analysis)
+        settings = Settings(llm={"base_url": llm_url, "model": "fake", "api_key": "x",
+                                 "concurrency": args.concurrency}, hf={"endpoint": hf_url}, arxiv={"url": arxiv_url},
+                            make={"trend_days": 0}, analysis={"enabled": args.analysis})
         opts = RunOptions(date=date, out=out, db=out / "hfdaily.db", analysis=args.analysis,
                           pictures=False, audio=False, progress=False)
         started = time.perf_counter()

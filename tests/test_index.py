@@ -166,11 +166,12 @@ def test_index_is_incremental_by_content(fixtures_dir, tmp_path):
 def test_a_damaged_record_is_an_error_naming_the_file(fixtures_dir, tmp_path):
     days = fixture_dates(fixtures_dir)[-2:]
     _archive(fixtures_dir, tmp_path, days)
-    bad = record_path(tmp_path, days[0])
+    bad = record_path(tmp_path, days[1])
     bad.write_text('{"date": "2026-08-20", "papers": [{"paper": {}}]}')
     with Index.open(tmp_path) as index:
         with pytest.raises(RecordError, match=str(bad)):
             index.refresh()
+        assert index.dates() == [days[0]]  # the good day before it is indexed, the damaged one is not
 
 
 def test_search_finds_chinese_and_english(fixtures_dir, seeds_dir, tmp_path):

@@ -153,8 +153,10 @@ def enrich_command(out, db, config_path, quiet, verbose, date, no_llm, no_analys
 
 @click.command("render")
 @_options(make=True)
-@click.option("--all", "all_days", is_flag=True, help="Every day of the archive (after a template change).")
-def render_command(out, db, config_path, quiet, verbose, date, no_pictures, no_audio, all_days) -> None:
+@click.option("--all", "all_days", is_flag=True,
+              help="Every day of the archive (after a template change); pictures newer than their record are kept.")
+@click.option("--redraw", is_flag=True, help="With --all: draw every picture again too.")
+def render_command(out, db, config_path, quiet, verbose, date, no_pictures, no_audio, all_days, redraw) -> None:
     """Write the day's statistics, pictures, audio and pages from its record. Never fetches."""
     from hfdaily.pipeline import render
 
@@ -170,7 +172,7 @@ def render_command(out, db, config_path, quiet, verbose, date, no_pictures, no_a
             written = []
             with _bar(len(days), "render", "day", opts.progress) as bar:
                 for day in days:
-                    written += await render(ws, day, summary)
+                    written += await render(ws, day, summary, redraw=redraw)
                     bar.update()
             return written
 

@@ -278,9 +278,10 @@ async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, 
 
 # --- render ---------------------------------------------------------------------------------------
 
-async def render(ws: Workspace, date: dt.date, summary: RunSummary | None = None) -> list[Path]:
+async def render(ws: Workspace, date: dt.date, summary: RunSummary | None = None, redraw: bool = True) -> list[Path]:
     """Statistics, pictures, audio and pages of ``date`` from its record and the index; no network
-    (except the edge voice, when the audio is asked for and its script changed)."""
+    (except the edge voice, when the audio is asked for and its script changed). ``redraw=False``
+    keeps pictures newer than the record."""
     record = load_record(ws.outputs.record(date))
     if record is None:
         return []
@@ -291,7 +292,7 @@ async def render(ws: Workspace, date: dt.date, summary: RunSummary | None = None
     trend = artefacts.trend_history(ws.index, store, record, settings.make.trend_days)
     warnings = summary.warnings if summary is not None else []
     written = await artefacts.make_all(settings, ws.outputs, record, trend, ws.font,
-                                       pictures=opts.pictures, audio=opts.audio, warnings=warnings)
+                                       pictures=opts.pictures, audio=opts.audio, warnings=warnings, redraw=redraw)
     return written + render_pages(settings, ws.outputs, record)
 
 

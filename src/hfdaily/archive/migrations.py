@@ -97,6 +97,15 @@ def applied(db: sqlite3.Connection) -> list[str]:
 
 CORE = Migrations("hfdaily")
 
+# The full-text tables as m002_index creates them; Index.rebuild() drops and creates them again
+# (emptying an FTS5 table row by row costs seconds). A later migration that changes them must
+# update this too.
+SEARCH_TABLES = {
+    "search_en": """CREATE VIRTUAL TABLE search_en USING fts5(
+        title, summary, authors, keywords, tokenize='unicode61 remove_diacritics 2')""",
+    "search_zh": "CREATE VIRTUAL TABLE search_zh USING fts5(title_zh, summary_zh, analysis, tokenize='trigram')",
+}
+
 
 @CORE.migration
 def m001_store(db: sqlite3.Connection) -> None:
@@ -171,8 +180,6 @@ def m002_index(db: sqlite3.Connection) -> None:
         # three or more characters matches (recall 1.000 against 0.995 for jieba-segmented words,
         # and a build 13x faster); shorter Chinese words use LIKE over the same table.
         # rowid = papers.id in both.
-        """CREATE VIRTUAL TABLE search_en USING fts5(
-            title, summary, authors, keywords, tokenize='unicode61 remove_diacritics 2')""",
-        """CREATE VIRTUAL TABLE search_zh USING fts5(title_zh, summary_zh, analysis, tokenize='trigram')""",
+        *SEARCH_TABLES.values(),
     ):
         db.execute(statement)

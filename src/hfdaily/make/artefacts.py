@@ -84,13 +84,22 @@ async def _audio(settings: Settings, outputs: Outputs, record: DayRecord) -> lis
     return [p for p in (result.mp3_path, result.vtt_path, transcript) if p]
 
 
+def pictures_current(outputs: Outputs, date: dt.date) -> bool:
+    """Every picture of the day exists and is newer than its record (drawn from what it holds now)."""
+    record = outputs.record(date).stat().st_mtime_ns
+    paths = [outputs.image(date, kind) for kind in PICTURES]
+    return all(p.exists() and p.stat().st_mtime_ns >= record for p in paths)
+
+
 async def make_all(settings: Settings, outputs: Outputs, record: DayRecord, trend: list[TrendPoint], font,
-                   *, pictures: bool, audio: bool, warnings: list[str]) -> list[Path]:
+                   *, pictures: bool, audio: bool, warnings: list[str], redraw: bool = True) -> list[Path]:
+    """Statistics, pictures and audio of a day. ``redraw=False`` keeps pictures that are newer than
+    the record (``render --all`` after a template change: pages change, pictures do not)."""
     stats = compute_stats(record, trend, settings.make.trend_days)
     stats_file = outputs.stats(record.date)
     atomic_write(stats_file, stats.model_dump_json(indent=2) + "\n")
     jobs = []
-    if pictures:
+    if pictures and (redraw or not pictures_current(outputs, record.date)):
         jobs.append(asyncio.to_thread(_pictures, outputs, record, trend, font))
     if audio:
         jobs.append(_audio(settings, outputs, record))
