@@ -321,10 +321,12 @@ def publish(ws: Workspace) -> list[Path]:
 
 async def run_day(settings: Settings, opts: RunOptions) -> RunSummary:
     """``hfdaily run``: every step for one day, then delivery (a backfill of past days sends nothing)."""
+    from hfdaily.deliver.notify import deliver_after_run, warm_up
+
+    if opts.deliver:
+        warm_up(settings)
     summary = await run_days(settings, opts, [opts.date])
     if opts.deliver:  # after publishing; it reports problems, it never raises
-        from hfdaily.deliver.notify import deliver_after_run
-
         summary.delivery = await deliver_after_run(settings, opts.out, opts.db or Outputs(opts.out).db, opts.date,
                                                    summary.papers, summary.failed)
     return summary
