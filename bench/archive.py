@@ -21,32 +21,47 @@ import datetime as dt
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from hfdaily.config import Settings
 from hfdaily.pipeline import RunOptions, Workspace, publish, run_days
 from hfdaily.testing.days import recorded_dates, write_archive
-from hfdaily.testing.fake_llm import FakeLLM
-from hfdaily.testing.hf_server import FakeHF
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 
+@contextmanager
+def _server(module: str, *args: str):
+    """A stand-in server in its own process, so that its CPU is not counted as hfdaily's."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", module, "--port", str(port), *args],
+                            env=os.environ | {"PYTHONPATH": str(SRC)}, stdout=subprocess.PIPE, text=True)
+    try:
+        proc.stdout.readline()  # its "... at http://..." line: listening
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
 def bench_backfill(fixtures: Path, days: int, latency: float, concurrency: int) -> None:
     dates = recorded_dates(fixtures)
-    # the last DAYS recorded days that parse (22 recorded days are Python reprs, which HF never sends)
-    start = dates[-days]
-    first, last = start, dates[-1]
-    llm = FakeLLM(latency=latency)
-    with tempfile.TemporaryDirectory() as tmp, FakeHF(fixtures / "hf_daily_papers").serve() as hf_url, \
-            llm.serve() as llm_url:
+    first, last = dates[-days], dates[-1]
+    with tempfile.TemporaryDirectory() as tmp, \
+            _server("hfdaily.testing.hf_server", "--fixtures", str(fixtures / "hf_daily_papers")) as hf_url, \
+            _server("hfdaily.testing.fake_llm", "--latency", str(latency)) as llm_url:
         out = Path(tmp)
-        settings = Settings(llm={"base_url": llm_url, "model": "fake", "api_key": "x", "concurrency": concurrency},
+        settings = Settings(llm={"base_url": llm_url + "/v1", "model": "fake", "api_key": "x",
+                                 "concurrency": concurrency},
                             hf={"endpoint": hf_url}, make={"trend_days": 0}, analysis={"enabled": False})
         opts = RunOptions(date=first, out=out, analysis=False, pictures=False, audio=False, progress=False)
         calendar = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
@@ -56,7 +71,7 @@ def bench_backfill(fixtures: Path, days: int, latency: float, concurrency: int) 
         floor = summary.llm.calls / concurrency * latency
         print(f"backfill {first}..{last}: {summary.days} days with papers, {summary.papers} papers, "
               f"{summary.llm.calls} LLM calls at {latency:.1f} s, concurrency {concurrency} "
-              f"(peak in flight {summary.llm.peak_in_flight})")
+              f"(peak in flight {summary.llm.peak_in_flight}); fake LLM and HF in their own processes")
         print(f"  wall {wall:.1f} s   floor {floor:.1f} s   ratio {wall / floor:.2f}x   failed {len(summary.failed)}")
         started = time.perf_counter()
         again = asyncio.run(run_days(settings, opts, calendar))

@@ -132,8 +132,13 @@ def rebuild(out: Path, db: Path | None) -> None:
         click.echo(f"error: {out / 'data'} does not exist; nothing to rebuild from", err=True)
         sys.exit(2)
     store = Store(db or out / "hfdaily.db")
-    restored = rebuild_cache(store, iter_records(out))
-    store.close()
+    try:
+        restored = rebuild_cache(store, iter_records(out))
+    except HfdailyError as exc:  # a damaged record: named, never skipped
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    finally:
+        store.close()
     click.echo(f"restored {restored} translations into {db or out / 'hfdaily.db'}")
 
 

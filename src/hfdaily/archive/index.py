@@ -182,7 +182,6 @@ class Index:
         connection = connect(db or db_path(out))
         for migrations in extra:
             migrations.apply(connection)
-        connection.execute("PRAGMA synchronous=NORMAL")  # derived data: rebuildable after a power cut
         return cls(out, connection)
 
     def close(self) -> None:
