@@ -47,10 +47,11 @@ def cli() -> None:
 @click.option("--no-analysis", is_flag=True, help="Skip the full-text deep report (newsletter only).")
 @click.option("--no-pictures", is_flag=True, help="Skip word cloud, trend chart and poster.")
 @click.option("--no-audio", is_flag=True, help="Skip the audio broadcast.")
+@click.option("--no-notify", is_flag=True, help="Do not send the day to the configured channels.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
 def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_llm: bool, no_analysis: bool,
-        no_pictures: bool, no_audio: bool, quiet: bool, verbose: bool) -> None:
+        no_pictures: bool, no_audio: bool, no_notify: bool, quiet: bool, verbose: bool) -> None:
     """Fetch a day of papers, translate and analyse them, and write every output."""
     from hfdaily.pipeline import (  # imported late: keeps `hfdaily --help` instant
         RunOptions,
@@ -58,6 +59,9 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
     )
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not verbose:  # the delivery report says what failed, once; not apprise's line per retry
+        from hfdaily.deliver.notify import quiet_library_warnings
+        quiet_library_warnings()
     try:
         settings = load_settings(config_path)
         if no_analysis:
@@ -66,7 +70,7 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
             settings.require_llm()
         opts = RunOptions(date=date, out=out, db=db, use_llm=not no_llm,
                           analysis=settings.analysis.enabled, pictures=not no_pictures, audio=not no_audio,
-                          progress=not quiet)
+                          progress=not quiet, deliver=not no_notify)
         summary = asyncio.run(run_day(settings, opts))
     except HFError as exc:
         click.echo(f"error: {exc}\nNothing was changed for {date}.", err=True)
@@ -88,6 +92,10 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
                    + ", ".join(summary.failed), err=True)
     click.echo(summary.line())
     click.echo(f"newsletter: {Outputs(out).newsletter(date, 'md')}")
+    if summary.delivery is not None:
+        from hfdaily.deliver.commands import echo_delivery
+
+        echo_delivery(summary.delivery)
 
 
 @cli.command()
@@ -152,3 +160,8 @@ cli.add_command(render_command)
 cli.add_command(publish_command)
 cli.add_command(backfill_command)
 cli.add_command(serve)
+
+from hfdaily.deliver.commands import init, notify  # noqa: E402  (delivery and scheduling)
+
+cli.add_command(notify)
+cli.add_command(init)

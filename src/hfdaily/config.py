@@ -16,7 +16,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from hfdaily import PROJECT_URL
@@ -115,6 +115,13 @@ class SiteSettings(Section):
     feed_days: int = Field(30, ge=1, le=3650, **env("HFDAILY_FEED_DAYS", "HFDAILY_SITE_FEED_DAYS"))
 
 
+class NotifySettings(Section):
+    """Where the day is pushed; hfdaily.deliver.channels parses and checks both. URLs carry tokens: never shown."""
+
+    urls: SecretStr = Field(SecretStr(""), **env("HFDAILY_NOTIFY"))  # apprise URLs, "name=url", space/comma separated
+    table: dict[str, Any] = Field({}, repr=False)  # the [notify] table: defaults and one sub-table per channel
+
+
 class Settings(BaseSettings):
     """Everything configurable. ``Settings()`` reads nothing: use :func:`load_settings`."""
 
@@ -127,6 +134,15 @@ class Settings(BaseSettings):
     make: MakeSettings = MakeSettings()
     tts: TTSSettings = TTSSettings()
     site: SiteSettings = SiteSettings()
+    notify: NotifySettings = NotifySettings()
+
+    @model_validator(mode="after")
+    def _check_channels(self) -> "Settings":
+        if self.notify.urls.get_secret_value() or self.notify.table:
+            from hfdaily.deliver.channels import parse_channels
+
+            parse_channels(self.notify.urls.get_secret_value(), self.notify.table)  # a ConfigError names the problem
+        return self
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
@@ -180,6 +196,9 @@ def _from_toml(path: Path) -> dict[str, dict[str, Any]]:
     unknown = []
     for key, value in table.items():
         key = key.replace("-", "_")
+        if key == "notify" and isinstance(value, dict):  # channels are tables of their own (hfdaily.deliver.channels)
+            values["notify"] = {"table": value}
+            continue
         if key in sections and isinstance(value, dict):  # [llm] model = ...
             fields = sections[key].annotation.model_fields
             for name, inner in value.items():

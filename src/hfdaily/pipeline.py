@@ -75,6 +75,7 @@ class RunOptions:
     pictures: bool = True
     audio: bool = True
     progress: bool = True
+    deliver: bool = True  # `hfdaily run`: send the day to the configured channels once it is published
 
 
 @dataclass
@@ -90,6 +91,7 @@ class RunSummary:
     warnings: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     read_sources: dict[str, int] = field(default_factory=dict)
+    delivery: object = None  # hfdaily.deliver.notify.DeliveryReport, when channels are configured
 
     def line(self) -> str:
         sources = ", ".join(f"{n} {source_label(s)}" for s, n in sorted(self.read_sources.items()))
@@ -392,8 +394,16 @@ def publish(ws: Workspace, summary: RunSummary | None = None) -> list[Path]:
 # --- whole runs -------------------------------------------------------------------------------------
 
 async def run_day(settings: Settings, opts: RunOptions) -> RunSummary:
-    """``hfdaily run``: every step for one day."""
-    return await run_days(settings, opts, [opts.date])
+    """``hfdaily run``: every step for one day, then delivery (a backfill of past days sends nothing)."""
+    from hfdaily.deliver.notify import deliver_after_run, warm_up
+
+    if opts.deliver:
+        warm_up(settings)
+    summary = await run_days(settings, opts, [opts.date])
+    if opts.deliver:  # after publishing; it reports problems, it never raises
+        summary.delivery = await deliver_after_run(settings, opts.out, opts.db or Outputs(opts.out).db, opts.date,
+                                                   summary.papers, summary.failed)
+    return summary
 
 
 async def run_days(settings: Settings, opts: RunOptions, dates: list[dt.date]) -> RunSummary:
