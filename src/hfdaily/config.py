@@ -53,6 +53,13 @@ class Settings(BaseModel):
     analysis: bool = True
 
     trend_days: int = Field(30, ge=0, le=365)
+    # Bounds that only a broken or hostile list reaches (a real day has about 50 papers, arXiv
+    # abstracts about 1,900 characters): they cap the time, memory and tokens of one day.
+    max_papers: int = Field(300, ge=1, le=100_000)
+    max_abstract_chars: int = Field(6000, ge=500)
+    lock_wait: float = Field(0.0, ge=0)  # seconds a second run on the same OUT waits for the first
+    trend_timeout: float = Field(10.0, gt=0)  # per request for past days' lists (the trend is optional)
+    trend_retry_hours: float = Field(6.0, ge=0)  # a past day HF failed to list is not asked again sooner
     font: str | None = None
     tts_engine: str = "auto"
     tts_voice: str = "zh-CN-XiaoxiaoNeural"
@@ -92,6 +99,8 @@ def load_settings(config_path: Path | None = None, env: dict[str, str] | None = 
             values.update(_flatten(tomllib.loads(path.read_text(encoding="utf-8"))))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+        except OSError as exc:  # a folder named hfdaily.toml, an unreadable file
+            raise ConfigError(f"cannot read the config file {path}: {exc.strerror or exc}") from exc
         unknown = set(values) - set(Settings.model_fields)
         if unknown:
             raise ConfigError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}")

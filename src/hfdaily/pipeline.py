@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,8 @@ from hfdaily.archive.record import (
     record_path,
     save_record,
 )
-from hfdaily.archive.store import Store
+from hfdaily.archive.lock import check_writable, clean_leftovers, hold_output, ignore_temporaries
+from hfdaily.archive.store import Store, unusable
 from hfdaily.config import Settings
 from hfdaily.enrich import analyze, translate
 from hfdaily.enrich.budget import fit
@@ -80,38 +82,60 @@ class RunSummary:
         return text + (f", {len(self.failed)} failed (retried next run)" if self.failed else "")
 
 
+def outputs_of(out: Path, date: dt.date) -> list[Path]:
+    """Every file a run of ``date`` may write, to check before anything is spent."""
+    day = date.isoformat()
+    return [record_path(out, date), out / "stats" / f"{day}.json", out / "index.html", out / "feed.xml",
+            out / ".gitignore", *(out / folder / f"{day}.{ext}" for folder in ("newsletters", "reports")
+                                  for ext in ("md", "html")),
+            *(artefacts.image_path(out, date, kind) for kind in artefacts.PICTURES),
+            *(artefacts.audio_path(out, date, suffix) for suffix in (".mp3", ".vtt", ".txt"))]
+
+
 async def run_day(settings: Settings, opts: RunOptions) -> RunSummary:
     started = time.monotonic()
     summary = RunSummary(date=opts.date)
     font = find_cjk_font(settings.font) if opts.pictures else None  # fail before spending anything
-    store = Store(opts.db)
-    run_id = store.start_run(opts.date)
-    try:
-        await _run(settings, opts, store, run_id, font, summary)
-    except BaseException as exc:
-        store.finish_run(run_id, "failed", {"error": str(exc)})
-        raise
-    else:
-        summary.seconds = time.monotonic() - started
-        store.finish_run(run_id, "ok", {"line": summary.line(), "failed": summary.failed})
-    finally:
-        store.close()
+    with hold_output(opts.out, settings.lock_wait):
+        check_writable(opts.out, outputs_of(opts.out, opts.date))
+        clean_leftovers(opts.out)
+        store = Store(opts.db)
+        try:
+            store.abandon_running()
+            run_id = store.start_run(opts.date)
+            try:
+                await _run(settings, opts, store, run_id, font, summary)
+            except BaseException as exc:
+                store.finish_run(run_id, "interrupted" if isinstance(exc, (KeyboardInterrupt, asyncio.CancelledError))
+                                 else "failed", {"error": str(exc) or type(exc).__name__})
+                raise
+            summary.seconds = time.monotonic() - started
+            store.finish_run(run_id, "ok", {"line": summary.line(), "failed": summary.failed})
+        except sqlite3.DatabaseError as exc:  # the store went bad under us: say what to do
+            raise unusable(opts.db, exc) from exc
+        finally:
+            store.close()
     return summary
 
 
 async def _run(settings: Settings, opts: RunOptions, store: Store, run_id: int, font, summary: RunSummary) -> None:
-    async with HFClient(settings.hf_endpoint, settings.hf_token, retries=settings.hf_retries) as hf:
+    async with HFClient(settings.hf_endpoint, settings.hf_token, retries=settings.hf_retries,
+                        max_papers=settings.max_papers, max_abstract_chars=settings.max_abstract_chars) as hf:
         papers = await hf.daily_papers(opts.date)
+        if opts.date in hf.capped:
+            summary.warnings.append(f"HF listed {hf.capped[opts.date]} papers for {opts.date}; kept the "
+                                    f"{settings.max_papers} most upvoted (HFDAILY_MAX_PAPERS)")
         existing = load_record(record_path(opts.out, opts.date))
         if not papers and existing is None:
             return  # nothing listed (weekend, holiday, future): nothing written
         record, new = merge(existing, opts.date, papers)
         summary.papers, summary.new = len(record.papers), len(new)
         save_record(opts.out, record)
-        _ignore_the_store(opts.out)
+        ignore_temporaries(opts.out, atomic_write)
 
         if opts.use_llm:
             await _enrich(settings, opts, store, run_id, record, summary)
+        record.usage = spending(record.usage, store.spent_on(record.date))
         for entry in record.papers:
             entry.fields = classify(entry)
             if entry.read_source:
@@ -122,7 +146,7 @@ async def _run(settings: Settings, opts: RunOptions, store: Store, run_id: int, 
     summary.outputs += await artefacts.make_all(settings, opts, record, trend, font, summary)
     summary.outputs += render_day(settings, opts.out, record,
                                   untranslated=not any(e.translation for e in record.papers))
-    publish_site(opts.out, settings.site_url, settings.github_url)
+    summary.warnings += publish_site(opts.out, settings.site_url, settings.github_url)
 
 
 async def _enrich(settings: Settings, opts: RunOptions, store: Store, run_id: int,
@@ -134,7 +158,7 @@ async def _enrich(settings: Settings, opts: RunOptions, store: Store, run_id: in
                     store=store, concurrency=settings.llm_concurrency, timeout=settings.llm_timeout,
                     retries=settings.llm_max_retries, run_id=run_id)
     reader = ArxivReader(base_url=settings.arxiv_url, concurrency=settings.arxiv_concurrency)
-    summary.llm, spent_before = llm.stats, record.usage
+    summary.llm = llm.stats
     async with llm, reader:
         async def one(entry: PaperEntry) -> None:
             try:
@@ -143,9 +167,7 @@ async def _enrich(settings: Settings, opts: RunOptions, store: Store, run_id: in
                 summary.failed.append(entry.paper.id)
                 log.warning("paper %s: %s", entry.paper.id, exc)
             # Spending is saved with each paper, so a killed run's record still counts it.
-            record.usage = Usage(calls=spent_before.calls + llm.stats.calls,
-                                 prompt_tokens=spent_before.prompt_tokens + llm.stats.prompt_tokens,
-                                 completion_tokens=spent_before.completion_tokens + llm.stats.completion_tokens)
+            record.usage = spending(record.usage, store.spent_on(record.date))
             save_record(opts.out, record)
 
         bar = tqdm(total=len(todo), desc="LLM", unit="paper", disable=not opts.progress or None, leave=False)
@@ -184,11 +206,12 @@ async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, 
         raise LLMError("; ".join(map(str, errors)))
 
 
-def _ignore_the_store(out: Path) -> None:
-    """OUT/ is often committed by a scheduled job; the SQLite store is a cache, not the record."""
-    ignore = out / ".gitignore"
-    if not ignore.exists():
-        atomic_write(ignore, "# the SQLite working store is a cache of data/; keep it out of git\nhfdaily.db*\n")
+def spending(recorded: Usage, logged: Usage) -> Usage:
+    """The day's spending: the call log counts every paid answer, even of killed or overlapping
+    runs; the record's own count wins only where the log is younger (a store deleted and rebuilt)."""
+    return Usage(calls=max(recorded.calls, logged.calls),
+                 prompt_tokens=max(recorded.prompt_tokens, logged.prompt_tokens),
+                 completion_tokens=max(recorded.completion_tokens, logged.completion_tokens))
 
 
 def render_day(settings: Settings, out: Path, record: DayRecord, untranslated: bool) -> list[Path]:

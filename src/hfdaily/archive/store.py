@@ -13,7 +13,8 @@ import json
 import sqlite3
 from pathlib import Path
 
-from hfdaily.models import Document
+from hfdaily.errors import StoreError
+from hfdaily.models import Document, Usage
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS llm_cache (
@@ -58,7 +59,15 @@ CREATE TABLE IF NOT EXISTS day_lists (
     papers TEXT NOT NULL,          -- JSON list of Paper
     fetched_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS day_list_failures (
+    date TEXT PRIMARY KEY,         -- a past day HF could not list: not asked again for a while
+    failed_at TEXT NOT NULL,
+    error TEXT
+);
 """
+
+REBUILD_HINT = ("it is only a cache beside OUT/data, so nothing is lost: move it away "
+                "(or delete it) and run `hfdaily rebuild --out OUT`, then run again")
 
 
 def _now() -> str:
@@ -70,15 +79,27 @@ def cache_key(task: str, model: str, prompt_version: str, payload: object) -> st
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def unusable(path: Path, exc: Exception) -> StoreError:
+    """The one message for a store that cannot be read: what is wrong and what to do."""
+    return StoreError(f"the store {path} cannot be used ({exc}); {REBUILD_HINT}")
+
+
 class Store:
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: autocommit, every statement is durable on its own.
-        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA busy_timeout=10000")
-        self.db.executescript(SCHEMA)
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.is_dir():
+                raise sqlite3.DatabaseError("it is a folder")
+            # isolation_level=None: autocommit, every statement is durable on its own.
+            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA busy_timeout=10000")
+            self.db.executescript(SCHEMA)
+            self.db.execute("SELECT COUNT(*) FROM llm_calls").fetchone()  # reads pages: finds corruption now
+        except sqlite3.DatabaseError as exc:
+            raise unusable(path, exc) from exc
 
     def close(self) -> None:
         self.db.close()
@@ -111,6 +132,21 @@ class Store:
         )
         return int(cur.lastrowid)
 
+    def abandon_running(self) -> int:
+        """Runs still marked ``running`` were killed (the caller holds the folder's lock)."""
+        cur = self.db.execute("UPDATE runs SET status = 'killed' WHERE status = 'running'")
+        return cur.rowcount
+
+    def spent_on(self, date: dt.date) -> Usage:
+        """What every run of ``date`` paid, from the call log: each answer is logged the moment it
+        arrives, so this is exact after a kill (the record's copy is saved only per paper)."""
+        row = self.db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(c.prompt_tokens), 0), COALESCE(SUM(c.completion_tokens), 0)"
+            " FROM llm_calls c JOIN runs r ON r.id = c.run_id WHERE r.date = ? AND c.status IN ('ok', 'invalid')",
+            (date.isoformat(),),
+        ).fetchone()
+        return Usage(calls=row[0], prompt_tokens=row[1], completion_tokens=row[2])
+
     def finish_run(self, run_id: int, status: str, summary: dict) -> None:
         self.db.execute(
             "UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?",
@@ -135,3 +171,17 @@ class Store:
 
     def save_day_list(self, date: dt.date, papers_json: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO day_lists VALUES (?, ?, ?)", (date.isoformat(), papers_json, _now()))
+        self.db.execute("DELETE FROM day_list_failures WHERE date = ?", (date.isoformat(),))
+
+    def drop_day_list(self, date: dt.date) -> None:
+        self.db.execute("DELETE FROM day_lists WHERE date = ?", (date.isoformat(),))
+
+    def day_list_failed_recently(self, date: dt.date, hours: float) -> bool:
+        row = self.db.execute("SELECT failed_at FROM day_list_failures WHERE date = ?", (date.isoformat(),)).fetchone()
+        if row is None:
+            return False
+        age = dt.datetime.now(dt.timezone.utc) - dt.datetime.fromisoformat(row["failed_at"])
+        return age < dt.timedelta(hours=hours)
+
+    def day_list_failed(self, date: dt.date, error: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO day_list_failures VALUES (?, ?, ?)", (date.isoformat(), _now(), error))

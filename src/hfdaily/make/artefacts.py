@@ -12,6 +12,8 @@ import json
 import logging
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from hfdaily.archive.record import RecordError, atomic_write, load_record, record_path
 from hfdaily.archive.store import Store
 from hfdaily.config import Settings
@@ -36,35 +38,62 @@ def audio_path(out: Path, date: dt.date, suffix: str = ".mp3") -> Path:
     return out / "audio" / f"{date.isoformat()}{suffix}"
 
 
+TREND_FETCHES = 4  # past days' lists fetched at once
+
+
 async def trend_history(settings: Settings, store: Store, hf: HFClient, out: Path,
                         record: DayRecord) -> list[TrendPoint]:
-    """Papers per day over the recent window: our own records first, then HF's lists (cached)."""
-    points = []
-    for back in range(settings.trend_days, 0, -1):
-        day = record.date - dt.timedelta(days=back)
-        if day.weekday() >= 5:  # HF publishes no daily list at weekends
-            continue
+    """Papers per day over the recent window: our own records first, then HF's lists (cached).
+
+    The trend is an extra: past days are fetched concurrently with a short timeout and one retry
+    (not today's full patience), a day HF failed to list is not asked again for
+    ``trend_retry_hours``, and a cached list that no longer validates is dropped and fetched again.
+    """
+    days = [record.date - dt.timedelta(days=back) for back in range(settings.trend_days, 0, -1)]
+    days = [d for d in days if d.weekday() < 5]  # HF publishes no daily list at weekends
+    quick = HFClient(settings.hf_endpoint, settings.hf_token, retries=1, timeout=settings.trend_timeout,
+                     backoff=0.5, max_papers=settings.max_papers, max_abstract_chars=settings.max_abstract_chars)
+    slots = asyncio.Semaphore(TREND_FETCHES)
+
+    async def point(day: dt.date) -> TrendPoint | None:
         try:
             if (own := load_record(record_path(out, day))) is not None:
-                points.append(trend_point(own))
-                continue
-        except RecordError:
-            pass
-        cached = store.day_list(day)
-        if cached is None:
+                return trend_point(own)
+        except RecordError as exc:
+            log.warning("trend: %s", exc)
+        entries = _cached_entries(store, day)
+        if entries is None:
+            if store.day_list_failed_recently(day, settings.trend_retry_hours):
+                return None
             try:
-                papers = await hf.daily_papers(day)
+                async with slots:
+                    papers = await quick.daily_papers(day)
             except HFError as exc:
                 log.warning("trend: skipping %s: %s", day, exc)
-                continue
-            cached = json.dumps([p.model_dump(mode="json") for p in papers], ensure_ascii=False)
-            store.save_day_list(day, cached)
-        entries = [PaperEntry(paper=Paper.model_validate(p)) for p in json.loads(cached)]
+                store.day_list_failed(day, str(exc))
+                return None
+            store.save_day_list(day, json.dumps([p.model_dump(mode="json") for p in papers], ensure_ascii=False))
+            entries = [PaperEntry(paper=p) for p in papers]
         for entry in entries:
             entry.fields = classify(entry)
-        if entries:
-            points.append(trend_point(DayRecord(date=day, papers=entries)))
-    return points + [trend_point(record)]
+        return trend_point(DayRecord(date=day, papers=entries)) if entries else None
+
+    async with quick:
+        points = await asyncio.gather(*(point(day) for day in days))
+    return [p for p in points if p is not None] + [trend_point(record)]
+
+
+def _cached_entries(store: Store, day: dt.date) -> list[PaperEntry] | None:
+    """A cached day list, or None when there is none or it no longer validates (then it is dropped)."""
+    cached = store.day_list(day)
+    if cached is None:
+        return None
+    try:
+        return [PaperEntry(paper=Paper.model_validate(p)) for p in json.loads(cached)]
+    except (ValueError, TypeError, ValidationError) as exc:
+        log.warning("trend: the cached list of %s is invalid (%s); fetching it again", day, " ".join(str(exc).split())[:200])
+        store.drop_day_list(day)
+        return None
 
 
 def _pictures(out: Path, record: DayRecord, trend: list[TrendPoint], font) -> list[Path]:

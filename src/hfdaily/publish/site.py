@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
-from hfdaily.archive.record import atomic_write, load_record, record_path
+from hfdaily.archive.record import RecordError, atomic_write, load_record, record_path
 from hfdaily.make.render import Extras, index_html
 from hfdaily.models import DayRecord
+
+log = logging.getLogger("hfdaily.publish.site")
 
 FEED_DAYS = 30
 
@@ -42,20 +45,42 @@ def build_feed(records: list[DayRecord], site_url: str, github_url: str) -> byte
     return feed.atom_str(pretty=True)
 
 
-def _day_line(out: Path, day: str) -> dict:
-    """What the archive shows for a day, from its small stats file (records can be large)."""
+def _day_line(out: Path, day: str, problems: list[str]) -> dict:
+    """What the archive shows for a day, from its small stats file (records can be large); a
+    damaged stats file of another day shows "?" and is reported, never fatal."""
     line = {"date": day, "count": "?", "top": "", "has_report": (out / "reports" / f"{day}.html").exists()}
     stats = out / "stats" / f"{day}.json"
     if stats.exists():
-        data = json.loads(stats.read_text(encoding="utf-8"))
-        fields = sorted(data.get("fields", {}).items(), key=lambda kv: -kv[1])[:3]
-        line.update(count=data.get("total", "?"), top="、".join(name for name, _ in fields))
+        try:
+            data = json.loads(stats.read_text(encoding="utf-8"))
+            fields = sorted(data.get("fields", {}).items(), key=lambda kv: -kv[1])[:3]
+            line.update(count=int(data.get("total", "?")), top="、".join(str(name) for name, _ in fields))
+        except (OSError, ValueError, TypeError, AttributeError) as exc:
+            problems.append(f"{stats} is damaged ({type(exc).__name__}: {exc}); the archive shows that day without "
+                            "its numbers (a run of that day rewrites it)")
     return line
 
 
-def publish_site(out: Path, site_url: str, github_url: str) -> None:
-    """Rewrite the archive page and the feed; reads only the newest records, so it stays fast."""
+def _readable_records(out: Path, days: list[str], problems: list[str]) -> list[DayRecord]:
+    records = []
+    for day in days:
+        try:
+            if (record := load_record(record_path(out, dt.date.fromisoformat(day)))) is not None:
+                records.append(record)
+        except RecordError as exc:
+            problems.append(f"left out of the feed: {exc}")
+    return records
+
+
+def publish_site(out: Path, site_url: str, github_url: str) -> list[str]:
+    """Rewrite the archive page and the feed; reads only the newest records, so it stays fast.
+    Returns the problems met in other days' files: each is reported and skipped, never fatal."""
+    problems: list[str] = []
     days = sorted((p.stem for p in (out / "newsletters").glob("????-??-??.html")), reverse=True)
-    atomic_write(out / "index.html", index_html([_day_line(out, day) for day in days], Extras(github_url=github_url)))
-    recent = [load_record(record_path(out, dt.date.fromisoformat(day))) for day in sorted(days[:FEED_DAYS])]
-    atomic_write(out / "feed.xml", build_feed([r for r in recent if r is not None], site_url, github_url))
+    lines = [_day_line(out, day, problems) for day in days]
+    atomic_write(out / "index.html", index_html(lines, Extras(github_url=github_url)))
+    recent = _readable_records(out, sorted(days[:FEED_DAYS]), problems)
+    atomic_write(out / "feed.xml", build_feed(recent, site_url, github_url))
+    for problem in problems:
+        log.info(problem)
+    return problems
