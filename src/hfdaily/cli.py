@@ -58,7 +58,7 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
         run_day,
     )
 
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s", force=True)
     terminated = _sigterm_as_sigint()
     try:
         settings = load_settings(config_path)

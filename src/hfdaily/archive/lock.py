@@ -58,6 +58,13 @@ def _describe_os_error(path: Path, exc: OSError) -> str:
     return f"{path} {reasons.get(exc.errno, exc.strerror or str(exc))}"
 
 
+def _file_in_the_way(path: Path) -> Path | None:
+    for candidate in (path, *path.parents):
+        if candidate.exists() or candidate.is_symlink():
+            return None if candidate.is_dir() else candidate
+    return None
+
+
 def _holder(handle) -> str:
     handle.seek(0)
     try:
@@ -77,6 +84,8 @@ def hold_output(out: Path, wait: float = 0.0) -> Iterator[None]:
         out.mkdir(parents=True, exist_ok=True)
         handle = open(out / LOCK_NAME, "a+", encoding="utf-8")  # noqa: SIM115 (held for the block)
     except OSError as exc:
+        if exc.errno in (errno.ENOTDIR, errno.EEXIST) and (blocker := _file_in_the_way(out)) is not None:
+            raise OutputError(f"cannot use {out} as the output folder: {blocker} is a file where a folder should be") from exc
         raise OutputError(f"cannot write the output folder: {_describe_os_error(Path(exc.filename or out), exc)}") from exc
     try:
         deadline = time.monotonic() + wait

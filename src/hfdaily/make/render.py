@@ -29,7 +29,8 @@ class MdLink(str):
 
 
 _MD_SPECIAL = re.compile(r"[<>\[\]\\]|&(?=#?\w+;)")
-_MD_BLOCK_START = re.compile(r"^(?:[#>+\-*=|]|\d+[.)])")
+# What makes a line a heading, quote, table, list or rule; "**bold**" at the start stays bold.
+_MD_BLOCK_START = re.compile(r"^(?:[#>=|]|[-+*](?=\s)|-{2,}|\d+[.)])")
 
 
 def md_text(value: object) -> object:
