@@ -46,6 +46,8 @@ from hfdaily.sources.hf import HFClient
 
 log = logging.getLogger("hfdaily.pipeline")
 
+SAVE_EVERY_SECONDS = 1.0
+
 
 @dataclass
 class RunOptions:
@@ -166,15 +168,23 @@ async def _enrich(settings: Settings, opts: RunOptions, store: Store, run_id: in
             except LLMError as exc:
                 summary.failed.append(entry.paper.id)
                 log.warning("paper %s: %s", entry.paper.id, exc)
-            # Spending is saved with each paper, so a killed run's record still counts it.
+            # The record is saved as papers finish, at most once a second: saving rewrites the whole
+            # day (quadratic on a huge day), and a kill loses nothing, every answer being in the cache.
+            if time.monotonic() - saved[0] >= SAVE_EVERY_SECONDS:
+                record.usage = spending(record.usage, store.spent_on(record.date))
+                save_record(opts.out, record)
+                saved[0] = time.monotonic()
+
+        saved = [time.monotonic()]
+        bar = tqdm(total=len(todo), desc="LLM", unit="paper", disable=not opts.progress or None, leave=False)
+        try:
+            for next_done in asyncio.as_completed([one(e) for e in todo]):
+                await next_done
+                bar.update()
+        finally:  # also when interrupted (Ctrl-C, SIGTERM): what finished is in the record
+            bar.close()
             record.usage = spending(record.usage, store.spent_on(record.date))
             save_record(opts.out, record)
-
-        bar = tqdm(total=len(todo), desc="LLM", unit="paper", disable=not opts.progress or None, leave=False)
-        for next_done in asyncio.as_completed([one(e) for e in todo]):
-            await next_done
-            bar.update()
-        bar.close()
 
 
 async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, store: Store,
