@@ -239,6 +239,30 @@ def test_leftovers_of_a_killed_run_are_removed_and_ignored_by_git(servers, tmp_p
     assert lines[0] == "my-notes/" and {".*.tmp", ".*.part", ".hfdaily.lock"} <= set(lines)
 
 
+def test_a_picture_interrupted_while_written_leaves_the_old_one_whole(fixtures_dir, tmp_path, monkeypatch):
+    from PIL import Image
+
+    from hfdaily.make import charts
+    from hfdaily.make.fonts import find_cjk_font
+    from recorded import load_fixture_day
+
+    day = load_fixture_day(fixtures_dir, DAY)
+    target = tmp_path / f"{DAY}_poster.png"
+    charts.draw_poster(day, target, find_cjk_font())
+    before = target.read_bytes()
+    real_save = Image.Image.save
+
+    def killed_half_way(image, fp, *args, **kwargs):
+        real_save(image, fp, *args, **kwargs)
+        fp.truncate(100) if hasattr(fp, "truncate") else Path(fp).write_bytes(b"\x89PNG")  # half a picture …
+        raise KeyboardInterrupt  # … and the run is stopped
+
+    monkeypatch.setattr(Image.Image, "save", killed_half_way)
+    with pytest.raises(KeyboardInterrupt):
+        charts.draw_poster(day, target, find_cjk_font())
+    assert target.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
 def test_outputs_follow_the_umask(servers, tmp_path):
     hf, llm, env = servers
     out = tmp_path / "out"
