@@ -2,11 +2,11 @@
 
     python bench/kill_debris.py [--src DIR] [--kills 10] [--seed 11]
 
-Serves the recorded 50-paper day 2025-09-30 and the fake LLM on 127.0.0.1, times one complete
-run (LLM, pictures, espeak audio) in a scratch folder, then in a fresh folder starts the same run
-``--kills`` times, each killed with SIGKILL at a random moment of that duration (every run goes
-on from what the previous one kept, as a scheduled job would). Debris, counted after the kills
-and again after one more complete run:
+Serves the recorded 50-paper day 2025-09-30 and the fake LLM on 127.0.0.1. As on a real day, HF's
+list grows between runs: a first complete run makes the day with 38 papers, then each of the
+``--kills`` re-runs sees one paper more (so it translates it, redraws every picture and speaks the
+audio again) and is killed with SIGKILL at a random moment of a re-run's duration (timed first in
+a scratch folder). Debris, counted after the kills and again after one more complete run:
 
 - temporaries: ``*.tmp`` / ``*.part`` files (a scheduled ``git add`` would publish them);
 - broken outputs: empty or undecodable PNG/MP3, day records that are not valid JSON;
@@ -39,6 +39,7 @@ from hfdaily.testing.hf_server import FakeHF  # noqa: E402
 
 FIXTURES = REPO.parent / "shared" / "fixtures"
 DAY = "2025-09-30"
+FIRST = 38  # papers in the first complete run; each re-run sees one more
 
 
 def debris(out: Path) -> dict[str, list[str]]:
@@ -79,7 +80,8 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
-    with FakeHF(args.fixtures / "hf_daily_papers").serve() as hf_url, FakeLLM(latency=0.05).serve() as llm_url, \
+    hf = FakeHF(args.fixtures / "hf_daily_papers")
+    with hf.serve() as hf_url, FakeLLM(latency=0.05).serve() as llm_url, \
             tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "PYTHONPATH": str(args.src.resolve()), "HF_ENDPOINT": hf_url,
                "HFDAILY_LLM_BASE_URL": llm_url, "HFDAILY_LLM_MODEL": "fake", "HFDAILY_LLM_API_KEY": "x",
@@ -88,25 +90,39 @@ def main() -> None:
         def command(out: Path) -> list[str]:
             return [sys.executable, "-m", "hfdaily", "run", "--date", DAY, "--out", str(out), "-q", "--no-analysis"]
 
+        everything = hf.day(DAY)
+
+        def serve_papers(count: int) -> None:
+            hf.days[DAY] = everything[:count]
+
+        timing = Path(tmp) / "timing"
+        serve_papers(FIRST)
+        subprocess.run(command(timing), env=env, capture_output=True, check=True)
+        serve_papers(FIRST + 1)
         started = time.perf_counter()
-        subprocess.run(command(Path(tmp) / "timing"), env=env, capture_output=True, check=True)
+        subprocess.run(command(timing), env=env, capture_output=True, check=True)
         full = time.perf_counter() - started
 
         out = Path(tmp) / "out"
-        moments = sorted(round(rng.uniform(0.3, full), 2) for _ in range(args.kills))
-        rng.shuffle(moments)
-        for moment in moments:
+        serve_papers(FIRST)
+        subprocess.run(command(out), env=env, capture_output=True, check=True)
+        moments = [round(rng.uniform(0.3, full), 2) for _ in range(args.kills)]
+        hits = 0
+        for number, moment in enumerate(moments, 1):
+            serve_papers(FIRST + number)
             proc = subprocess.Popen(command(out), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
                 proc.wait(timeout=moment)
             except subprocess.TimeoutExpired:
                 proc.send_signal(signal.SIGKILL)
                 proc.wait()
+                hits += 1
         after_kills = debris(out)
         final = subprocess.run(command(out), env=env, capture_output=True, text=True)
         after_rerun = debris(out)
 
-    print(f"source {args.src}: one complete run of {DAY} takes {full:.1f} s; killed at {sorted(moments)} s")
+    print(f"source {args.src}: a re-run of {DAY} takes {full:.1f} s; killed at {moments} s "
+          f"({hits} of {len(moments)} runs were still running when killed)")
     for label, found in (("after the kills", after_kills), ("after one more run", after_rerun)):
         total = sum(len(v) for v in found.values())
         detail = "; ".join(f"{k} {len(v)}" + (f" ({', '.join(v[:4])}{'…' if len(v) > 4 else ''})" if v else "")
