@@ -316,6 +316,7 @@ def test_markdown_outputs_are_sanitised(servers, tmp_path, real_day):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in newsletter  # shown as text, not dropped
     assert "Evil Lab ## 注入的标题" in newsletter
     assert newsletter.count("<h3>") == 4  # one heading per paper, none injected
+    assert newsletter.count(">代码</a>") == 1 and newsletter.count(">项目主页</a>") == 2  # bad links left out
     report = MarkdownIt("commonmark").render((out / "reports" / f"{DAY}.md").read_text())
     assert "<strong>贡献</strong>" in report  # the LLM's emphasis still works
 
@@ -357,14 +358,15 @@ def test_trend_failures_are_fast_concurrent_and_remembered(fixtures_dir, tmp_pat
                "HFDAILY_CONFIG": str(tmp_path / "absent.toml")}
         out = tmp_path / "out"
         started = time.monotonic()
-        result = run(env, out, "--no-audio", "--no-llm")
+        result = run(env, out, *QUICK, "--no-llm")  # the trend is computed for the stats too
         first = time.monotonic() - started
-        assert result.exit_code == 0 and (out / "images" / f"{DAY}_trend.png").exists()
+        assert result.exit_code == 0
+        assert len(json.loads((out / "stats" / f"{DAY}.json").read_text())["window"]) == 1  # only today
         asked = [r for r in hf.requests if DAY not in r]
         assert len({re.search(r"date=([\d-]+)", r).group(1) for r in asked}) == 10  # ten weekdays
         assert first < 12  # 10 days × (0.5 s + 1 retry), four at a time; was 10 × 6 tries × 30 s
         hf.requests.clear()
-        assert run(env, out, "--no-audio", "--no-llm").exit_code == 0
+        assert run(env, out, *QUICK, "--no-llm").exit_code == 0
         assert [r for r in hf.requests if DAY not in r] == []  # failures remembered
 
 
