@@ -13,7 +13,6 @@ and the sizes of what it wrote.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import re

@@ -7,7 +7,6 @@ real recorded day (2026-01-20, four papers) served by the local HF stand-in.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import json
 import os
 import re
@@ -222,7 +221,7 @@ def test_leftovers_of_a_killed_run_are_removed_and_ignored_by_git(servers, tmp_p
     (out / "images" / f"{DAY}_wordcloud.png").write_bytes(b"")  # written in place by an older version
     (out / "audio" / f".{DAY}.mp3.123.abcd.part").write_bytes(b"\xff" * 1000)
     (out / "data" / f".{DAY}.json.x1y2.tmp").write_text("{")
-    (out / f".index.html.zz.tmp").write_text("<")
+    (out / ".index.html.zz.tmp").write_text("<")
     subprocess.run(["git", "init", "-q", str(out)], check=True)
     status = subprocess.run(["git", "-C", str(out), "status", "--porcelain", "-uall"], capture_output=True, text=True)
     assert ".part" not in status.stdout and ".tmp" not in status.stdout and "hfdaily.db" not in status.stdout
@@ -241,10 +240,10 @@ def test_leftovers_of_a_killed_run_are_removed_and_ignored_by_git(servers, tmp_p
 
 def test_a_picture_interrupted_while_written_leaves_the_old_one_whole(fixtures_dir, tmp_path, monkeypatch):
     from PIL import Image
+    from recorded import load_fixture_day
 
     from hfdaily.make import charts
     from hfdaily.make.fonts import find_cjk_font
-    from recorded import load_fixture_day
 
     day = load_fixture_day(fixtures_dir, DAY)
     target = tmp_path / f"{DAY}_poster.png"

@@ -16,6 +16,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from hfdaily.archive.lock import (
+    check_writable,
+    clean_leftovers,
+    hold_output,
+    ignore_temporaries,
+)
 from hfdaily.archive.record import (
     atomic_write,
     load_record,
@@ -23,7 +29,6 @@ from hfdaily.archive.record import (
     record_path,
     save_record,
 )
-from hfdaily.archive.lock import check_writable, clean_leftovers, hold_output, ignore_temporaries
 from hfdaily.archive.store import Store, unusable
 from hfdaily.config import Settings
 from hfdaily.enrich import analyze, translate
