@@ -58,7 +58,7 @@ class Settings(BaseModel):
     max_papers: int = Field(300, ge=1, le=100_000)
     max_abstract_chars: int = Field(6000, ge=500)
     lock_wait: float = Field(0.0, ge=0)  # seconds a second run on the same OUT waits for the first
-    trend_timeout: float = Field(10.0, gt=0)  # per request for past days' lists (the trend is optional)
+    trend_timeout: float = Field(5.0, gt=0)  # per request for past days' lists (the trend is optional)
     trend_retry_hours: float = Field(6.0, ge=0)  # a past day HF failed to list is not asked again sooner
     font: str | None = None
     tts_engine: str = "auto"

@@ -39,6 +39,7 @@ def audio_path(out: Path, date: dt.date, suffix: str = ".mp3") -> Path:
 
 
 TREND_FETCHES = 4  # past days' lists fetched at once
+TREND_GIVE_UP = 2  # after this many past days failed in a run, the rest are not asked (and remembered)
 
 
 async def trend_history(settings: Settings, store: Store, hf: HFClient, out: Path,
@@ -46,14 +47,16 @@ async def trend_history(settings: Settings, store: Store, hf: HFClient, out: Pat
     """Papers per day over the recent window: our own records first, then HF's lists (cached).
 
     The trend is an extra: past days are fetched concurrently with a short timeout and one retry
-    (not today's full patience), a day HF failed to list is not asked again for
-    ``trend_retry_hours``, and a cached list that no longer validates is dropped and fetched again.
+    (not today's full patience); once a couple of them failed the rest are not asked; a day HF
+    failed to list is not asked again for ``trend_retry_hours``; a cached list that no longer
+    validates is dropped and fetched again.
     """
     days = [record.date - dt.timedelta(days=back) for back in range(settings.trend_days, 0, -1)]
     days = [d for d in days if d.weekday() < 5]  # HF publishes no daily list at weekends
     quick = HFClient(settings.hf_endpoint, settings.hf_token, retries=1, timeout=settings.trend_timeout,
                      backoff=0.5, max_papers=settings.max_papers, max_abstract_chars=settings.max_abstract_chars)
     slots = asyncio.Semaphore(TREND_FETCHES)
+    failed: list[dt.date] = []
 
     async def point(day: dt.date) -> TrendPoint | None:
         try:
@@ -67,8 +70,11 @@ async def trend_history(settings: Settings, store: Store, hf: HFClient, out: Pat
                 return None
             try:
                 async with slots:
+                    if len(failed) >= TREND_GIVE_UP:  # HF is failing past days: do not queue more
+                        raise HFError(f"not asked: HF already failed {len(failed)} past days this run")
                     papers = await quick.daily_papers(day)
             except HFError as exc:
+                failed.append(day)
                 log.warning("trend: skipping %s: %s", day, exc)
                 store.day_list_failed(day, str(exc))
                 return None
