@@ -39,7 +39,7 @@ def audio_path(out: Path, date: dt.date, suffix: str = ".mp3") -> Path:
 
 
 TREND_FETCHES = 4  # past days' lists fetched at once
-TREND_GIVE_UP = 2  # after this many past days failed in a run, the rest are not asked (and remembered)
+TREND_GIVE_UP = 1  # once a past day failed in a run (after its retry), the days not yet asked are not asked
 
 
 async def trend_history(settings: Settings, store: Store, hf: HFClient, out: Path,
@@ -47,7 +47,7 @@ async def trend_history(settings: Settings, store: Store, hf: HFClient, out: Pat
     """Papers per day over the recent window: our own records first, then HF's lists (cached).
 
     The trend is an extra: past days are fetched concurrently with a short timeout and one retry
-    (not today's full patience); once a couple of them failed the rest are not asked; a day HF
+    (not today's full patience); once one of them failed the rest are not asked; a day HF
     failed to list is not asked again for ``trend_retry_hours``; a cached list that no longer
     validates is dropped and fetched again.
     """
