@@ -65,6 +65,12 @@ def test_every_readme_variable_is_a_setting():
     ("HFDAILY_SITE_URL", "https://example.org/daily", ("site", "url")),
     ("HF_ENDPOINT", "https://hf-mirror.com", ("hf", "endpoint")),
     ("HFDAILY_HF_ENDPOINT", "https://hf-mirror.com", ("hf", "endpoint")),
+    # issue 11's bounds, under their flat names, in the nested sections
+    ("HFDAILY_MAX_PAPERS", "12", ("hf", "max_papers")),
+    ("HFDAILY_MAX_ABSTRACT_CHARS", "3000", ("hf", "max_abstract_chars")),
+    ("HFDAILY_TREND_TIMEOUT", "0.5", ("hf", "trend_timeout")),
+    ("HFDAILY_TREND_RETRY_HOURS", "2", ("hf", "trend_retry_hours")),
+    ("HFDAILY_LOCK_WAIT", "3", ("archive", "lock_wait")),
 ])
 def test_environment_names_keep_working(tmp_path, var, value, where):
     s = load_settings(env={var: value, "HFDAILY_CONFIG": str(tmp_path / "none.toml")})

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import signal
 import sqlite3
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from hfdaily import __version__
+from hfdaily.commands import sigterm_as_sigint
 from hfdaily.config import load_settings
 from hfdaily.errors import HfdailyError, HFError
 from hfdaily.outputs import Outputs
@@ -58,10 +60,12 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
         run_day,
     )
 
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s",
+                        force=True)
     if not verbose:  # the delivery report says what failed, once; not apprise's line per retry
         from hfdaily.deliver.notify import quiet_library_warnings
         quiet_library_warnings()
+    terminated = sigterm_as_sigint()
     try:
         settings = load_settings(config_path)
         if no_analysis:
@@ -79,8 +83,14 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("interrupted; everything finished so far is kept, run again to continue", err=True)
-        sys.exit(130)
+        click.echo(f"{'terminated' if terminated else 'interrupted'}; everything finished so far is kept, "
+                   "run again to continue", err=True)
+        sys.exit(143 if terminated else 130)
+    except OSError as exc:  # a disk that filled up or went away mid-run
+        click.echo(f"error: {exc}\nEverything finished before it is kept; fix this and run again.", err=True)
+        sys.exit(1)
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if summary.papers == 0:
         click.echo(f"{date}: Hugging Face lists no papers for this day (weekend, holiday or not yet published); "
                    "no newsletter written.")
@@ -105,9 +115,16 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
 @click.option("--full", is_flag=True, help="Print prompts and responses too.")
 def logs(db: Path, count: int, full: bool) -> None:
     """Show the LLM calls logged in the store, with tokens and latency."""
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
-    rows = con.execute("SELECT * FROM llm_calls ORDER BY id DESC LIMIT ?", (count,)).fetchall()
+    from hfdaily.archive.store import unusable
+
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        con.row_factory = sqlite3.Row
+        rows = con.execute("SELECT * FROM llm_calls ORDER BY id DESC LIMIT ?", (count,)).fetchall()
+        total = con.execute("SELECT COUNT(*), SUM(prompt_tokens), SUM(completion_tokens) FROM llm_calls").fetchone()
+    except sqlite3.DatabaseError as exc:
+        click.echo(f"error: {unusable(db, exc)}", err=True)
+        sys.exit(1)
     for row in rows:
         click.echo(f"#{row['id']} {row['created_at']} {row['task']} {row['paper_id'] or ''} {row['model']} "
                    f"{row['status']} in={row['prompt_tokens']} out={row['completion_tokens']} {row['latency_ms']} ms"
@@ -116,7 +133,6 @@ def logs(db: Path, count: int, full: bool) -> None:
             for message in json.loads(row["prompt"]):
                 click.echo(f"  [{message['role']}] {message['content']}")
             click.echo(f"  [response] {row['response']}\n")
-    total = con.execute("SELECT COUNT(*), SUM(prompt_tokens), SUM(completion_tokens) FROM llm_calls").fetchone()
     click.echo(f"{total[0]} calls in all, {total[1] or 0} prompt + {total[2] or 0} completion tokens")
 
 
@@ -126,21 +142,48 @@ def logs(db: Path, count: int, full: bool) -> None:
 def rebuild(out: Path, db: Path | None) -> None:
     """Refill the store's LLM cache from OUT/data (after the database was lost)."""
     from hfdaily.archive.rebuild import rebuild_cache
-    from hfdaily.archive.record import iter_records
-    from hfdaily.archive.store import Store
+    from hfdaily.archive.record import RecordError, iter_records
 
     if not (out / "data").is_dir():
         click.echo(f"error: {out / 'data'} does not exist; nothing to rebuild from", err=True)
         sys.exit(2)
-    store = Store(db or out / "hfdaily.db")
+    unreadable: list[RecordError] = []
     try:
-        restored = rebuild_cache(store, iter_records(out))
-    except HfdailyError as exc:  # a damaged record: named, never skipped
+        restored, path = rebuild_store(out, db or out / "hfdaily.db",
+                                       lambda store: rebuild_cache(store, iter_records(out, unreadable)))
+    except HfdailyError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    finally:
-        store.close()
-    click.echo(f"restored {restored} translations into {db or out / 'hfdaily.db'}")
+    for problem in unreadable:  # never skipped in silence: the user must see what was not restored
+        click.echo(f"warning: not restored: {problem}", err=True)
+    click.echo(f"restored {restored} translations into {path}"
+               + (f"; {len(unreadable)} record(s) could not be read (see above)" if unreadable else ""))
+    if unreadable:
+        sys.exit(1)
+
+
+def rebuild_store(out: Path, db: Path, fill) -> tuple[int, Path]:
+    """Fill the store, holding OUT's lock; a store that cannot be opened is moved aside first
+    (kept for inspection, never deleted) and a new one is made."""
+    from hfdaily.archive.lock import hold_output
+    from hfdaily.archive.store import Store
+    from hfdaily.errors import StoreError
+
+    with hold_output(out):
+        try:
+            store = Store(db)
+        except StoreError:
+            aside = db.with_name(f"{db.name}.unreadable-{dt.datetime.now():%Y%m%d-%H%M%S}")
+            db.rename(aside)
+            for suffix in ("-wal", "-shm"):  # they belong to the old file
+                if (part := db.with_name(db.name + suffix)).exists():
+                    part.rename(aside.with_name(aside.name + suffix))
+            click.echo(f"the old store could not be read; moved it to {aside}", err=True)
+            store = Store(db)
+        try:
+            return fill(store), db
+        finally:
+            store.close()
 
 
 from hfdaily.archive.commands import index_command  # noqa: E402  (commands that live with their stage)

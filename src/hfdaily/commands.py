@@ -11,6 +11,8 @@ import asyncio
 import datetime as dt
 import logging
 import os
+import signal
+import sqlite3
 import sys
 from collections.abc import Callable, Coroutine
 from contextlib import contextmanager
@@ -89,7 +91,9 @@ def workspace_options(out: Path, db: Path | None, config_path: Path | None, date
 
 @contextmanager
 def reporting(date: dt.date | None = None):
-    """Every error a user can cause or meet is one line and an exit code, never a traceback."""
+    """Every error a user can cause or meet is one line and an exit code, never a traceback;
+    SIGTERM is handled like Ctrl-C (exit 143, 130 for Ctrl-C)."""
+    terminated = sigterm_as_sigint()
     try:
         yield
     except HFError as exc:
@@ -99,18 +103,52 @@ def reporting(date: dt.date | None = None):
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("interrupted; everything finished so far is kept, run again to continue", err=True)
-        sys.exit(130)
+        click.echo(f"{'terminated' if terminated else 'interrupted'}; everything finished so far is kept, "
+                   "run again to continue", err=True)
+        sys.exit(143 if terminated else 130)
+    except OSError as exc:  # a disk that filled up or went away mid-run
+        click.echo(f"error: {exc}\nEverything finished before it is kept; fix this and run again.", err=True)
+        sys.exit(1)
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _step(settings, opts, body: Callable[..., Coroutine]) -> list[Path]:
-    from hfdaily.pipeline import RunSummary, Workspace
+class Terminated:
+    """Truthy once SIGTERM arrived."""
+
+    def __init__(self) -> None:
+        self.seen = False
+
+    def __bool__(self) -> bool:
+        return self.seen
+
+
+def sigterm_as_sigint() -> Terminated:
+    """A scheduler stops a job with SIGTERM: treat it as Ctrl-C, so the run is recorded as
+    interrupted, finished work is saved, temporaries are removed and the lock is released."""
+    terminated = Terminated()
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        terminated.seen = True
+        os.kill(os.getpid(), signal.SIGINT)  # asyncio.run turns SIGINT into cancelling the run
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    return terminated
+
+
+def _step(settings, opts, body: Callable[..., Coroutine], dates: list[dt.date] | None = None) -> list[Path]:
+    """Run one step holding OUT's lock (after checking the outputs of ``dates``, default the day's)."""
+    from hfdaily.archive.migrations import unusable
+    from hfdaily.pipeline import RunSummary, Workspace, writing
 
     async def go() -> list[Path]:
         ws = Workspace(settings, opts)
         summary = RunSummary(date=opts.date)
         try:
             written = await body(ws, summary)
+        except sqlite3.DatabaseError as exc:  # the store went bad under us: say what to do
+            await ws.close("failed")
+            raise unusable(ws.db_path, exc) from exc
         except BaseException:
             await ws.close("failed")
             raise
@@ -119,7 +157,8 @@ def _step(settings, opts, body: Callable[..., Coroutine]) -> list[Path]:
             click.echo(f"warning: {warning}", err=True)
         return written
 
-    return asyncio.run(go())
+    with writing(settings, opts.out, [opts.date] if dates is None else dates):
+        return asyncio.run(go())
 
 
 def _print_written(written: list[Path]) -> None:
@@ -201,12 +240,12 @@ def publish_command(out, db, config_path, quiet, verbose) -> None:
     """Bring the index up to date, write the archive page and the feed, and build the site (OUT/site)."""
     from hfdaily.pipeline import publish
 
-    async def body(ws, summary):
-        return publish(ws, summary)
+    async def body(ws, summary):  # the whole archive: a damaged record is an error naming it
+        return publish(ws, summary, keep_going=False)
 
     with reporting():
         settings, opts = workspace_options(out, db, config_path, quiet=quiet, verbose=verbose)
-        _print_written(_step(settings, opts, body))
+        _print_written(_step(settings, opts, body, dates=[]))
 
 
 @click.command("backfill")

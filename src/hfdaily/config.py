@@ -16,7 +16,15 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from hfdaily import PROJECT_URL
@@ -87,6 +95,14 @@ class HFSettings(Section):
     endpoint: HttpURL = Field("https://huggingface.co", **env("HF_ENDPOINT", "HFDAILY_HF_ENDPOINT"))
     token: str | None = Field(None, **env("HF_TOKEN", "HFDAILY_HF_TOKEN"))
     retries: int = Field(5, ge=0, le=20)
+    # Bounds that only a broken or hostile list reaches (a real day has about 50 papers, arXiv
+    # abstracts about 1,900 characters): they cap the time, memory and tokens of one day.
+    max_papers: int = Field(300, ge=1, le=100_000, **env("HFDAILY_MAX_PAPERS", "HFDAILY_HF_MAX_PAPERS"))
+    max_abstract_chars: int = Field(6000, ge=500, **env("HFDAILY_MAX_ABSTRACT_CHARS", "HFDAILY_HF_MAX_ABSTRACT_CHARS"))
+    # Past days' lists (for the trend, an extra): a short timeout per request, and a day HF failed
+    # to list is not asked again sooner than this.
+    trend_timeout: float = Field(5.0, gt=0, **env("HFDAILY_TREND_TIMEOUT", "HFDAILY_HF_TREND_TIMEOUT"))
+    trend_retry_hours: float = Field(6.0, ge=0, **env("HFDAILY_TREND_RETRY_HOURS", "HFDAILY_HF_TREND_RETRY_HOURS"))
 
 
 class ArxivSettings(Section):
@@ -107,6 +123,13 @@ class MakeSettings(Section):
 class TTSSettings(Section):
     engine: TTSEngine = "auto"
     voice: str = "zh-CN-XiaoxiaoNeural"
+
+
+class ArchiveSettings(Section):
+    """The output folder itself."""
+
+    # seconds a second writer of the same OUT waits for the first (0: exit 75 at once)
+    lock_wait: float = Field(0.0, ge=0, **env("HFDAILY_LOCK_WAIT", "HFDAILY_ARCHIVE_LOCK_WAIT"))
 
 
 class SiteSettings(Section):
@@ -133,6 +156,7 @@ class Settings(BaseSettings):
     analysis: AnalysisSettings = AnalysisSettings()
     make: MakeSettings = MakeSettings()
     tts: TTSSettings = TTSSettings()
+    archive: ArchiveSettings = ArchiveSettings()
     site: SiteSettings = SiteSettings()
     notify: NotifySettings = NotifySettings()
 
@@ -190,6 +214,8 @@ def _from_toml(path: Path) -> dict[str, dict[str, Any]]:
         table = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    except OSError as exc:  # a folder named hfdaily.toml, an unreadable file
+        raise ConfigError(f"cannot read the config file {path}: {exc.strerror or exc}") from exc
     sections = Settings.model_fields
     by_env = setting_names()
     values: dict[str, dict[str, Any]] = {}

@@ -55,6 +55,13 @@ class StoreError(ArchiveError):
     """The SQLite store is unreadable; the message says how to rebuild it."""
 
 
+class OutputError(ArchiveError):
+    """An output cannot be written (read-only folder, a file where a folder should be, …); found
+    before anything is fetched or paid for."""
+
+    exit_code = 2
+
+
 class LockedError(ArchiveError):
     """Another hfdaily process is writing the same output folder."""
 

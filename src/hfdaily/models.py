@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+import unicodedata
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, field_validator
+from pydantic import AfterValidator, BaseModel, Field, PrivateAttr
 
 from hfdaily.text import first_sentence, plain
 
 _WRAP = re.compile(r"\s*\n\s*")
 _SPACES = re.compile(r"[ \t\u00a0]+")
+# Characters no reader wants and XML (the feed) refuses: C0/C1 controls (tab and newline are
+# whitespace), lone surrogates, the non-characters U+FFFE/U+FFFF; bidi overrides can disguise text.
+_UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+_ANY_SPACE = re.compile(r"\s+")
 
 
 def normalise_text(text: str) -> str:
@@ -23,27 +28,49 @@ def normalise_text(text: str) -> str:
     return _SPACES.sub(" ", _WRAP.sub(" ", text)).strip()
 
 
+def clean_line(text: str) -> str:
+    """Text as it may enter the archive: NFC, no control characters, one line, single spaces."""
+    return _ANY_SPACE.sub(" ", _UNWANTED.sub("", unicodedata.normalize("NFC", text))).strip()
+
+
+def _required_line(text: str) -> str:
+    if not (cleaned := clean_line(text)):
+        raise ValueError("is empty once spaces and control characters are removed")
+    return cleaned
+
+
+def _optional_line(text: str | None) -> str | None:
+    return (clean_line(text) or None) if text is not None else None
+
+
+def _lines(values: list[str]) -> list[str]:
+    return [cleaned for value in values if (cleaned := clean_line(value))]
+
+
+# Every string from HF or the LLM is one of these: cleaned once, where it enters.
+Line = Annotated[str, AfterValidator(_required_line)]
+OptionalLine = Annotated[str | None, AfterValidator(_optional_line)]
+Lines = Annotated[list[str], AfterValidator(_lines)]
+# arXiv ids are ASCII digits (``\d`` would also take ２６０１ or ٢٦٠١, which become links).
+ARXIV_ID = r"^[0-9]{4}\.[0-9]{4,5}$"
+
+
 class Paper(BaseModel):
     """One entry of the HF Daily Papers list, flattened and normalised."""
 
-    id: str = Field(pattern=r"^\d{4}\.\d{4,5}$")
-    title: str = Field(min_length=1)
-    summary: str = Field(min_length=1)
-    authors: list[str]
+    id: str = Field(pattern=ARXIV_ID)
+    title: Line
+    summary: Line
+    authors: Lines
     published_at: dt.datetime
     upvotes: int = 0
     num_comments: int = 0
-    ai_summary: str | None = None
-    ai_keywords: list[str] = []
-    github_repo: str | None = None
+    ai_summary: OptionalLine = None
+    ai_keywords: Lines = []
+    github_repo: OptionalLine = None
     github_stars: int | None = None
-    project_page: str | None = None
-    organization: str | None = None
-
-    @field_validator("title", "summary", "ai_summary")
-    @classmethod
-    def _unwrap(cls, value: str | None) -> str | None:
-        return normalise_text(value) if value is not None else None
+    project_page: OptionalLine = None
+    organization: OptionalLine = None
 
     @property
     def hf_url(self) -> str:
@@ -57,8 +84,8 @@ class Paper(BaseModel):
 class Translation(BaseModel):
     """Simplified-Chinese title and abstract of one paper."""
 
-    title_zh: str = Field(min_length=1)
-    summary_zh: str = Field(min_length=1)
+    title_zh: Line
+    summary_zh: Line
 
 
 # --- Full text -------------------------------------------------------------------------
@@ -93,23 +120,23 @@ class Document(BaseModel):
 
 
 class UsageGuide(BaseModel):
-    input: str = Field(min_length=1, description="输入")
-    process: str = Field(min_length=1, description="输出/处理流程")
-    environment: str = Field(min_length=1, description="运行环境或硬件")
-    open_source: str = Field(min_length=1, description="开源情况, with the real link when known")
+    input: Line = Field(description="输入")
+    process: Line = Field(description="输出/处理流程")
+    environment: Line = Field(description="运行环境或硬件")
+    open_source: Line = Field(description="开源情况, with the real link when known")
 
 
 class Innovation(BaseModel):
-    lead: str = Field(min_length=1, description="bold lead phrase")
-    detail: str = Field(min_length=1)
+    lead: Line = Field(description="bold lead phrase")
+    detail: Line
 
 
 class Analysis(BaseModel):
-    field: str = Field(min_length=1, description="应用领域")
-    contribution: str = Field(min_length=1, description="一句话核心贡献")
+    field: Line = Field(description="应用领域")
+    contribution: Line = Field(description="一句话核心贡献")
     guide: UsageGuide
     innovations: list[Innovation] = Field(min_length=1)
-    results: list[str] = Field(min_length=1, description="实验效果: datasets, metrics, key numbers")
+    results: list[Line] = Field(min_length=1, description="实验效果: datasets, metrics, key numbers")
     # Numbers in ``results`` that the text the model read does not contain (after re-asking).
     ungrounded_numbers: list[str] = []
 

@@ -5,8 +5,8 @@ Each step is idempotent and returns the files it wrote:
 - ``fetch``: HF's list for the day, merged into ``data/DATE.json``; the lists of past days the
   trend needs, into the store. The only step that reads HF.
 - ``enrich``: translation and analysis of every paper that lacks them (the LLM), then each
-  paper's fields. The record is saved after every paper, so a run killed at any moment and started
-  again pays nothing twice.
+  paper's fields. Every answer is cached the moment it arrives and records are saved every
+  ``SAVE_EVERY`` seconds, so a run killed at any moment and started again pays nothing twice.
 - ``render``: statistics, pictures, audio and pages from the record and the index. Never fetches.
 - ``publish``: the index brought up to date, then the archive page and the feed from it.
 
@@ -14,16 +14,21 @@ A :class:`Workspace` is what the steps share: one store, one index, one HF clien
 (one concurrency limit), one font probe, however many days are made. ``backfill`` makes a range of
 days with it: every day fetched, every paper of every day enriched at once under one progress bar,
 every day rendered, and the site published once.
+
+Every writing command holds ``OUT``'s lock (:func:`writing`): one writer per output folder, so
+leftovers of a killed run can be removed and runs still marked ``running`` were killed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import multiprocessing
+import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,18 +36,24 @@ from pathlib import Path
 from tqdm import tqdm
 
 from hfdaily.archive.index import Index
+from hfdaily.archive.lock import (
+    check_writable,
+    clean_leftovers,
+    hold_output,
+    ignore_temporaries,
+)
 from hfdaily.archive.record import (
-    atomic_write,
     load_record,
     merge,
     save_record,
     write_if_changed,
 )
-from hfdaily.archive.store import Store
+from hfdaily.archive.store import Store, unusable
 from hfdaily.config import Settings
 from hfdaily.enrich import analyze, translate
 from hfdaily.enrich.budget import fit
-from hfdaily.enrich.llm import SPENDING, LLMClient, LLMError, LLMStats
+from hfdaily.enrich.llm import CHARGE_TO, LLMClient, LLMError, LLMStats
+from hfdaily.errors import RecordError
 from hfdaily.make import artefacts
 from hfdaily.make.fields import classify
 from hfdaily.make.fonts import find_cjk_font
@@ -121,6 +132,8 @@ class Workspace:
         self.drawing_processes = 0  # > 1: pictures drawn in a pool of processes (render --all)
         self._drawing: Executor | None = None
         self.run_id: int | None = None
+        self._trend_hf: HFClient | None = None
+        self.trend_failures: list[dt.date] = []  # past days HF failed to list in this run
 
     @property
     def store(self) -> Store:
@@ -143,9 +156,19 @@ class Workspace:
     async def hf(self) -> HFClient:
         if self._hf is None:
             hf = self.settings.hf
-            self._hf = HFClient(hf.endpoint, hf.token, retries=hf.retries)
+            self._hf = HFClient(hf.endpoint, hf.token, retries=hf.retries, max_papers=hf.max_papers,
+                                max_abstract_chars=hf.max_abstract_chars)
             await self._hf.__aenter__()
         return self._hf
+
+    async def trend_hf(self) -> HFClient:
+        """Past days' lists are an extra (the trend): a short timeout and one retry, not today's patience."""
+        if self._trend_hf is None:
+            hf = self.settings.hf
+            self._trend_hf = HFClient(hf.endpoint, hf.token, retries=1, timeout=hf.trend_timeout, backoff=0.5,
+                                      max_papers=hf.max_papers, max_abstract_chars=hf.max_abstract_chars)
+            await self._trend_hf.__aenter__()
+        return self._trend_hf
 
     async def llm(self, summary: RunSummary) -> tuple[LLMClient, ArxivReader]:
         """One LLM client (one concurrency limit) and one arXiv reader for every day of the run."""
@@ -179,6 +202,7 @@ class Workspace:
 
     def start_run(self, date: dt.date) -> None:
         if self.run_id is None:
+            self.store.abandon_running()  # we hold OUT's lock: a run still marked running was killed
             self.run_id = self.store.start_run(date)
 
     async def close(self, status: str = "ok", summary: dict | None = None) -> None:
@@ -189,12 +213,17 @@ class Workspace:
         if self._llm is not None:
             for client in self._llm:
                 await client.__aexit__(None, None, None)
-        if self._hf is not None:
-            await self._hf.__aexit__(None, None, None)
+        for hf in (self._hf, self._trend_hf):
+            if hf is not None:
+                await hf.__aexit__(None, None, None)
         if self._store is not None:
-            if self.run_id is not None:
-                self._store.finish_run(self.run_id, status, summary or {})
-            self._store.close()
+            try:
+                if self.run_id is not None:
+                    self._store.finish_run(self.run_id, status, summary or {})
+            except sqlite3.DatabaseError as exc:  # a damaged store is reported by the caller
+                log.warning("could not record the run's end in the store: %s", exc)
+            finally:
+                self._store.close()
         if self._index is not None:
             self._index.close()
 
@@ -203,7 +232,11 @@ class Workspace:
 
 async def fetch(ws: Workspace, date: dt.date, summary: RunSummary) -> list[Path]:
     """HF's list for ``date`` merged into its record, and the past lists its trend needs."""
-    papers = await (await ws.hf()).daily_papers(date)
+    hf = await ws.hf()
+    papers = await hf.daily_papers(date)
+    if date in hf.capped:
+        summary.warnings.append(f"HF listed {hf.capped[date]} papers for {date}; kept the "
+                                f"{ws.settings.hf.max_papers} most upvoted (HFDAILY_MAX_PAPERS)")
     path = ws.outputs.record(date)
     existing = load_record(path)
     if not papers and existing is None:
@@ -215,32 +248,51 @@ async def fetch(ws: Workspace, date: dt.date, summary: RunSummary) -> list[Path]
     unchanged = existing is not None and (record.model_dump(exclude={"updated_at"})
                                           == existing.model_dump(exclude={"updated_at"}))
     written = [] if unchanged else [save_record(ws.outputs.root, record)]
-    written += _ignore_the_store(ws.outputs)
+    written += ignore_temporaries(ws.outputs.root)
     ws.start_run(date)
     await _fetch_trend_lists(ws, date, summary)
     return written
 
 
+TREND_FETCHES = 4  # past days' lists fetched at once
+TREND_GIVE_UP = 1  # once a past day failed in a run (after its retry), the days not yet asked are not asked
+
+
 async def _fetch_trend_lists(ws: Workspace, date: dt.date, summary: RunSummary) -> None:
-    """Lists of the trend's past days that we have no record of, fetched once into the store."""
-    hf = await ws.hf()
-    for day in artefacts.trend_window(date, ws.settings.make.trend_days):
-        if ws.outputs.record(day).exists() or ws.store.day_list(day) is not None:
-            continue
-        try:
-            papers = await hf.daily_papers(day)
-        except HFError as exc:
-            summary.warnings.append(f"trend: no list for {day}: {exc}")
-            continue
-        ws.store.save_day_list(day, "[" + ",".join(p.model_dump_json() for p in papers) + "]")
+    """Lists of the trend's past days that we have no record of, fetched once into the store.
 
+    The trend is an extra: past days are fetched a few at a time with a short timeout and one
+    retry; once one failed the rest are not asked (HF is failing past days); a day HF failed to
+    list is not asked again for ``[hf] trend_retry_hours``; a stored list that no longer validates
+    is dropped and fetched again."""
+    store, hours = ws.store, ws.settings.hf.trend_retry_hours
+    todo = [day for day in artefacts.trend_window(date, ws.settings.make.trend_days)
+            if not ws.outputs.record(day).exists() and artefacts.cached_entries(store, day) is None
+            and not store.day_list_failed_recently(day, hours)]
+    if not todo:
+        return
+    hf, slots = await ws.trend_hf(), asyncio.Semaphore(TREND_FETCHES)
+    skipped: list[dt.date] = []
 
-def _ignore_the_store(outputs: Outputs) -> list[Path]:
-    """OUT/ is often committed by a scheduled job; the SQLite store is a cache, not the record."""
-    if outputs.gitignore.exists():
-        return []
-    atomic_write(outputs.gitignore, "# the SQLite working store is a cache of data/; keep it out of git\nhfdaily.db*\n")
-    return [outputs.gitignore]
+    async def one(day: dt.date) -> None:
+        async with slots:
+            if len(ws.trend_failures) >= TREND_GIVE_UP:  # HF is failing past days: do not queue more
+                skipped.append(day)
+                store.day_list_failed(day, f"not asked: HF failed {len(ws.trend_failures)} past day(s) in the same run")
+                return
+            try:
+                papers = await hf.daily_papers(day)
+            except HFError as exc:
+                ws.trend_failures.append(day)
+                summary.warnings.append(f"trend: no list for {day}: {exc}")
+                store.day_list_failed(day, str(exc))
+                return
+        store.save_day_list(day, "[" + ",".join(p.model_dump_json() for p in papers) + "]")
+
+    await asyncio.gather(*(one(day) for day in todo))
+    if skipped:
+        summary.warnings.append(f"trend: {len(skipped)} more past day(s) not asked after HF failed; "
+                                f"asked again in {hours:g} h")
 
 
 # --- enrich ---------------------------------------------------------------------------------------
@@ -254,6 +306,9 @@ async def enrich(ws: Workspace, dates: Iterable[dt.date], summary: RunSummary) -
         written |= await _enrich_with_llm(ws, records, summary)
     for record in records:
         changed = False
+        if ws.db_path.exists():  # the call log counts every paid answer, even of a killed run
+            usage = spending(record.usage, ws.store.spent_on(record.date))
+            changed, record.usage = usage != record.usage, usage
         for entry in record.papers:
             fields = classify(entry)
             changed |= fields != entry.fields
@@ -278,28 +333,26 @@ async def _enrich_with_llm(ws: Workspace, records: list[DayRecord], summary: Run
 
     def save_unsaved() -> None:
         while unsaved:
-            written.add(save_record(ws.outputs.root, unsaved.popitem()[1]))
+            record = unsaved.popitem()[1]
+            record.usage = spending(record.usage, ws.store.spent_on(record.date))
+            written.add(save_record(ws.outputs.root, record))
 
     async def keep_saving() -> None:
         # Records are saved every SAVE_EVERY seconds, not after every paper: saving a record costs
-        # ~10 ms of CPU, which after each of 2,444 papers made a 100-day backfill 1.7x its floor.
-        # A kill loses at most SAVE_EVERY seconds of record, never an answer: the store has them all.
+        # ~10 ms of CPU, which after each of 2,444 papers made a 100-day backfill 1.7x its floor
+        # (and is quadratic on a huge day). A kill loses at most SAVE_EVERY seconds of record, never
+        # an answer or its cost: the store has every answer and the call log every payment.
         while True:
             await asyncio.sleep(SAVE_EVERY)
             save_unsaved()
 
     async def one(record: DayRecord, entry: PaperEntry) -> None:
-        spent = Usage()
-        SPENDING.set(spent)  # this task's calls are charged to this paper's day
+        CHARGE_TO.set(record.date)  # this task's calls are logged against this paper's day
         try:
             await _enrich_paper(entry, llm, reader, ws.store, settings, opts.analysis)
         except LLMError as exc:
             summary.failed.append(entry.paper.id)
             log.warning("paper %s: %s", entry.paper.id, exc)
-        # Spending is saved with the paper's work, so a killed run's record still counts it.
-        usage = record.usage
-        record.usage = Usage(calls=usage.calls + spent.calls, prompt_tokens=usage.prompt_tokens + spent.prompt_tokens,
-                             completion_tokens=usage.completion_tokens + spent.completion_tokens)
         unsaved[record.date] = record
 
     saver = asyncio.create_task(keep_saving())
@@ -308,7 +361,7 @@ async def _enrich_with_llm(ws: Workspace, records: list[DayRecord], summary: Run
         for next_done in asyncio.as_completed([one(r, e) for r, e in todo]):
             await next_done
             bar.update()
-    finally:
+    finally:  # also when interrupted (Ctrl-C, SIGTERM): what finished is in the record
         saver.cancel()
         save_unsaved()
     return written
@@ -354,7 +407,10 @@ async def render(ws: Workspace, date: dt.date, summary: RunSummary | None = None
         return []
     settings, opts = ws.settings, ws.opts
     window = artefacts.trend_window(date, settings.make.trend_days)
-    ws.index.refresh(window)  # the trend's own days, as their records are now
+    unreadable: list[RecordError] = []
+    ws.index.refresh(window, unreadable)  # the trend's own days, as their records are now
+    if summary is not None:  # a damaged record of another day is left out of the trend, and said
+        summary.warnings += [f"left out of the trend: {exc}" for exc in unreadable]
     store = ws.store if ws.db_path.exists() else None
     trend = artefacts.trend_history(ws.index, store, record, settings.make.trend_days)
     warnings = summary.warnings if summary is not None else []
@@ -363,6 +419,14 @@ async def render(ws: Workspace, date: dt.date, summary: RunSummary | None = None
                                        executor=ws.drawing if redraw or not artefacts.pictures_current(
                                            ws.outputs, date) else None)
     return written + render_pages(settings, ws.outputs, record)
+
+
+def spending(recorded: Usage, logged: Usage) -> Usage:
+    """The day's spending: the call log counts every paid answer, even of killed or overlapping
+    runs; the record's own count wins only where the log is younger (a store deleted and rebuilt)."""
+    return Usage(calls=max(recorded.calls, logged.calls),
+                 prompt_tokens=max(recorded.prompt_tokens, logged.prompt_tokens),
+                 completion_tokens=max(recorded.completion_tokens, logged.completion_tokens))
 
 
 def render_pages(settings: Settings, outputs: Outputs, record: DayRecord) -> list[Path]:
@@ -378,10 +442,17 @@ def render_pages(settings: Settings, outputs: Outputs, record: DayRecord) -> lis
 
 # --- publish --------------------------------------------------------------------------------------
 
-def publish(ws: Workspace, summary: RunSummary | None = None) -> list[Path]:
+def publish(ws: Workspace, summary: RunSummary | None = None, keep_going: bool = True) -> list[Path]:
     """The index brought up to date from data/, then the archive page and the feed from it, and
-    the reader's site (OUT/site: only what changed is rebuilt)."""
-    ws.index.refresh()
+    the reader's site (OUT/site: only what changed is rebuilt).
+
+    A damaged record of another day is left out and reported in ``summary`` (making a day never
+    fails for another day's file); with ``keep_going=False`` (``hfdaily publish``, the whole
+    archive) it is a RecordError naming the file, and nothing published is changed."""
+    unreadable: list[RecordError] | None = [] if keep_going and summary is not None else None
+    ws.index.refresh(unreadable=unreadable)
+    if unreadable:
+        summary.warnings += [f"left out of the archive and the feed: {exc}" for exc in unreadable]
     written = publish_site(ws.index, ws.outputs, ws.settings.site)
     site = build_site(ws.outputs.root, site_url=ws.settings.site.url, github_url=ws.settings.site.github_url,
                       index=ws.index)
@@ -399,22 +470,49 @@ async def run_day(settings: Settings, opts: RunOptions) -> RunSummary:
 
     if opts.deliver:
         warm_up(settings)
-    summary = await run_days(settings, opts, [opts.date])
-    if opts.deliver:  # after publishing; it reports problems, it never raises
-        summary.delivery = await deliver_after_run(settings, opts.out, opts.db or Outputs(opts.out).db, opts.date,
-                                                   summary.papers, summary.failed)
+    with writing(settings, opts.out, [opts.date]):  # one lock for the steps and the delivery
+        summary = await run_days(settings, opts, [opts.date])
+        if opts.deliver:  # after publishing; it reports problems, it never raises
+            summary.delivery = await deliver_after_run(settings, opts.out, opts.db or Outputs(opts.out).db,
+                                                       opts.date, summary.papers, summary.failed)
     return summary
+
+
+@contextlib.contextmanager
+def writing(settings: Settings, out: Path, dates: Iterable[dt.date] = ()) -> Iterator[None]:
+    """Hold ``OUT``'s lock for a writing command (a second one waits ``[archive] lock_wait`` seconds,
+    then exits 75), after checking that the outputs of ``dates`` can be written (before anything
+    is fetched or paid for); remove what a killed run left half-written. Re-entrant."""
+    from hfdaily.archive.lock import holds
+
+    if holds(out):
+        yield
+        return
+    with hold_output(out, settings.archive.lock_wait):
+        outputs = Outputs(out)
+        check_writable(out, [outputs.archive_page, outputs.feed, outputs.gitignore,
+                             *(path for date in dates for path in outputs.day_files(date))])
+        clean_leftovers(out)
+        yield
 
 
 async def run_days(settings: Settings, opts: RunOptions, dates: list[dt.date]) -> RunSummary:
     """Every step for each of ``dates``, sharing one workspace; the site is published once."""
     started = time.monotonic()
     summary = RunSummary(date=dates[0], last=dates[-1] if len(dates) > 1 else None)
+    with writing(settings, opts.out, dates):
+        return await _run_days(settings, opts, dates, summary, started)
+
+
+async def _run_days(settings: Settings, opts: RunOptions, dates: list[dt.date], summary: RunSummary,
+                    started: float) -> RunSummary:
     ws = Workspace(settings, opts)
     status, error = "failed", None
     try:
         if opts.pictures:
             ws.font
+        if ws.db_path.exists():
+            ws.store  # a damaged store is reported now, before anything is fetched or paid for
         # Days flow through on their own: while the next day is fetched, the days before it are
         # being enriched (all sharing the one LLM client and its limit) and rendered.
         days: list[asyncio.Task] = []
@@ -433,8 +531,14 @@ async def run_days(settings: Settings, opts: RunOptions, dates: list[dt.date]) -
         if days:
             summary.outputs += publish(ws, summary)
         status = "ok"
-    except BaseException as exc:
+    except sqlite3.DatabaseError as exc:  # the store went bad under us: say what to do
         error = str(exc)
+        raise unusable(ws.db_path, exc) from exc
+    except (KeyboardInterrupt, asyncio.CancelledError) as exc:
+        status, error = "interrupted", str(exc) or type(exc).__name__
+        raise
+    except BaseException as exc:
+        error = str(exc) or type(exc).__name__
         raise
     finally:
         summary.seconds = time.monotonic() - started

@@ -19,13 +19,14 @@ from hfdaily.errors import HfdailyError
 def index_command(out: Path, db: Path | None, update: bool) -> None:
     """Rebuild the archive index (days, papers, authors, fields, search) from OUT/data."""
     from hfdaily.archive.index import Index
+    from hfdaily.archive.lock import hold_output
 
     if not (out / "data").is_dir():
         click.echo(f"error: {out / 'data'} does not exist; nothing to index", err=True)
         sys.exit(2)
     started = time.monotonic()
     try:
-        with Index.open(out, db) as index:
+        with hold_output(out), Index.open(out, db) as index:  # one writer per OUT
             result = index.refresh() if update else index.rebuild()
             total = len(index.dates())
     except HfdailyError as exc:

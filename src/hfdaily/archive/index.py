@@ -24,6 +24,7 @@ from pathlib import Path
 
 from hfdaily.archive.migrations import SEARCH_TABLES, Migrations, connect
 from hfdaily.archive.record import load_record, parse_record, record_path, record_paths
+from hfdaily.errors import RecordError
 from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.outputs import Outputs
 from hfdaily.text import has_cjk
@@ -193,11 +194,14 @@ class Index:
         self.close()
 
     # --- keeping it up to date ------------------------------------------------------------------
-    def refresh(self, dates: Iterable[dt.date] | None = None) -> RefreshResult:
+    def refresh(self, dates: Iterable[dt.date] | None = None,
+                unreadable: list[RecordError] | None = None) -> RefreshResult:
         """Re-index the records that changed since last time (all of ``data/``, or only ``dates``).
 
         Raises :class:`~hfdaily.errors.RecordError` naming the file when a record is damaged:
-        the index never leaves a day out in silence.
+        the index never leaves a day out in silence. With an ``unreadable`` list, each damaged
+        record is appended to it instead (for the caller to report) and its day is left out of
+        the index, so one bad file of another day never stops publishing today.
         """
         result = RefreshResult()
         known = {row["date"]: row for row in self.db.execute("SELECT date, content_hash, size, mtime_ns FROM days")}
@@ -211,7 +215,16 @@ class Index:
         batch = _Batch(self.db)
         try:
             for path in paths:
-                self._refresh_one(path, known.get(path.stem), batch, result)
+                try:
+                    self._refresh_one(path, known.get(path.stem), batch, result)
+                except RecordError as exc:
+                    if unreadable is None:
+                        raise
+                    unreadable.append(exc)
+                    if path.stem in known:  # what was indexed from it no longer stands
+                        batch.begin()
+                        self._delete_day(path.stem)
+                        batch.done()
             for day in sorted(gone):
                 batch.begin()
                 self._delete_day(day)

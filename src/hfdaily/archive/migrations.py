@@ -28,6 +28,11 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from hfdaily.errors import StoreError
+
+REBUILD_HINT = ("it is only a cache beside OUT/data, so nothing is lost: move it away "
+                "(or delete it) and run `hfdaily rebuild --out OUT`, then run again")
+
 Migration = Callable[[sqlite3.Connection], None]
 
 
@@ -73,10 +78,25 @@ class Migrations:
         return applied
 
 
+def unusable(path: Path, exc: Exception) -> StoreError:
+    """The one message for a store that cannot be read: what is wrong and what to do."""
+    return StoreError(f"the store {path} cannot be used ({exc}); {REBUILD_HINT}")
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """A connection to ``OUT/hfdaily.db`` migrated to the latest core schema: autocommit
-    (transactions are explicit), WAL so readers never block the writer, foreign keys on."""
+    (transactions are explicit), WAL so readers never block the writer, foreign keys on.
+    A file that is not a usable database is a :class:`StoreError` saying what to do."""
+    try:
+        return _connect(path)
+    except sqlite3.DatabaseError as exc:
+        raise unusable(path, exc) from exc
+
+
+def _connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise sqlite3.DatabaseError("it is a folder")
     db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     db.row_factory = sqlite3.Row
     db.execute("PRAGMA journal_mode=WAL")
@@ -87,6 +107,7 @@ def connect(path: Path) -> sqlite3.Connection:
     db.execute("PRAGMA busy_timeout=10000")
     db.execute("PRAGMA foreign_keys=ON")
     CORE.apply(db)
+    db.execute("SELECT COUNT(*) FROM llm_calls").fetchone()  # reads the pages: finds corruption now, not mid-run
     return db
 
 
@@ -187,3 +208,20 @@ def m002_index(db: sqlite3.Connection) -> None:
         *SEARCH_TABLES.values(),
     ):
         db.execute(statement)
+
+
+@CORE.migration
+def m003_day_list_failures(db: sqlite3.Connection) -> None:
+    """Past days HF could not list: not asked again for ``[hf] trend_retry_hours`` (a run when HF
+    fails only for past days took minutes, again at every run)."""
+    db.execute("""CREATE TABLE day_list_failures (
+        date TEXT PRIMARY KEY, failed_at TEXT NOT NULL, error TEXT)""")
+
+
+@CORE.migration
+def m004_llm_calls_date(db: sqlite3.Connection) -> None:
+    """The day each LLM call is charged to: one run (a backfill) makes many days, and a day's
+    spending is counted from the call log (exact after any kill). Older calls are charged to
+    their run's day."""
+    db.execute("ALTER TABLE llm_calls ADD COLUMN date TEXT")
+    db.execute("CREATE INDEX llm_calls_date ON llm_calls(date)")

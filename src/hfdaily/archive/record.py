@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import re
 import tempfile
@@ -24,12 +25,28 @@ from hfdaily.outputs import Outputs
 
 _DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 
+log = logging.getLogger("hfdaily.archive.record")
+
+
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp makes 0600 files; published files get what the user's umask gives any new file.
+# Read once at import: os.umask is process-wide and pictures are written from a thread.
+FILE_MODE = 0o666 & ~_read_umask()
+
 
 def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write via a temporary file in the same folder and rename: readers never see half a file."""
+    """Write via a temporary file in the same folder and rename: readers never see half a file.
+    The temporary is named ``.NAME.*.tmp``; a run killed mid-write leaves only that, which the
+    next run removes (``archive.lock.clean_leftovers``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             handle.flush()
@@ -54,11 +71,31 @@ def record_path(out: Path, date: dt.date) -> Path:
     return Outputs(out).record(date)
 
 
+def _invalid(path: Path, exc: ValidationError) -> RecordError:
+    first = exc.errors()[0]
+    return RecordError(
+        f"{path} is not a valid day record ({'.'.join(map(str, first['loc']))}: {first['msg']}); "
+        "fix or move it away, then run again"
+    )
+
+
 def load_record(path: Path) -> DayRecord | None:
-    """The record at ``path``, None when there is none; a damaged one raises RecordError naming it."""
+    """The record at ``path``, validated (and cleaned, by the models, as it enters).
+
+    A paper entry that no longer validates (a record written before a check existed) is dropped
+    with a warning instead of making the whole day unreadable: the next fetch brings it back if
+    HF still lists it. Anything else wrong (not JSON, a bad date, a date other than the file's
+    name) is a :class:`RecordError` naming the file.
+    """
     if not path.exists():
         return None
-    return parse_record(path, path.read_bytes())
+    try:
+        content = path.read_bytes()
+    except IsADirectoryError:
+        raise RecordError(f"{path} is a folder, not a day record; move it away, then run again") from None
+    except OSError as exc:
+        raise RecordError(f"{path} cannot be read as a day record ({exc}); fix or move it away, then run again") from exc
+    return parse_record(path, content)
 
 
 def _upgrade_0(data: dict) -> dict:
@@ -70,7 +107,10 @@ def _upgrade_0(data: dict) -> dict:
 
     for raw_entry in data.get("papers", []):
         if isinstance(raw_entry, dict) and "fields" not in raw_entry:
-            raw_entry["fields"] = classify(PaperEntry.model_validate(raw_entry))
+            try:
+                raw_entry["fields"] = classify(PaperEntry.model_validate(raw_entry))
+            except ValidationError:
+                continue  # an invalid entry is dropped (and named) when the record is validated
     return data
 
 
@@ -89,20 +129,46 @@ def parse_record(path: Path, content: bytes) -> DayRecord:
     version = data.get("schema_version", 0)
     if not isinstance(version, int) or version < 0:
         raise RecordError(f"{path}: schema_version {version!r} is not a version number")
-    try:
-        while version < RECORD_VERSION:
-            data = UPGRADES[version](data)
-            version += 1
-            data["schema_version"] = version
-        record = DayRecord.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise RecordError(
-            f"{path} is not a valid day record ({'.'.join(map(str, first['loc']))}: {first['msg']}); "
-            "fix or move it away, then run again"
-        ) from exc
+    while version < RECORD_VERSION:
+        data = UPGRADES[version](data)
+        version += 1
+        data["schema_version"] = version
+    record = _validate_dropping_bad_entries(path, data)
+    if _DAY_FILE.match(path.name) and path.stem != record.date.isoformat():
+        raise RecordError(f"{path} holds the day {record.date}, not {path.stem}; "
+                          "a record must be named after its date: move or rename it, then run again")
     record._raw = data
     return record
+
+
+# What the checks at the door (models.Line, the ASCII id) raise: a value an older hfdaily stored
+# before the check existed (a blank title, a full-width id), not a damaged file.
+_NEWER_CHECKS = {"value_error", "string_pattern_mismatch"}
+
+
+def _validate_dropping_bad_entries(path: Path, data: dict) -> DayRecord:
+    """A paper entry that no longer passes the checks at the door (stored before a check existed)
+    is dropped with a warning instead of making the whole day unreadable: HF's list brings it back
+    if still listed. Anything else invalid (a missing field, a wrong type) is damage: a
+    RecordError naming the file."""
+    try:
+        return DayRecord.model_validate(data)
+    except ValidationError as exc:
+        in_entries = [e["loc"] for e in exc.errors()
+                      if len(e["loc"]) >= 2 and e["loc"][0] == "papers" and isinstance(e["loc"][1], int)
+                      and e["type"] in _NEWER_CHECKS]
+        if len(in_entries) != len(exc.errors()):
+            raise _invalid(path, exc) from exc
+        bad = {loc[1] for loc in in_entries}
+        ids = [str((data["papers"][i].get("paper") or {}).get("id", "?")) if isinstance(data["papers"][i], dict)
+               else "?" for i in sorted(bad)]
+        log.warning("%s: dropping %d invalid paper entr%s (%s); HF's list brings them back if still listed",
+                    path, len(bad), "y" if len(bad) == 1 else "ies", ", ".join(ids))
+        data["papers"] = [e for i, e in enumerate(data["papers"]) if i not in bad]
+    try:
+        return DayRecord.model_validate(data)
+    except ValidationError as again:
+        raise _invalid(path, again) from again
 
 
 def _model_of(annotation: object) -> tuple[type[BaseModel] | None, bool]:
@@ -143,10 +209,16 @@ def _graft(model: type[BaseModel], raw: dict, data: dict) -> None:
 
 
 def save_record(out: Path, record: DayRecord) -> Path:
-    """Write the record atomically, keeping whatever a newer hfdaily had added to it."""
+    """Write the record atomically, keeping whatever a newer hfdaily had added to it. It is
+    validated first (entries are edited in place during a run, which pydantic does not check),
+    so an invalid record is never written."""
     path = record_path(out, record.date)
     record.updated_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     data = record.model_dump(mode="json", exclude_none=True)
+    try:
+        DayRecord.model_validate(data)
+    except ValidationError as exc:
+        raise RecordError(f"refusing to write {path}: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from exc
     if record._raw:
         _graft(DayRecord, record._raw, data)
         data["schema_version"] = max(record.schema_version, record._raw.get("schema_version", 0))
@@ -180,8 +252,14 @@ def record_paths(out: Path) -> list[Path]:
     return sorted(p for p in data.glob("????-??-??.json") if _DAY_FILE.match(p.name)) if data.is_dir() else []
 
 
-def iter_records(out: Path) -> Iterator[DayRecord]:
-    """Every day record, oldest first; a damaged one raises RecordError naming it (never skipped)."""
+def iter_records(out: Path, unreadable: list[RecordError] | None = None) -> Iterator[DayRecord]:
+    """Every day record, oldest first; each damaged one is appended to ``unreadable`` (so the
+    caller reports it) or, without that list, raised naming it (never skipped in silence)."""
     for path in record_paths(out):
-        if (record := load_record(path)) is not None:
-            yield record
+        try:
+            if (record := load_record(path)) is not None:
+                yield record
+        except RecordError as exc:
+            if unreadable is None:
+                raise
+            unreadable.append(exc)

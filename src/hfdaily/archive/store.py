@@ -12,8 +12,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from hfdaily.archive.migrations import connect
-from hfdaily.models import Document
+from hfdaily.archive.migrations import REBUILD_HINT, connect, unusable  # noqa: F401  (re-exported)
+from hfdaily.models import Document, Usage
 
 
 def _now() -> str:
@@ -27,7 +27,9 @@ def cache_key(task: str, model: str, prompt_version: str, payload: object) -> st
 
 class Store:
     def __init__(self, path: Path):
-        # Autocommit: every statement is durable on its own. The schema is migrated on opening.
+        # Autocommit: every statement is durable on its own. The schema is migrated on opening;
+        # a damaged file is a StoreError that says to run `hfdaily rebuild`.
+        self.path = path
         self.db = connect(path)
 
     def close(self) -> None:
@@ -46,12 +48,13 @@ class Store:
 
     def log_call(self, *, run_id: int | None, task: str, paper_id: str | None, model: str, prompt: object,
                  response: str | None, prompt_tokens: int | None, completion_tokens: int | None,
-                 latency_ms: int, status: str, error: str | None = None) -> None:
+                 latency_ms: int, status: str, error: str | None = None, date: dt.date | None = None) -> None:
         self.db.execute(
             "INSERT INTO llm_calls (run_id, task, paper_id, model, prompt, response, prompt_tokens,"
-            " completion_tokens, latency_ms, status, error, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " completion_tokens, latency_ms, status, error, created_at, date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (run_id, task, paper_id, model, json.dumps(prompt, ensure_ascii=False), response,
-             prompt_tokens, completion_tokens, latency_ms, status, error, _now()),
+             prompt_tokens, completion_tokens, latency_ms, status, error, _now(),
+             date.isoformat() if date else None),
         )
 
     # --- runs ------------------------------------------------------------------------------
@@ -60,6 +63,24 @@ class Store:
             "INSERT INTO runs (date, started_at, status) VALUES (?, ?, 'running')", (date.isoformat(), _now())
         )
         return int(cur.lastrowid)
+
+    def abandon_running(self) -> int:
+        """Runs still marked ``running`` were killed (the caller holds the folder's lock)."""
+        cur = self.db.execute("UPDATE runs SET status = 'killed' WHERE status = 'running'")
+        return cur.rowcount
+
+    def spent_on(self, date: dt.date) -> Usage:
+        """What ``date`` paid, from the call log: each answer is logged the moment it arrives, so
+        this is exact after a kill or beside another run. A call is charged to the day it was made
+        for (a backfill makes many days in one run); calls logged before that column existed, to
+        their run's day."""
+        row = self.db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(c.prompt_tokens), 0), COALESCE(SUM(c.completion_tokens), 0)"
+            " FROM llm_calls c LEFT JOIN runs r ON r.id = c.run_id"
+            " WHERE COALESCE(c.date, r.date) = ? AND c.status IN ('ok', 'invalid')",
+            (date.isoformat(),),
+        ).fetchone()
+        return Usage(calls=row[0], prompt_tokens=row[1], completion_tokens=row[2])
 
     def finish_run(self, run_id: int, status: str, summary: dict) -> None:
         self.db.execute(
@@ -85,3 +106,17 @@ class Store:
 
     def save_day_list(self, date: dt.date, papers_json: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO day_lists VALUES (?, ?, ?)", (date.isoformat(), papers_json, _now()))
+        self.db.execute("DELETE FROM day_list_failures WHERE date = ?", (date.isoformat(),))
+
+    def drop_day_list(self, date: dt.date) -> None:
+        self.db.execute("DELETE FROM day_lists WHERE date = ?", (date.isoformat(),))
+
+    def day_list_failed_recently(self, date: dt.date, hours: float) -> bool:
+        row = self.db.execute("SELECT failed_at FROM day_list_failures WHERE date = ?", (date.isoformat(),)).fetchone()
+        if row is None:
+            return False
+        age = dt.datetime.now(dt.timezone.utc) - dt.datetime.fromisoformat(row["failed_at"])
+        return age < dt.timedelta(hours=hours)
+
+    def day_list_failed(self, date: dt.date, error: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO day_list_failures VALUES (?, ?, ?)", (date.isoformat(), _now(), error))

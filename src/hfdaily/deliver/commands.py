@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import sys
@@ -45,6 +46,7 @@ def echo_delivery(report) -> None:
 def notify(date: dt.date, channel: str | None, dry_run: bool, resend: bool, out: Path, db: Path | None,
            config_path: Path | None, verbose: bool) -> None:
     """Send a published day to the configured channels (each gets a day once, unless --resend)."""
+    from hfdaily.archive.lock import hold_output
     from hfdaily.config import load_settings
     from hfdaily.deliver.notify import deliver_day, quiet_library_warnings
 
@@ -53,8 +55,10 @@ def notify(date: dt.date, channel: str | None, dry_run: bool, resend: bool, out:
         quiet_library_warnings()
     try:
         settings = load_settings(config_path)
-        report = asyncio.run(deliver_day(settings, out, db or out / "hfdaily.db", date, only=channel,
-                                         dry_run=dry_run, resend=resend))
+        # Sending writes the ledger (OUT/deliveries, the store): one writer per OUT. A dry run writes nothing.
+        with contextlib.nullcontext() if dry_run else hold_output(out, settings.archive.lock_wait):
+            report = asyncio.run(deliver_day(settings, out, db or out / "hfdaily.db", date, only=channel,
+                                             dry_run=dry_run, resend=resend))
     except HfdailyError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import datetime as dt
 import json
 import re
 import time
@@ -23,7 +24,6 @@ from pydantic import BaseModel, ValidationError
 
 from hfdaily.archive.store import Store, cache_key
 from hfdaily.errors import LLMError  # noqa: F401  (re-exported)
-from hfdaily.models import Usage
 from hfdaily.http import (
     REQUEST_FAILURES,
     USER_AGENT,
@@ -34,9 +34,10 @@ from hfdaily.http import (
 
 M = TypeVar("M", bound=BaseModel)
 
-# Who pays: the pipeline sets a Usage here for each paper; every call made in that context (and in
-# the tasks it starts) adds to it, so one client shared by many days still charges the right day.
-SPENDING: contextvars.ContextVar[Usage | None] = contextvars.ContextVar("hfdaily_spending", default=None)
+# Who pays: the pipeline sets the paper's day here; every call made in that context (and in the
+# tasks it starts) is logged against that day, so one client shared by many days (a backfill)
+# still charges the right day. A day's spending is then counted from the log (Store.spent_on).
+CHARGE_TO: contextvars.ContextVar[dt.date | None] = contextvars.ContextVar("hfdaily_charge_to", default=None)
 Checker = Callable[[M], list[str]]
 
 
@@ -149,10 +150,6 @@ class LLMClient:
             self.stats.calls += 1
             self.stats.prompt_tokens += p_tok or 0
             self.stats.completion_tokens += c_tok or 0
-            if (spending := SPENDING.get()) is not None:
-                spending.calls += 1
-                spending.prompt_tokens += p_tok or 0
-                spending.completion_tokens += c_tok or 0
             try:
                 value = schema.model_validate(extract_json(content))
                 problems = check(value) if check else []
@@ -179,5 +176,5 @@ class LLMClient:
         self.store.log_call(
             run_id=self.run_id, task=task, paper_id=paper_id, model=self.model, prompt=prompt, response=response,
             prompt_tokens=p_tok, completion_tokens=c_tok, latency_ms=int(seconds * 1000),
-            status=status, error=error,
+            status=status, error=error, date=CHARGE_TO.get(),
         )

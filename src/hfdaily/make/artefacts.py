@@ -15,6 +15,8 @@ import threading
 from concurrent.futures import Executor
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from hfdaily.archive.index import Index
 from hfdaily.archive.record import atomic_write, write_if_changed
 from hfdaily.archive.store import Store
@@ -52,15 +54,27 @@ def trend_history(index: Index, store: Store | None, record: DayRecord, days: in
         if (row := own.get(day)) is not None:
             points.append(TrendPoint(date=day, total=row.papers, fields=row.field_counts))
             continue
-        listed = store.day_list(day) if store is not None else None
-        if listed is None:
+        entries = cached_entries(store, day) if store is not None else None
+        if entries is None:
             continue
-        entries = [PaperEntry(paper=Paper.model_validate(p)) for p in json.loads(listed)]
         for entry in entries:
             entry.fields = classify(entry)
         if entries:
             points.append(trend_point(DayRecord(date=day, papers=entries)))
     return points + [trend_point(record)]
+
+
+def cached_entries(store: Store, day: dt.date) -> list[PaperEntry] | None:
+    """A cached day list, or None when there is none or it no longer validates (then it is dropped)."""
+    cached = store.day_list(day)
+    if cached is None:
+        return None
+    try:
+        return [PaperEntry(paper=Paper.model_validate(p)) for p in json.loads(cached)]
+    except (ValueError, TypeError, ValidationError) as exc:
+        log.warning("trend: the cached list of %s is invalid (%s); fetching it again", day, " ".join(str(exc).split())[:200])
+        store.drop_day_list(day)
+        return None
 
 
 # matplotlib's rc_context changes process-wide settings: two days drawn at once in threads (a

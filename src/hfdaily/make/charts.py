@@ -8,6 +8,7 @@ global figure state is left behind). All text is drawn with the given CJK font.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from matplotlib.figure import Figure
 from PIL import Image, ImageDraw, ImageFont
 from wordcloud import WordCloud
 
+from hfdaily.archive.record import atomic_write
 from hfdaily.errors import MakeError
 from hfdaily.make.fields import hot_fields
 from hfdaily.make.fonts import CJKFont
@@ -69,9 +71,7 @@ def draw_wordcloud(record: DayRecord, path: str | Path, font: CJKFont, size: tup
         relative_scaling=0.5,
         margin=6,
     ).generate_from_frequencies(frequencies)
-    path = Path(path)
-    cloud.to_image().save(path, format="PNG")
-    return path
+    return _save_png(cloud.to_image(), path)
 
 
 # --- trend --------------------------------------------------------------------------------
@@ -167,9 +167,9 @@ def draw_trend(
         for ax in (bars_ax, share_ax):
             ax.spines[["top", "right"]].set_visible(False)
             ax.grid(axis="y", alpha=0.3)
-        path = Path(path)
-        fig.savefig(path, dpi=DPI, facecolor="white")
-    return path
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=DPI, facecolor="white")
+    return _write_png(png.getvalue(), path)
 
 
 # --- poster -------------------------------------------------------------------------------
@@ -392,6 +392,18 @@ def draw_poster(
     footer_y = height - FOOTER_H + 40
     draw.text((width / 2, footer_y), footer, font=fonts.body, fill=INK, anchor="mt")
     draw.text((width / 2, footer_y + 50), "由 hfdaily 自动生成", font=fonts.small, fill=MUTED, anchor="mt")
+    return _save_png(image, path)
+
+
+# Pictures are drawn in memory and renamed into place whole: a run killed while drawing never
+# leaves an empty or half PNG behind a newsletter that links it.
+def _save_png(image: Image.Image, path: str | Path) -> Path:
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    return _write_png(png.getvalue(), path)
+
+
+def _write_png(data: bytes, path: str | Path) -> Path:
     path = Path(path)
-    image.save(path, format="PNG")
+    atomic_write(path, data)
     return path

@@ -1,14 +1,18 @@
 """Pure rendering: a day record (+ what was drawn and spoken) → Markdown and HTML text.
 
 Markdown follows the seed documents line for line; HTML is rendered from the same data with
-autoescaping on, so paper text can never inject markup into the page.
+autoescaping on, so paper text can never inject markup into the page. Markdown is as safe: every
+value printed into a Markdown template is escaped (``finalize``) — HTML tags and entities shown as
+text, link/image brackets made literal, line breaks flattened so a field can never start a heading
+or a list — and link targets go through ``md_url`` (http(s) only). Markdown is read in many
+viewers besides GitHub, and not all of them sanitise.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -21,6 +25,38 @@ def safe_url(url: str | None) -> str:
     return url if url and urlsplit(url).scheme in ("http", "https") else "#"
 
 
+class MdLink(str):
+    """A link target already made safe by ``md_url``: printed as it is."""
+
+
+_MD_SPECIAL = re.compile(r"[<>\[\]\\]|&(?=#?\w+;)")
+# What makes a line a heading, quote, table, list or rule; "**bold**" at the start stays bold.
+_MD_BLOCK_START = re.compile(r"^(?:[#>=|]|[-+*](?=\s)|-{2,}|\d+[.)])")
+
+
+def md_text(value: object) -> object:
+    """Paper or LLM text as literal Markdown: one line, no HTML, no links, no block syntax."""
+    if not isinstance(value, str) or isinstance(value, MdLink):
+        return value
+    text = " ".join(value.split())
+    text = _MD_SPECIAL.sub(lambda m: {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(m.group(), "\\" + m.group()), text)
+    if start := _MD_BLOCK_START.match(text):  # "1." → "1\\." and "#" → "\\#": literal, not a list or heading
+        mark = start.group()
+        return mark[:-1] + "\\" + mark[-1] + text[len(mark):]
+    return text
+
+
+def md_url(url: str | None) -> MdLink:
+    """A link target for Markdown: http(s) only (else "#"), with the characters that could end the
+    link or start markup percent-encoded."""
+    return MdLink(quote(safe_url(url), safe=":/?#@!$&'*+,;=%~-._"))
+
+
+def md_path(path: str) -> MdLink:
+    """A relative link to one of our own files (pictures, audio, the report)."""
+    return MdLink(quote(path, safe="/#%-._~"))
+
+
 def source_label(source: str | None) -> str:
     """阅读来源 as the seed writes it; "HF" means neither arXiv page could be read."""
     return {"HF": "HuggingFace Abs", None: "—"}.get(source, source or "—")
@@ -28,8 +64,11 @@ def source_label(source: str | None) -> str:
 
 def _env(autoescape: bool) -> Environment:
     env = Environment(loader=PackageLoader("hfdaily", "templates"), autoescape=autoescape,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined,
+                      finalize=None if autoescape else md_text)
     env.filters["safe_url"] = safe_url
+    env.filters["md_url"] = md_url
+    env.filters["md_path"] = md_path
     env.globals["source_label"] = source_label
     return env
 

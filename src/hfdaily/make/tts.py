@@ -3,7 +3,8 @@
 Two engines: Microsoft Edge's online voices (edge-tts, natural, needs the network) and espeak-ng
 (offline, robotic but always there). ``engine="auto"`` tries edge and falls back to espeak-ng on
 any network error. Output is written atomically: nothing is renamed into place until the MP3 is
-complete and tagged, so an empty or half-written file is never left behind.
+complete and tagged, so an empty or half-written file is never left behind; the MP3 is streamed
+chunk by chunk into its temporary file, so memory does not grow with the length of the day.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ import secrets
 import shutil
 import textwrap
 import wave
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 import aiohttp
 import edge_tts
@@ -74,10 +76,9 @@ class Cue:
 
 
 @dataclass(frozen=True)
-class Speech:
-    """Synthesised audio before it is written: MP3 bytes and timed cues."""
+class Streamed:
+    """What an engine reports once it has streamed the whole MP3 into its file."""
 
-    mp3: bytes
     cues: list[Cue]
     engine: Literal["edge", "espeak"]
     chunks: int
@@ -257,10 +258,60 @@ async def espeak_speech(paragraphs: list[str], voice: str, english_voice: str = 
     return Pcm(bytes(samples), rate), cues
 
 
-async def _espeak(paragraphs: list[str], voice: str) -> Speech:
-    pcm, cues = await espeak_speech(paragraphs, voice)
-    mp3 = await asyncio.to_thread(encode_mp3, pcm)
-    return Speech(mp3, cues, "espeak", len(cues))
+async def _espeak_into(sink: BinaryIO, paragraphs: list[str], voice: str, english_voice: str = "en-us") -> Streamed:
+    """Synthesise chunk after chunk with espeak-ng (a few ahead, as many at once as there are
+    cores) and encode each into ``sink`` as it comes: memory holds a few chunks, not the day's
+    whole PCM (hours of audio for a huge day). Cue times come from the PCM lengths."""
+    binary = _espeak_binary()
+    chunks = iter([(p, text) for p, paragraph in enumerate(paragraphs) for text in chunk_text(paragraph, ESPEAK_MAX_CHARS)])
+    limit = asyncio.Semaphore(os.cpu_count() or 1)
+    ahead = 2 * (os.cpu_count() or 1)
+
+    async def render(text: str) -> Pcm:
+        async with limit:
+            return await _espeak_chunk(binary, text, voice, english_voice)
+
+    pending: deque[tuple[int, str, asyncio.Task[Pcm]]] = deque()
+
+    def refill() -> None:
+        while len(pending) < ahead and (item := next(chunks, None)) is not None:
+            pending.append((item[0], item[1], asyncio.ensure_future(render(item[1]))))
+
+    encoder, rate, seconds, previous, cues = None, 0, 0.0, None, []
+    try:
+        refill()
+        while pending:
+            paragraph, text, task = pending.popleft()
+            pcm = await task
+            refill()
+            if encoder is None:
+                encoder, rate = _encoder(pcm.rate), pcm.rate
+            elif pcm.rate != rate:
+                raise TTSError(f"espeak-ng changed sample rate mid-script ({rate} → {pcm.rate})")
+            samples = pcm.samples
+            if previous is not None and paragraph != previous:
+                samples = b"\0\0" * round(rate * PARAGRAPH_GAP_SECONDS) + samples
+                seconds += PARAGRAPH_GAP_SECONDS
+            sink.write(await asyncio.to_thread(encoder.encode, samples))
+            cues.append(Cue(seconds, seconds + pcm.seconds, text))
+            seconds += pcm.seconds
+            previous = paragraph
+        if encoder is not None:
+            sink.write(bytes(encoder.flush()))
+    finally:  # a failed chunk (or Ctrl-C) stops the others: no espeak-ng is left running
+        for _, _, task in pending:
+            task.cancel()
+        await asyncio.gather(*(task for _, _, task in pending), return_exceptions=True)
+    return Streamed(cues, "espeak", len(cues))
+
+
+def _encoder(rate: int) -> lameenc.Encoder:
+    encoder = lameenc.Encoder()
+    encoder.set_in_sample_rate(rate)
+    encoder.set_channels(1)
+    encoder.set_bit_rate(MP3_KBPS)
+    encoder.set_quality(5)  # see encode_mp3
+    return encoder
 
 
 # --- edge-tts --------------------------------------------------------------------------------
@@ -284,17 +335,17 @@ async def _edge_chunk(text: str, voice: str, proxy: str | None) -> tuple[bytes, 
     return bytes(audio), cues
 
 
-async def _edge(paragraphs: list[str], voice: str, proxy: str | None) -> Speech:
-    # MPEG frames concatenate into a valid stream, so chunks are joined as bytes.
-    audio, cues, offset, chunks = bytearray(), [], 0.0, 0
+async def _edge_into(sink: BinaryIO, paragraphs: list[str], voice: str, proxy: str | None) -> Streamed:
+    # MPEG frames concatenate into a valid stream, so each chunk is appended to the file as it comes.
+    cues, offset, chunks = [], 0.0, 0
     for paragraph in paragraphs:
         for text in chunk_text(paragraph, EDGE_MAX_CHARS):
             data, chunk_cues = await _edge_chunk(text, voice, proxy)
             cues += [Cue(c.start + offset, c.end + offset, c.text) for c in chunk_cues]
             offset += _mp3_seconds(data)
-            audio += data
+            sink.write(data)
             chunks += 1
-    return Speech(bytes(audio), cues, "edge", chunks)
+    return Streamed(cues, "edge", chunks)
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -321,18 +372,16 @@ def _tag(path: Path, title: str, day: Date) -> None:
     tags.save(path)
 
 
-def _write(speech: Speech, mp3_path: Path, title: str, day: Date) -> AudioResult:
-    mp3_path.parent.mkdir(parents=True, exist_ok=True)
-    vtt_path = mp3_path.with_suffix(".vtt") if speech.cues else None
-    with _staged(mp3_path) as mp3_temp:
-        mp3_temp.write_bytes(speech.mp3)
-        _tag(mp3_temp, title, day)
-        duration = MP3(mp3_temp).info.length
-        if vtt_path:  # the transcript goes first: an MP3 in place means everything is done
-            with _staged(vtt_path) as vtt_temp:
-                vtt_temp.write_text(to_vtt(speech.cues), encoding="utf-8")
+def _finish(mp3_temp: Path, mp3_path: Path, streamed: Streamed, title: str, day: Date) -> AudioResult:
+    """Tag the complete MP3 (still under its temporary name) and write the transcript beside it."""
+    _tag(mp3_temp, title, day)
+    duration = MP3(mp3_temp).info.length
+    vtt_path = mp3_path.with_suffix(".vtt") if streamed.cues else None
+    if vtt_path:  # the transcript goes first: an MP3 in place means everything is done
+        with _staged(vtt_path) as vtt_temp:
+            vtt_temp.write_text(to_vtt(streamed.cues), encoding="utf-8")
     return AudioResult(
-        mp3_path=mp3_path, vtt_path=vtt_path, engine=speech.engine, duration_seconds=duration, chunks=speech.chunks
+        mp3_path=mp3_path, vtt_path=vtt_path, engine=streamed.engine, duration_seconds=duration, chunks=streamed.chunks
     )
 
 
@@ -365,18 +414,23 @@ async def synthesise(
     paragraphs = [p.strip() for p in paragraphs if p.strip()]
     if not paragraphs:
         raise TTSError(f"nothing to say for {mp3_path.name}: the broadcast script is empty")
-    if engine == "espeak":
-        speech = await _espeak(paragraphs, espeak_voice)
-    else:
-        try:
-            speech = await _edge(paragraphs, voice, edge_proxy)
-        except _EDGE_FAILURES as exc:
-            reason = f"edge-tts failed ({type(exc).__name__}: {exc})"
-            if engine == "edge":
-                raise TTSUnavailableError(f"{reason}; it needs network access, use engine='espeak' offline") from exc
-            log.warning("%s; falling back to espeak-ng", reason)
-            try:
-                speech = await _espeak(paragraphs, espeak_voice)
-            except TTSUnavailableError as missing:
-                raise TTSUnavailableError(f"no TTS engine works: {reason}, and {missing}") from exc
-    return await asyncio.to_thread(_write, speech, mp3_path, title, date)
+    mp3_path.parent.mkdir(parents=True, exist_ok=True)
+    with _staged(mp3_path) as mp3_temp:
+        with open(mp3_temp, "wb") as sink:
+            if engine == "espeak":
+                streamed = await _espeak_into(sink, paragraphs, espeak_voice)
+            else:
+                try:
+                    streamed = await _edge_into(sink, paragraphs, voice, edge_proxy)
+                except _EDGE_FAILURES as exc:
+                    reason = f"edge-tts failed ({type(exc).__name__}: {exc})"
+                    if engine == "edge":
+                        raise TTSUnavailableError(f"{reason}; it needs network access, use engine='espeak' offline") from exc
+                    log.warning("%s; falling back to espeak-ng", reason)
+                    sink.seek(0)
+                    sink.truncate()
+                    try:
+                        streamed = await _espeak_into(sink, paragraphs, espeak_voice)
+                    except TTSUnavailableError as missing:
+                        raise TTSUnavailableError(f"no TTS engine works: {reason}, and {missing}") from exc
+        return await asyncio.to_thread(_finish, mp3_temp, mp3_path, streamed, title, date)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from hfdaily.archive.index import Index
 from hfdaily.archive.record import atomic_write
-from hfdaily.errors import SiteError
+from hfdaily.errors import RecordError, SiteError
 from hfdaily.outputs import Outputs
 from hfdaily.publish import feeds, pages, podcast, search
 from hfdaily.publish.catalog import Catalog, field_slug, load_catalog
@@ -164,7 +164,9 @@ def build_site(out: Path, *, site_url: str = "", github_url: str = "https://gith
     except OSError as exc:
         raise SiteError(f"cannot create {site}: {exc}") from exc
     manifest = {} if full else _load_manifest(site)
-    catalog = load_catalog(out, index)
+    unreadable: list[RecordError] = []
+    catalog = load_catalog(out, index, unreadable)  # a damaged record of another day is left out, and said
+    report.warnings += [f"left out of the site: {exc}" for exc in unreadable]
     report.days, report.papers = len(catalog.days), len(catalog.paper_dates)
     version = pages.template_version()
     ctx = pages.SiteContext(site_url=site_url, github_url=github_url, feeds=bool(site_url),

@@ -128,16 +128,17 @@ class Catalog:
         return slugs
 
 
-def load_catalog(out: Path, index: Index | None = None) -> Catalog:
+def load_catalog(out: Path, index: Index | None = None, unreadable: list[RecordError] | None = None) -> Catalog:
     """Bring the archive index up to date with ``data/`` and read every day and paper from it
     (``index``: one already open, e.g. the run's; else OUT's own is opened).
 
-    A damaged record is a :class:`RecordError` naming the file (the index never skips a day).
+    A damaged record is a :class:`RecordError` naming the file (the index never skips a day), or,
+    with an ``unreadable`` list, appended to it and its day left out (for the caller to report).
     """
     if index is None:
         with Index.open(out) as own:
-            return load_catalog(out, own)
-    index.refresh()
+            return load_catalog(out, own, unreadable)
+    index.refresh(unreadable=unreadable)
     digests = {row[0]: row[1] for row in index.db.execute("SELECT date, content_hash FROM days")}
     by_day: dict[dt.date, list[PaperRow]] = defaultdict(list)
     for row in index.papers():

@@ -22,6 +22,18 @@ from hfdaily.models import Paper
 log = logging.getLogger("hfdaily.sources.hf")
 
 PAGE_SIZE = 50
+# Real days list about 50 papers and arXiv abstracts stop near 1,920 characters; these bounds are
+# far above both and only stop a broken or hostile list from costing hours, gigabytes and tokens.
+MAX_PAPERS = 300
+MAX_ABSTRACT_CHARS = 6000
+
+
+def cap_abstract(paper: Paper, limit: int) -> Paper:
+    """An abstract longer than ``limit`` is cut at a word and marked, before anything reads it."""
+    if len(paper.summary) <= limit:
+        return paper
+    cut = paper.summary[:limit].rsplit(" ", 1)[0] or paper.summary[:limit]
+    return paper.model_copy(update={"summary": cut + " …"})
 
 
 class MalformedResponseError(HFError):
@@ -49,7 +61,7 @@ def paper_from_entry(entry: dict[str, Any]) -> Paper:
     )
 
 
-def parse_entries(raw: Any, source: str = "response") -> list[Paper]:
+def parse_entries(raw: Any, source: str = "response", max_abstract_chars: int = MAX_ABSTRACT_CHARS) -> list[Paper]:
     """Validate a page of API entries; skip (and log) broken entries, reject a broken shape."""
     if isinstance(raw, dict):
         keys = ", ".join(sorted(raw)[:6])
@@ -69,11 +81,11 @@ def parse_entries(raw: Any, source: str = "response") -> list[Paper]:
         try:
             if not isinstance(entry, dict):
                 raise TypeError(f"entry is a {type(entry).__name__}, not an object")
-            papers.append(paper_from_entry(entry))
+            papers.append(cap_abstract(paper_from_entry(entry), max_abstract_chars))
         except (KeyError, TypeError, ValidationError) as exc:
             ident = entry.get("paper", {}).get("id", "?") if isinstance(entry, dict) and isinstance(entry.get("paper"), dict) else "?"
             reason = f"missing field {exc}" if isinstance(exc, KeyError) else " ".join(str(exc).split())[:200]
-            log.warning("%s: skipping entry %d (id %s): %s", source, index, ident, reason)
+            log.warning("%s: skipping entry %d (id %r): %s", source, index, ident, reason)
     return papers
 
 
@@ -87,12 +99,14 @@ class HFClient:
     """``async with HFClient(endpoint) as hf: papers = await hf.daily_papers(date)``."""
 
     def __init__(self, endpoint: str, token: str | None = None, retries: int = 5, timeout: float = 30.0,
-                 backoff: float = 1.0):
+                 backoff: float = 1.0, max_papers: int = MAX_PAPERS, max_abstract_chars: int = MAX_ABSTRACT_CHARS):
         headers = {"User-Agent": USER_AGENT}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self.endpoint = endpoint.rstrip("/")
         self.retries, self.backoff = retries, backoff
+        self.max_papers, self.max_abstract_chars = max_papers, max_abstract_chars
+        self.capped: dict[dt.date, int] = {}  # day → how many papers HF listed when more than max_papers
         self.client = httpx.AsyncClient(headers=headers, timeout=timeout, follow_redirects=True)
 
     async def __aenter__(self) -> HFClient:
@@ -125,9 +139,15 @@ class HFClient:
         papers: dict[str, Paper] = {}
         for page in range(100):  # a hard stop in case a server ignores paging
             raw = await self._page(date, page)
-            fresh = {p.id: p for p in parse_entries(raw, f"daily papers {date} page {page}") if p.id not in papers}
+            fresh = {p.id: p for p in parse_entries(raw, f"daily papers {date} page {page}", self.max_abstract_chars)
+                     if p.id not in papers}
             papers.update(fresh)
             # A short page ends the list; a page with nothing new means the server ignores `p`.
-            if len(raw) < PAGE_SIZE or not fresh:
+            if len(raw) < PAGE_SIZE or not fresh or len(papers) > self.max_papers:
                 break
-        return order_papers(list(papers.values()))
+        ordered = order_papers(list(papers.values()))
+        if len(ordered) > self.max_papers:
+            self.capped[date] = len(ordered)
+            log.warning("daily papers %s: %d papers listed, keeping the %d most upvoted (HFDAILY_MAX_PAPERS)",
+                        date, len(ordered), self.max_papers)
+        return ordered[: self.max_papers]

@@ -1,0 +1,205 @@
+"""One writer per output folder, and a clean folder for it.
+
+``OUT/.hfdaily.lock`` is held with ``flock`` for the whole run: the kernel releases it when the
+holder exits in any way (``kill -9`` included), so a lock left by a dead run is stale by
+construction and the next run simply takes it. The file also says who holds it (pid, host, start
+time) so a second run can tell the user what it is waiting for.
+
+Holding the lock means no other hfdaily process writes this folder, so any temporary file found
+there is debris of a killed run and can be removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import json
+import logging
+import os
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from hfdaily.errors import LockedError, OutputError
+
+log = logging.getLogger("hfdaily.archive.lock")
+
+LOCK_NAME = ".hfdaily.lock"
+# Folders hfdaily writes into; temporaries are made beside their final file, so only here.
+OUTPUT_DIRS = ("data", "newsletters", "reports", "stats", "images", "audio")
+# What our writers leave while a file is being written (record.atomic_write, tts._staged).
+TEMPORARY_PATTERNS = (".*.tmp", ".*.part")
+# Formats that are never legitimately empty: a 0-byte one is a picture/sound written in place
+# by an older version and killed half-way.
+NEVER_EMPTY = ("images/*.png", "audio/*.mp3")
+
+GITIGNORE_LINES = (
+    "# hfdaily: the SQLite working store is a cache of data/, the rest is work in progress",
+    "hfdaily.db*",
+    LOCK_NAME,
+    ".*.tmp",
+    ".*.part",
+)
+
+
+def _describe_os_error(path: Path, exc: OSError) -> str:
+    reasons = {
+        errno.EROFS: "is on a read-only file system",
+        errno.EACCES: "is not writable (permission denied)",
+        errno.EPERM: "is not writable (operation not permitted)",
+        errno.ENOTDIR: "has a file where a folder should be",
+        errno.EEXIST: "exists and is not a folder",
+        errno.ENOSPC: "is on a full disk",
+        errno.EISDIR: "is a folder where a file should be",
+    }
+    return f"{path} {reasons.get(exc.errno, exc.strerror or str(exc))}"
+
+
+def _file_in_the_way(path: Path) -> Path | None:
+    for candidate in (path, *path.parents):
+        if candidate.exists() or candidate.is_symlink():
+            return None if candidate.is_dir() else candidate
+    return None
+
+
+def _holder(handle) -> str:
+    handle.seek(0)
+    try:
+        info = json.loads(handle.read() or "{}")
+    except ValueError:
+        info = {}
+    if not info:
+        return "another hfdaily run"
+    return f"hfdaily pid {info.get('pid')} on {info.get('host')}, started {info.get('started')}"
+
+
+# Folders this process holds (resolved path → depth): a step inside a run (run → run_days →
+# fetch …) holds the lock it already has; a second flock on a new descriptor would wait for itself.
+_HELD: dict[Path, int] = {}
+
+
+@contextlib.contextmanager
+def hold_output(out: Path, wait: float = 0.0) -> Iterator[None]:
+    """Hold ``OUT``'s lock for the block; a second process waits up to ``wait`` seconds, then gives
+    up with :class:`LockedError` (exit code 75) naming the holder. Re-entrant within a process."""
+    key = out.resolve() if out.exists() else out.absolute()
+    if key in _HELD:
+        _HELD[key] += 1
+        try:
+            yield
+        finally:
+            _HELD[key] -= 1
+        return
+    with _hold(out, wait):
+        key = out.resolve()
+        _HELD[key] = 1
+        try:
+            yield
+        finally:
+            del _HELD[key]
+
+
+def holds(out: Path) -> bool:
+    """Whether this process holds ``out``'s lock."""
+    return out.exists() and out.resolve() in _HELD
+
+
+@contextlib.contextmanager
+def _hold(out: Path, wait: float) -> Iterator[None]:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        handle = open(out / LOCK_NAME, "a+", encoding="utf-8")  # noqa: SIM115 (held for the block)
+    except OSError as exc:
+        if exc.errno in (errno.ENOTDIR, errno.EEXIST) and (blocker := _file_in_the_way(out)) is not None:
+            raise OutputError(f"cannot use {out} as the output folder: {blocker} is a file where a folder should be") from exc
+        raise OutputError(f"cannot write the output folder: {_describe_os_error(Path(exc.filename or out), exc)}") from exc
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LockedError(
+                        f"{out} is being written by {_holder(handle)}; only one run may write a folder at a time. "
+                        "Try again when it has finished, or set HFDAILY_LOCK_WAIT=SECONDS to wait for it."
+                    ) from None
+                time.sleep(min(0.5, max(0.05, deadline - time.monotonic())))
+        previous = _holder(handle)
+        if previous != "another hfdaily run":  # the last holder died without clearing the file
+            log.info("taking over a stale lock of %s left by %s", out, previous)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                                 "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()  # an empty lock file: nobody holds it
+            handle.flush()
+    finally:
+        handle.close()  # closing releases the flock
+
+
+def clean_leftovers(out: Path) -> list[Path]:
+    """Remove what a killed run left half-written. Only call while holding the lock."""
+    removed = []
+    for folder in (out, *(out / name for name in OUTPUT_DIRS)):
+        if not folder.is_dir():
+            continue
+        for pattern in TEMPORARY_PATTERNS:
+            for path in folder.glob(pattern):
+                if path.is_file():
+                    path.unlink(missing_ok=True)
+                    removed.append(path)
+    for pattern in NEVER_EMPTY:
+        for path in out.glob(pattern):
+            if path.is_file() and path.stat().st_size == 0:
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    if removed:
+        log.warning("removed %d file(s) a killed run left half-written: %s", len(removed),
+                    ", ".join(p.relative_to(out).as_posix() for p in removed[:5]) + ("…" if len(removed) > 5 else ""))
+    return removed
+
+
+def ignore_temporaries(out: Path) -> list[Path]:
+    """``OUT/.gitignore`` keeps the store, the lock and temporaries out of a scheduled commit; lines a
+    user added are kept, ours are appended when missing. Returns the file when it was written."""
+    from hfdaily.archive.record import atomic_write
+
+    path = out / ".gitignore"
+    current = path.read_text(encoding="utf-8") if path.is_file() else ""
+    have = set(current.splitlines())
+    missing = [line for line in GITIGNORE_LINES if line not in have]
+    if not missing:
+        return []
+    atomic_write(path, current + ("\n" if current and not current.endswith("\n") else "") + "\n".join(missing) + "\n")
+    return [path]
+
+
+def check_writable(out: Path, files: list[Path]) -> None:
+    """Fail before anything is spent if an output cannot be written: a read-only folder, a file
+    where a folder should be, a folder where a file should be."""
+    for path in files:
+        if path.is_dir():
+            raise OutputError(f"{path} is a folder where hfdaily writes a file; move it away and run again")
+    for folder in sorted({p.parent for p in files} | {out}):
+        probe_in = folder
+        while not probe_in.exists():  # a folder still to be made: its parent must take it
+            probe_in = probe_in.parent
+        if not probe_in.is_dir():
+            raise OutputError(f"cannot write {folder}: {probe_in} is a file where a folder should be")
+        probe = probe_in / f".hfdaily-probe.{os.getpid()}.tmp"
+        try:
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise OutputError(f"cannot write the outputs: {_describe_os_error(probe_in, exc)}; "
+                              "nothing was fetched or paid for") from exc
