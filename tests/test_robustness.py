@@ -23,8 +23,8 @@ from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 from hfdaily.cli import cli
-from hfdaily.pipeline import TREND_FETCHES
 from hfdaily.models import DayRecord
+from hfdaily.pipeline import TREND_FETCHES
 from hfdaily.testing.arxiv_server import serve_arxiv
 from hfdaily.testing.fake_llm import FakeLLM
 from hfdaily.testing.hf_server import FakeHF
@@ -187,6 +187,38 @@ def test_a_second_run_on_the_same_folder_waits_or_exits_75(fixtures_dir, tmp_pat
     assert (out / ".hfdaily.lock").read_text() == ""  # nobody holds it now
 
 
+HOLDER = """
+import sys, time
+from pathlib import Path
+from hfdaily.archive.lock import hold_output
+with hold_output(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_every_writing_command_holds_the_lock(servers, tmp_path):
+    """Not only `run`: each step, a backfill, the index, rebuild and notify are writers too."""
+    hf, llm, env = servers
+    out = tmp_path / "out"
+    assert run(env, out, *QUICK, "--no-llm").exit_code == 0
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(out)], stdout=subprocess.PIPE, text=True,
+                              env=os.environ | {"PYTHONPATH": os.pathsep.join(sys.path)})
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        asked, paid = len(hf.requests), llm.requests
+        for args in (["fetch", "--date", DAY], ["enrich", "--date", DAY], ["render", "--date", DAY, *QUICK],
+                     ["publish"], ["backfill", "--from", DAY, "--to", DAY, *QUICK], ["index"], ["rebuild"],
+                     ["notify", "--date", DAY]):
+            result = CliRunner().invoke(cli, [*args, "--out", str(out)], env=env)
+            assert result.exit_code == 75, (args, result.output)
+            assert f"is being written by hfdaily pid {holder.pid}" in result.output, args
+        assert len(hf.requests) == asked and llm.requests == paid  # nothing fetched or paid while waiting
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 def test_spending_is_exact_after_kill_9(fixtures_dir, tmp_path):
     """Killed mid-analysis: calls answered for papers not yet saved are still counted."""
     llm = FakeLLM(latency=0.2)
@@ -225,13 +257,14 @@ def test_leftovers_of_a_killed_run_are_removed_and_ignored_by_git(servers, tmp_p
     (out / "audio" / f".{DAY}.mp3.123.abcd.part").write_bytes(b"\xff" * 1000)
     (out / "data" / f".{DAY}.json.x1y2.tmp").write_text("{")
     (out / ".index.html.zz.tmp").write_text("<")
+    (out / "site" / "days" / f".{DAY}.html.tmp").write_text("<")  # the reader's site, at any depth
     subprocess.run(["git", "init", "-q", str(out)], check=True)
     status = subprocess.run(["git", "-C", str(out), "status", "--porcelain", "-uall"], capture_output=True, text=True)
     assert ".part" not in status.stdout and ".tmp" not in status.stdout and "hfdaily.db" not in status.stdout
     assert ".hfdaily.lock" not in status.stdout
 
     result = run(env, out, "--no-llm", "--no-audio")
-    assert result.exit_code == 0 and "removed 4 file(s) a killed run left half-written" in result.output
+    assert result.exit_code == 0 and "removed 5 file(s) a killed run left half-written" in result.output
     assert debris(out) == []
     assert (out / "images" / f"{DAY}_wordcloud.png").stat().st_size > 10_000  # drawn again
     # An older .gitignore is completed, keeping what the user wrote.

@@ -29,7 +29,9 @@ log = logging.getLogger("hfdaily.archive.lock")
 
 LOCK_NAME = ".hfdaily.lock"
 # Folders hfdaily writes into; temporaries are made beside their final file, so only here.
-OUTPUT_DIRS = ("data", "newsletters", "reports", "stats", "images", "audio")
+OUTPUT_DIRS = ("data", "newsletters", "reports", "stats", "images", "audio", "deliveries")
+# Folders written at any depth (the reader's site: days/, papers/, fields/, …).
+OUTPUT_TREES = ("site",)
 # What our writers leave while a file is being written (record.atomic_write, tts._staged).
 TEMPORARY_PATTERNS = (".*.tmp", ".*.part")
 # Formats that are never legitimately empty: a 0-byte one is a picture/sound written in place
@@ -155,6 +157,12 @@ def clean_leftovers(out: Path) -> list[Path]:
             continue
         for pattern in TEMPORARY_PATTERNS:
             for path in folder.glob(pattern):
+                if path.is_file():
+                    path.unlink(missing_ok=True)
+                    removed.append(path)
+    for tree in OUTPUT_TREES:
+        for pattern in TEMPORARY_PATTERNS:
+            for path in (out / tree).rglob(pattern) if (out / tree).is_dir() else ():
                 if path.is_file():
                     path.unlink(missing_ok=True)
                     removed.append(path)
