@@ -143,7 +143,7 @@ def test_paper_that_keeps_failing_does_not_fail_the_others(servers, tmp_path):
     assert "1 paper(s) failed" in result.output and day[1]["paper"]["id"] in result.output
     entries = {e.paper.id: e for e in record(out, "2026-01-20").papers}
     assert sum(e.translation is not None for e in entries.values()) == 3
-    assert "翻译失败，下次运行将重试" in (out / "newsletters" / "2026-01-20.md").read_text()
+    assert "译文待补，下次运行将重试" in (out / "newsletters" / "2026-01-20.md").read_text()
     llm.poison, before = None, llm.requests
     assert run(env, out, "--date", "2026-01-20", "--no-pictures", "--no-audio", "--no-analysis").exit_code == 0
     assert llm.requests == before + 1

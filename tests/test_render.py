@@ -62,7 +62,7 @@ def test_markdown_has_seed_fields_and_links_only_to_existing_files():
 def test_untranslated_newsletter_says_so():
     r = record()
     r.papers[0].translation = None
-    md = newsletter_md(r, Extras(untranslated=True))
+    md = newsletter_md(r, Extras(untranslated="运行时未使用大模型（--no-llm）"))
     assert "本期未翻译" in md and "### 1. Attack" in md
 
 

@@ -15,7 +15,7 @@ import click
 
 from hfdaily import __version__
 from hfdaily.config import load_settings
-from hfdaily.errors import HfdailyError, HFError
+from hfdaily.errors import HfdailyError, HFError, IncompleteError, LLMUnavailableError
 
 DEFAULT_OUT = Path("hfdaily-out")
 
@@ -46,10 +46,11 @@ def cli() -> None:
 @click.option("--no-analysis", is_flag=True, help="Skip the full-text deep report (newsletter only).")
 @click.option("--no-pictures", is_flag=True, help="Skip word cloud, trend chart and poster.")
 @click.option("--no-audio", is_flag=True, help="Skip the audio broadcast.")
+@click.option("--strict", is_flag=True, help="Exit 3 when any paper still lacks its translation or analysis.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
 def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_llm: bool, no_analysis: bool,
-        no_pictures: bool, no_audio: bool, quiet: bool, verbose: bool) -> None:
+        no_pictures: bool, no_audio: bool, strict: bool, quiet: bool, verbose: bool) -> None:
     """Fetch a day of papers, translate and analyse them, and write every output."""
     from hfdaily.pipeline import (  # imported late: keeps `hfdaily --help` instant
         RunOptions,
@@ -70,6 +71,10 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
     except HFError as exc:
         click.echo(f"error: {exc}\nNothing was changed for {date}.", err=True)
         sys.exit(exc.exit_code)
+    except LLMUnavailableError as exc:
+        click.echo(f"error: {exc}\nNothing new was published for {date}; the papers finished so far are kept "
+                   f"in {out / 'data'} and the next run continues from them.", err=True)
+        sys.exit(exc.exit_code)
     except HfdailyError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -83,20 +88,33 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
     for warning in summary.warnings:
         click.echo(f"warning: {warning}", err=True)
     if summary.failed:
-        click.echo(f"warning: {len(summary.failed)} paper(s) failed and will be retried next run: "
+        click.echo(f"warning: {len(summary.failed)} paper(s) failed, published as 待补 and retried next run: "
                    + ", ".join(summary.failed), err=True)
+    if summary.flagged:
+        click.echo(f"warning: {len(summary.flagged)} paper(s) kept with problems shown to the reader (⚠️ 核查提示): "
+                   + ", ".join(summary.flagged), err=True)
     click.echo(summary.line())
     click.echo(f"newsletter: {out / 'newsletters' / f'{date}.md'}")
+    if strict and summary.pending:
+        error = IncompleteError(f"--strict: {len(summary.pending)} paper(s) lack their translation or analysis: "
+                                + ", ".join(summary.pending))
+        click.echo(f"error: {error}", err=True)
+        sys.exit(error.exit_code)
 
 
 @cli.command()
-@click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_OUT / "hfdaily.db",
-              show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="Output folder whose store to read (OUT/hfdaily.db).")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite store (default: OUT/hfdaily.db).")
 @click.option("-n", "--count", default=20, show_default=True, help="How many calls, newest first.")
 @click.option("--full", is_flag=True, help="Print prompts and responses too.")
-def logs(db: Path, count: int, full: bool) -> None:
+def logs(out: Path, db: Path | None, count: int, full: bool) -> None:
     """Show the LLM calls logged in the store, with tokens and latency."""
-    con = sqlite3.connect(db)
+    db = db or out / "hfdaily.db"
+    if not db.is_file():
+        click.echo(f"error: no store at {db}; run `hfdaily run --out {out}` first (or pass --db)", err=True)
+        sys.exit(2)
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     con.row_factory = sqlite3.Row
     rows = con.execute("SELECT * FROM llm_calls ORDER BY id DESC LIMIT ?", (count,)).fetchall()
     for row in rows:

@@ -57,7 +57,8 @@ class Settings(BaseModel):
     tts_engine: str = "auto"
     tts_voice: str = "zh-CN-XiaoxiaoNeural"
     site_url: str = ""  # public URL of the output folder, for absolute links in the feed
-    github_url: str = "https://github.com/hfdaily/hfdaily"
+    github_url: str = ""  # the project's page, shown under 订阅渠道 and in the feed; omitted when unset
+    glossary: dict[str, str] = {}  # [glossary] agent = "智能体": added to (or overriding) the built-in terms
 
     @property
     def llm_configured(self) -> bool:
@@ -68,12 +69,15 @@ class Settings(BaseModel):
             raise ConfigError(NO_LLM_HELP.format(presets=", ".join(PRESETS)))
 
 
+_TABLES = {"glossary"}  # settings that are tables themselves, not sections
+
+
 def _flatten(table: dict, prefix: str = "") -> dict[str, object]:
     """``[llm] base_url = ...`` → ``llm_base_url``; top-level keys stay as they are."""
     flat: dict[str, object] = {}
     for key, value in table.items():
         name = f"{prefix}{key}".replace("-", "_")
-        if isinstance(value, dict):
+        if isinstance(value, dict) and name not in _TABLES:
             flat.update(_flatten(value, f"{name}_"))
         else:
             flat[name] = value

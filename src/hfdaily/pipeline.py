@@ -23,10 +23,10 @@ from hfdaily.archive.record import (
     save_record,
 )
 from hfdaily.archive.store import Store
-from hfdaily.config import Settings
+from hfdaily.config import PRESETS, Settings
 from hfdaily.enrich import analyze, translate
 from hfdaily.enrich.budget import fit
-from hfdaily.enrich.llm import LLMClient, LLMError, LLMStats
+from hfdaily.enrich.llm import LLMClient, LLMError, LLMStats, LLMUnavailableError
 from hfdaily.make import artefacts
 from hfdaily.make.fields import classify
 from hfdaily.make.fonts import find_cjk_font
@@ -69,14 +69,18 @@ class RunSummary:
     outputs: list[Path] = field(default_factory=list)
 
     read_sources: dict[str, int] = field(default_factory=dict)
+    reused: int = 0  # translations and analyses already in the record (nothing asked)
+    flagged: list[str] = field(default_factory=list)  # kept, with problems shown to the reader
+    pending: list[str] = field(default_factory=list)  # still lacking a translation or an analysis (待补)
 
     def line(self) -> str:
         sources = ", ".join(f"{n} {source_label(s)}" for s, n in sorted(self.read_sources.items()))
         llm = self.llm
-        text = (f"{self.date}: {self.papers} papers ({self.new} new), {llm.cached} cached, "
+        text = (f"{self.date}: {self.papers} papers ({self.new} new), {llm.cached + self.reused} cached, "
                 f"{llm.calls} LLM calls, {llm.prompt_tokens + llm.completion_tokens} tokens "
                 f"({llm.prompt_tokens} in / {llm.completion_tokens} out), {self.seconds:.1f} s")
         text += f"; read {sources}" if sources else ""
+        text += f", {len(self.flagged)} flagged (see ⚠️ in the newsletter)" if self.flagged else ""
         return text + (f", {len(self.failed)} failed (retried next run)" if self.failed else "")
 
 
@@ -112,6 +116,11 @@ async def _run(settings: Settings, opts: RunOptions, store: Store, run_id: int, 
 
         if opts.use_llm:
             await _enrich(settings, opts, store, run_id, record, summary)
+        summary.flagged = [e.paper.id for e in record.papers
+                           if (e.translation and e.translation.problems)
+                           or (e.analysis and (e.analysis.ungrounded_numbers or e.analysis.problems))]
+        summary.pending = [e.paper.id for e in record.papers
+                           if e.translation is None or (opts.use_llm and opts.analysis and e.analysis is None)]
         for entry in record.papers:
             entry.fields = classify(entry)
             if entry.read_source:
@@ -120,9 +129,24 @@ async def _run(settings: Settings, opts: RunOptions, store: Store, run_id: int, 
         trend = await artefacts.trend_history(settings, store, hf, opts.out, record)
 
     summary.outputs += await artefacts.make_all(settings, opts, record, trend, font, summary)
-    summary.outputs += render_day(settings, opts.out, record,
-                                  untranslated=not any(e.translation for e in record.papers))
+    summary.outputs += render_day(settings, opts.out, record, untranslated=_untranslated_reason(opts, record, summary))
     publish_site(opts.out, settings.site_url, settings.github_url)
+
+
+def _untranslated_reason(opts: RunOptions, record: DayRecord, summary: RunSummary) -> str:
+    """Why the issue carries no translation at all ("" when any paper is translated): the real reason."""
+    if any(e.translation for e in record.papers):
+        return ""
+    if not opts.use_llm:
+        return "运行时未使用大模型（--no-llm）"
+    return f"大模型调用失败（{len(summary.failed)} 篇论文），译文待补，下次运行将重试"
+
+
+def key_variable(settings: Settings) -> str:
+    """The variable a user fixes when the endpoint refuses the key."""
+    if settings.llm_provider in PRESETS:
+        return f"{PRESETS[settings.llm_provider][2]} (or HFDAILY_LLM_API_KEY)"
+    return "HFDAILY_LLM_API_KEY"
 
 
 async def _enrich(settings: Settings, opts: RunOptions, store: Store, run_id: int,
@@ -130,15 +154,20 @@ async def _enrich(settings: Settings, opts: RunOptions, store: Store, run_id: in
     """Translate (and analyse) every paper that still needs it, concurrently; save as each ends."""
     settings.require_llm()
     todo = [e for e in record.papers if e.translation is None or (opts.analysis and e.analysis is None)]
+    summary.reused = sum(e.translation is not None for e in record.papers) + sum(
+        opts.analysis and e.analysis is not None for e in record.papers)
     llm = LLMClient(base_url=settings.llm_base_url, model=settings.llm_model, api_key=settings.llm_api_key,
                     store=store, concurrency=settings.llm_concurrency, timeout=settings.llm_timeout,
-                    retries=settings.llm_max_retries, run_id=run_id)
+                    retries=settings.llm_max_retries, run_id=run_id, key_variable=key_variable(settings))
     reader = ArxivReader(base_url=settings.arxiv_url, concurrency=settings.arxiv_concurrency)
     summary.llm, spent_before = llm.stats, record.usage
+    stopped: list[LLMUnavailableError] = []
     async with llm, reader:
         async def one(entry: PaperEntry) -> None:
             try:
                 await _enrich_paper(entry, llm, reader, store, settings, opts.analysis)
+            except LLMUnavailableError as exc:  # the endpoint is unusable: every other call fails fast too
+                stopped.append(exc)
             except LLMError as exc:
                 summary.failed.append(entry.paper.id)
                 log.warning("paper %s: %s", entry.paper.id, exc)
@@ -153,6 +182,8 @@ async def _enrich(settings: Settings, opts: RunOptions, store: Store, run_id: in
             await next_done
             bar.update()
         bar.close()
+    if stopped:  # nothing new is rendered or published; the record keeps what finished
+        raise stopped[0]
 
 
 async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, store: Store,
@@ -161,7 +192,7 @@ async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, 
     jobs = []
     if entry.translation is None:
         async def do_translation() -> None:
-            entry.translation = await translate.translate(llm, paper)
+            entry.translation = await translate.translate(llm, paper, settings.glossary)
             entry.translation_model = f"{llm.model}/{translate.PROMPT_VERSION}"
         jobs.append(do_translation())
     if with_analysis and entry.analysis is None:
@@ -172,7 +203,7 @@ async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, 
                 if doc.source != "HF":  # an arXiv outage must not be remembered as "no full text"
                     store.save_document(paper.id, doc)
             text, budget = fit(doc, settings.token_budget)
-            entry.analysis = await analyze.analyse(llm, paper, text)
+            entry.analysis = await analyze.analyse(llm, paper, text, doc.source, budget, settings.glossary)
             entry.analysis_model = f"{llm.model}/{analyze.PROMPT_VERSION}"
             entry.read_source, entry.budget = doc.source, budget
         jobs.append(do_analysis())
@@ -181,6 +212,8 @@ async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, 
     if errors:
         if not all(isinstance(e, LLMError) for e in errors):
             raise next(e for e in errors if not isinstance(e, LLMError))
+        if unavailable := next((e for e in errors if isinstance(e, LLMUnavailableError)), None):
+            raise unavailable
         raise LLMError("; ".join(map(str, errors)))
 
 
@@ -191,7 +224,7 @@ def _ignore_the_store(out: Path) -> None:
         atomic_write(ignore, "# the SQLite working store is a cache of data/; keep it out of git\nhfdaily.db*\n")
 
 
-def render_day(settings: Settings, out: Path, record: DayRecord, untranslated: bool) -> list[Path]:
+def render_day(settings: Settings, out: Path, record: DayRecord, untranslated: str = "") -> list[Path]:
     """Write the newsletter (and the report, when any paper was analysed) as Markdown and HTML."""
     day = record.date.isoformat()
     extras = artefacts.extras_for(out, record, settings, untranslated)

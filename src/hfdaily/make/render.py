@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from hfdaily.models import DayRecord
 
@@ -18,6 +19,14 @@ from hfdaily.models import DayRecord
 def safe_url(url: str | None) -> str:
     """Only http(s) links from third-party metadata become hrefs (no ``javascript:``)."""
     return url if url and urlsplit(url).scheme in ("http", "https") else "#"
+
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def bold(text: str) -> Markup:
+    """``**核心数据集**：…`` → escaped text with <strong> (the analysis marks labels and key numbers)."""
+    return Markup(_BOLD.sub(lambda m: f"<strong>{m.group(1)}</strong>", str(escape(text))))
 
 
 def source_label(source: str | None) -> str:
@@ -29,6 +38,7 @@ def _env(autoescape: bool) -> Environment:
     env = Environment(loader=PackageLoader("hfdaily", "templates"), autoescape=autoescape,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined)
     env.filters["safe_url"] = safe_url
+    env.filters["bold"] = bold
     env.globals["source_label"] = source_label
     return env
 
@@ -44,9 +54,9 @@ class Extras:
     images: dict[str, str] = field(default_factory=dict)  # wordcloud / trend / poster → href
     audio: str | None = None
     hot_fields: list[tuple[str, int]] = field(default_factory=list)
-    untranslated: bool = False
+    untranslated: str = ""  # why nothing is translated ("" when something is), shown in the banner
     has_report: bool = False
-    github_url: str = "https://github.com/hfdaily/hfdaily"
+    github_url: str = ""  # omitted from the pages when unset
     feed_href: str = "../feed.xml"
 
 

@@ -27,7 +27,8 @@ def build_feed(records: list[DayRecord], site_url: str, github_url: str) -> byte
     feed.id(base + "feed.xml" if base else "urn:hfdaily:feed")
     feed.title("Hugging Face 论文日报")
     feed.subtitle("每日 Hugging Face 热门论文的中文简报与全文深度解读")
-    feed.link(href=base or github_url, rel="alternate")
+    if base or github_url:  # no placeholder: a feed without a home page simply has no alternate link
+        feed.link(href=base or github_url, rel="alternate")
     feed.language("zh-CN")
     for record in records[-FEED_DAYS:]:
         day = record.date.isoformat()
