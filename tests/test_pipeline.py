@@ -267,3 +267,57 @@ def test_rebuild_refills_the_cache_from_data(servers, tmp_path, fixtures_dir):
     assert run(env, out, "--date", "2026-01-26", "--no-pictures", "--no-audio", "--no-analysis").exit_code == 0
     assert llm.requests - before == 2
     assert CliRunner().invoke(cli, ["rebuild", "--out", str(tmp_path / "nowhere")]).exit_code == 2
+
+
+def test_refused_key_stops_the_run_and_publishes_nothing_new(servers, tmp_path):
+    hf, llm, env = servers
+    out = tmp_path / "out"
+    llm.faults.extend(["401"] * 50)
+    env = env | {"HFDAILY_LLM_API_KEY": "sk-live-abcdefghijklmnopqrstuv"}
+    started = time.monotonic()
+    result = run(env, out, "--date", "2026-01-20")
+    assert result.exit_code == 1 and time.monotonic() - started < 20
+    assert "HTTP 401" in result.output and "HFDAILY_LLM_API_KEY" in result.output
+    assert env["HFDAILY_LLM_BASE_URL"] in result.output and "Nothing new was published" in result.output
+    assert "sk-live" not in result.output and "Traceback" not in result.output
+    assert llm.requests == 1  # the first refusal stops every other call
+    assert (out / "data" / "2026-01-20.json").exists()  # the record is kept for the next run
+    assert not (out / "newsletters").exists() and not (out / "feed.xml").exists()
+    import sqlite3
+    errors = [r[0] for r in sqlite3.connect(out / "hfdaily.db").execute("SELECT error FROM llm_calls")]
+    assert errors and not any("sk-live" in e for e in errors)
+
+
+def test_failed_papers_are_published_as_pending_and_strict_exits_3(servers, tmp_path):
+    hf, llm, env = servers
+    out = tmp_path / "out"
+    day = json.loads((Path(hf.fixtures) / "2026-01-20.json").read_text())
+    llm.poison = "标题："  # every translation prompt fails (4 calls in a row: below the breaker)
+    env = env | {"HFDAILY_LLM_MAX_RETRIES": "0"}
+    result = run(env, out, "--date", "2026-01-20", "--no-pictures", "--no-audio", "--no-analysis", "--strict")
+    assert result.exit_code == 3, result.output
+    assert "4 paper(s) failed" in result.output and "--strict: 4 paper(s) lack" in result.output
+    md = (out / "newsletters" / "2026-01-20.md").read_text()
+    assert "本期未翻译：大模型调用失败（4 篇论文）" in md and "--no-llm" not in md
+    assert md.count("（译文待补）") == 4 and day[0]["paper"]["id"] in result.output
+    llm.poison = None
+    result = run(env, out, "--date", "2026-01-20", "--no-pictures", "--no-audio", "--no-analysis", "--strict")
+    assert result.exit_code == 0 and "待补" not in (out / "newsletters" / "2026-01-20.md").read_text()
+
+
+def test_rerun_reports_reused_work_as_cached(servers, tmp_path):
+    hf, llm, env = servers
+    out = tmp_path / "out"
+    assert run(env, out, "--date", "2026-01-20", "--no-pictures", "--no-audio").exit_code == 0
+    result = run(env, out, "--date", "2026-01-20", "--no-pictures", "--no-audio")
+    assert "8 cached, 0 LLM calls" in result.output
+
+
+def test_logs_reads_the_store_of_an_output_folder(servers, tmp_path):
+    hf, llm, env = servers
+    out = tmp_path / "out"
+    assert run(env, out, "--date", "2026-01-20", "--no-pictures", "--no-audio", "--no-analysis").exit_code == 0
+    result = CliRunner().invoke(cli, ["logs", "--out", str(out)])
+    assert result.exit_code == 0 and "4 calls in all" in result.output
+    result = CliRunner().invoke(cli, ["logs", "--out", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2 and "no store at" in result.output

@@ -129,7 +129,8 @@ async def _run(settings: Settings, opts: RunOptions, store: Store, run_id: int, 
         trend = await artefacts.trend_history(settings, store, hf, opts.out, record)
 
     summary.outputs += await artefacts.make_all(settings, opts, record, trend, font, summary)
-    summary.outputs += render_day(settings, opts.out, record, untranslated=_untranslated_reason(opts, record, summary))
+    summary.outputs += render_day(settings, opts.out, record, untranslated=_untranslated_reason(opts, record, summary),
+                                  llm_ran=opts.use_llm)
     publish_site(opts.out, settings.site_url, settings.github_url)
 
 
@@ -224,10 +225,11 @@ def _ignore_the_store(out: Path) -> None:
         atomic_write(ignore, "# the SQLite working store is a cache of data/; keep it out of git\nhfdaily.db*\n")
 
 
-def render_day(settings: Settings, out: Path, record: DayRecord, untranslated: str = "") -> list[Path]:
+def render_day(settings: Settings, out: Path, record: DayRecord, untranslated: str = "",
+               llm_ran: bool = True) -> list[Path]:
     """Write the newsletter (and the report, when any paper was analysed) as Markdown and HTML."""
     day = record.date.isoformat()
-    extras = artefacts.extras_for(out, record, settings, untranslated)
+    extras = artefacts.extras_for(out, record, settings, untranslated, llm_ran)
     written = []
     for path, text in [
         (out / "newsletters" / f"{day}.md", newsletter_md(record, extras)),

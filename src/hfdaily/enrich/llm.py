@@ -187,6 +187,9 @@ class LLMClient:
         self._json_mode = True
         self._failures_in_a_row = 0
         self._stopped: LLMUnavailableError | None = None
+        # The first attempt goes alone: a refused key or a dead endpoint costs one request, not one per slot.
+        self._first_done = asyncio.Event()
+        self._first_taken = False
         self._slots = asyncio.Semaphore(concurrency)
         self._client = httpx.AsyncClient(headers=headers, auth=auth, timeout=httpx.Timeout(timeout, connect=15.0))
 
@@ -205,6 +208,16 @@ class LLMClient:
         return self._stopped
 
     async def _attempt(self, body: dict) -> tuple[httpx.Response, float]:
+        if self._first_taken:
+            await self._first_done.wait()
+            return await self._one_attempt(body)
+        self._first_taken = True
+        try:
+            return await self._one_attempt(body)
+        finally:
+            self._first_done.set()
+
+    async def _one_attempt(self, body: dict) -> tuple[httpx.Response, float]:
         """One HTTP attempt, bounded as a whole by the timeout (a server dripping bytes is cut off)."""
         async with self._slots:
             if self._stopped is not None:

@@ -110,7 +110,7 @@ async def make_all(settings: Settings, opts, record: DayRecord, trend: list[Tren
     return made
 
 
-def extras_for(out: Path, record: DayRecord, settings: Settings, untranslated: bool) -> Extras:
+def extras_for(out: Path, record: DayRecord, settings: Settings, untranslated: str, llm_ran: bool = True) -> Extras:
     """Links (relative to newsletters/ and reports/) to the artefacts that exist: no broken links."""
     images = {kind: f"../images/{image_path(out, record.date, kind).name}"
               for kind in PICTURES if image_path(out, record.date, kind).exists()}
@@ -120,6 +120,7 @@ def extras_for(out: Path, record: DayRecord, settings: Settings, untranslated: b
         audio=f"../audio/{mp3.name}" if mp3.exists() and mp3.stat().st_size else None,
         hot_fields=hot_fields(record.papers),
         untranslated=untranslated,
+        llm_ran=llm_ran,
         has_report=any(e.analysis for e in record.papers),
         github_url=settings.github_url,
     )

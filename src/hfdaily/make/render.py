@@ -55,6 +55,7 @@ class Extras:
     audio: str | None = None
     hot_fields: list[tuple[str, int]] = field(default_factory=list)
     untranslated: str = ""  # why nothing is translated ("" when something is), shown in the banner
+    llm_ran: bool = True  # False with --no-llm: untranslated papers are not "pending", they were not asked for
     has_report: bool = False
     github_url: str = ""  # omitted from the pages when unset
     feed_href: str = "../feed.xml"
@@ -64,7 +65,7 @@ def _context(record: DayRecord, extras: Extras) -> dict:
     date = record.date.isoformat()
     return {
         "date": date, "papers": record.papers, "images": extras.images, "audio": extras.audio,
-        "hot_fields": extras.hot_fields, "untranslated": extras.untranslated,
+        "hot_fields": extras.hot_fields, "untranslated": extras.untranslated, "llm_ran": extras.llm_ran,
         "github_url": extras.github_url, "feed_href": extras.feed_href,
         "report_href": f"../reports/{date}.md", "report_html_href": f"../reports/{date}.html",
     }
