@@ -145,3 +145,8 @@ def rebuild(out: Path, db: Path | None) -> None:
     restored = rebuild_cache(store, iter_records(out))
     store.close()
     click.echo(f"restored {restored} translations into {db or out / 'hfdaily.db'}")
+
+
+from hfdaily.demo import demo  # noqa: E402  (its own module; imports nothing heavy until run)
+
+cli.add_command(demo)
