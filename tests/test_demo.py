@@ -17,9 +17,9 @@ def test_demo_makes_the_real_sample_day_offline(tmp_path, monkeypatch):
     assert f"The demo day is in {out.resolve()}/" in result.output and "4 papers (4 new)" in result.output
     md = (out / "newsletters" / "2026-01-20.md").read_text()
     # Real Chinese (seed 000), not the fake's 模拟 text.
-    assert "### 2. ABC-Bench：面向现实世界开发的智能体后端编码基准测试" in md and "模拟" not in md
+    assert "### 2. ABC-Bench：面向现实世界开发的智能体后端编码基准测试" in md and "模拟的中文译文" not in md
     report = (out / "reports" / "2026-01-20.md").read_text()
-    assert "**输入**：需要进行复杂推理的任务文本" in report and "模拟" not in report
+    assert "**输入**：需要进行复杂推理的任务文本" in report and "模拟分析" not in report
     day = DayRecord.model_validate_json((out / "data" / "2026-01-20.json").read_text())
     assert all(e.translation and e.analysis for e in day.papers)
     assert (out / "images" / "2026-01-20_poster.png").stat().st_size > 10_000
