@@ -96,6 +96,12 @@ def test_full_day_matches_the_seed_layout(servers, tmp_path, seeds_dir):
     assert "2026-01-20" in (out / "index.html").read_text()
     feed = (out / "feed.xml").read_text()
     assert feed.count("<entry>") == 1 and "Hugging Face 2026-01-20 论文日报（4 篇）" in feed
+    # Nothing hotlinked, no placeholder project link (HFDAILY_GITHUB_URL is unset).
+    assert (out / "newsletters" / "../assets/hf-logo.svg").resolve().read_text().startswith("<svg")
+    html = (out / "newsletters" / "2026-01-20.html").read_text()
+    for text in (md, html, feed, (out / "index.html").read_text()):
+        assert "hfdaily/hfdaily" not in text and "brand-assets" not in text
+    assert "- GitHub:" not in md
 
 
 def test_full_text_paths_html_abs_and_hf(servers, tmp_path):

@@ -48,7 +48,7 @@ def test_html_escapes_every_piece_of_paper_text():
 
 def test_markdown_has_seed_fields_and_links_only_to_existing_files():
     md = newsletter_md(record(), Extras(hot_fields=[("大语言模型", 1)], has_report=True))
-    assert md.startswith("# <img src=\"https://huggingface.co/datasets/huggingface/brand-assets/resolve/main/hf-logo.png\" width=\"30\"/> Hugging Face 2026-01-20 论文日报")
+    assert md.startswith("# <img src=\"../assets/hf-logo.svg\" width=\"30\"/> Hugging Face 2026-01-20 论文日报")
     for needle in ("## 📊 今日论文统计", "- 总论文数：1", "- 热门领域：大语言模型", "## 📝 论文详情", "### 1. 标题",
                    "**原文标题：** Attack", "**摘要：**\n摘要", "**论文链接：** [HuggingFace](https://huggingface.co/papers/2601.00001) | [arXiv](https://arxiv.org/abs/2601.00001)",
                    "[项目主页](https://example.org/p)", "[深度解读](../reports/2026-01-20.md#2601.00001)", "## 📱 订阅渠道", "---"):

@@ -35,6 +35,7 @@ from hfdaily.make.render import (
     newsletter_md,
     report_html,
     report_md,
+    ship_assets,
     source_label,
 )
 from hfdaily.models import DayRecord, PaperEntry, Usage
@@ -238,4 +239,4 @@ def render_day(settings: Settings, out: Path, record: DayRecord, untranslated: s
           (out / "reports" / f"{day}.html", report_html(record, extras))] if extras.has_report else []):
         atomic_write(path, text)
         written.append(path)
-    return written
+    return written + [ship_assets(out)]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -44,6 +46,18 @@ def _env(autoescape: bool) -> Environment:
 
 
 _MD, _HTML = _env(False), _env(True)
+LOGO = "assets/hf-logo.svg"  # shipped with the package and copied beside the pages: no hotlinking
+
+
+def ship_assets(out: Path) -> Path:
+    """Copy the small static files the pages show (the HF logo) into ``OUT/assets`` once."""
+    from hfdaily.archive.record import atomic_write
+
+    target = out / LOGO
+    data = resources.files("hfdaily").joinpath("data", "hf-logo.svg").read_bytes()
+    if not target.exists() or target.read_bytes() != data:
+        atomic_write(target, data)
+    return target
 _BLANKS = re.compile(r"\n{5,}")
 
 
@@ -68,6 +82,7 @@ def _context(record: DayRecord, extras: Extras) -> dict:
         "hot_fields": extras.hot_fields, "untranslated": extras.untranslated, "llm_ran": extras.llm_ran,
         "github_url": extras.github_url, "feed_href": extras.feed_href,
         "report_href": f"../reports/{date}.md", "report_html_href": f"../reports/{date}.html",
+        "logo_href": f"../{LOGO}",
     }
 
 
