@@ -49,7 +49,7 @@ def skeleton(markdown: str) -> list[str]:
     """The seed's structure: each structural line reduced to its marker."""
     marks = []
     for line in markdown.splitlines():
-        for pattern in (r"^# <img .*论文日报$", r"^## \S+ \S+", r"^- 总论文数：", r"^- 热门领域：", r"^### \d+\. ",
+        for pattern in (r"^# <img (?=.*论文日报$)", r"^## \S+ \S+", r"^- 总论文数：", r"^- 热门领域：", r"^### \d+\. ",
                         r"^\*\*原文标题：\*\* ", r"^\*\*摘要：\*\*$", r"^\*\*论文链接：\*\* \[HuggingFace\]\(https://huggingface.co/papers/\d{4}\.\d{5}\) \| \[arXiv\]\(https://arxiv.org/abs/\d{4}\.\d{5}\)",
                         r"^---$", r"^!\[", r"^- \[收听"):
             if m := re.match(pattern, line):
