@@ -32,7 +32,7 @@ FAMILIES = ("Llama", "Qwen", "Gemma", "Gemini", "GPT", "Claude", "Mistral", "Mix
 
 _FAMILY_NAME = re.compile(
     r"(?<![A-Za-z0-9])(?:" + "|".join(re.escape(f) for f in sorted(FAMILIES, key=len, reverse=True)) + r")"
-    r"(?:[ \-_]?v?\d+(?:\.\d+)*[A-Za-z]{0,3}(?![0-9]))+(?![.,]\d)")
+    r"(?:[ \-_]?v?\d+(?:\.\d+)*[A-Za-z]{0,3}(?![0-9]))+(?:-[A-Za-z0-9][A-Za-z0-9.]*)*(?<!\.)(?![.,]\d)")
 # A run of name characters holding a digit: "GPT-4o", "Pass@1024", "L18-20", "3DGS", "1e-4", "24K".
 _RUN = re.compile(r"(?<![A-Za-z0-9_@])[A-Za-z0-9][A-Za-z0-9_.@+\-]*")
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
@@ -216,6 +216,11 @@ def _scan(text: str) -> tuple[list[Claim], set[Decimal]]:
 def _is_multi_numeral(run: str) -> bool:
     """二十, 三十五, 一百: a numeral of two or more characters with a digit in it (not 千万, 万万)."""
     return len(run) >= 2 and any(c in _ZH_DIGITS for c in run) and any(c in _ZH_UNITS or c in _ZH_BIG for c in run)
+
+
+def name_spans(text: str) -> list[tuple[int, int]]:
+    """Where names holding digits are ("GPT-4o", "GSM8K", "Llama 3.3 70B", "Qwen2.5-VL"): to be read as written."""
+    return [(c.start, c.end) for c in _scan(text)[0] if c.name is not None and c.text[:1].isalpha()]
 
 
 def claims(text: str) -> list[Claim]:
