@@ -42,3 +42,20 @@ def test_bad_config_is_a_clear_error(tmp_path, toml, message):
 def test_missing_config_file_named(tmp_path):
     with pytest.raises(ConfigError, match="does not exist"):
         load_settings(Path(tmp_path / "x.toml"), env={})
+
+
+def test_glossary_is_extended_in_the_toml(tmp_path):
+    from hfdaily.enrich import analyze, translate
+    from hfdaily.models import Paper
+    import datetime as dt
+    path = tmp_path / "hfdaily.toml"
+    path.write_text('[glossary]\nagent = "代理"\n"world model" = "世界模型"\n', encoding="utf-8")
+    s = load_settings(path, env={})
+    assert s.glossary == {"agent": "代理", "world model": "世界模型"}
+    paper = Paper(id="2601.00001", title="T", summary="S", authors=[], published_at=dt.datetime(2026, 1, 1))
+    system = translate.messages(paper, s.glossary)[0]["content"]
+    assert "agent → 代理" in system and "world model → 世界模型" in system and "agent → 智能体" not in system
+    assert "token → 词元" in system  # the built-in terms stay
+    assert "world model → 世界模型" in analyze.messages(paper, "text", "HTML", None, s.glossary)[0]["content"]
+    # The glossary is part of the prompt, so of the cache key: changing it asks again.
+    assert translate.messages(paper, s.glossary) != translate.messages(paper)
