@@ -30,8 +30,7 @@ NO_LLM_HELP = """No LLM is configured. hfdaily talks to any OpenAI-compatible en
   export HFDAILY_LLM_BASE_URL=https://host/v1 HFDAILY_LLM_MODEL=name HFDAILY_LLM_API_KEY=...
 or put the same keys in hfdaily.toml ([llm] base_url / model / api_key / provider),
 or run with --no-llm for an untranslated newsletter.
-To try everything offline: python -m hfdaily.testing.fake_llm --port 8999 and
-  export HFDAILY_LLM_BASE_URL=http://127.0.0.1:8999/v1 HFDAILY_LLM_MODEL=fake"""
+To see a real day made offline with no key first: hfdaily demo   (or: bash run.sh --demo)"""
 
 
 class Settings(BaseModel):

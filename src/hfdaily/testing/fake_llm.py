@@ -270,8 +270,11 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8999)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds to wait before each answer")
+    parser.add_argument("--faults", default="", help="comma-separated faults for the first requests, e.g. 401,html200")
+    parser.add_argument("--no-json-mode", action="store_true", help="reject response_format with HTTP 400")
     args = parser.parse_args()
-    with FakeLLM(latency=args.latency).serve(args.host, args.port) as base_url:
+    faults = [f for f in args.faults.split(",") if f]
+    with FakeLLM(latency=args.latency, faults=faults, json_mode=not args.no_json_mode).serve(args.host, args.port) as base_url:
         wait_forever(f"fake OpenAI-compatible LLM at {base_url} (model name: anything)")
 
 
