@@ -41,6 +41,7 @@ class Settings(BaseModel):
     llm_concurrency: int = Field(8, ge=1, le=256)
     llm_timeout: float = Field(180.0, gt=0)
     llm_max_retries: int = Field(5, ge=0, le=20)
+    llm_breaker: int = Field(5, ge=1, le=1000)  # LLM calls failing in a row (after retries) that stop the run
 
     hf_endpoint: str = "https://huggingface.co"
     hf_token: str | None = None

@@ -160,7 +160,8 @@ async def _enrich(settings: Settings, opts: RunOptions, store: Store, run_id: in
         opts.analysis and e.analysis is not None for e in record.papers)
     llm = LLMClient(base_url=settings.llm_base_url, model=settings.llm_model, api_key=settings.llm_api_key,
                     store=store, concurrency=settings.llm_concurrency, timeout=settings.llm_timeout,
-                    retries=settings.llm_max_retries, run_id=run_id, key_variable=key_variable(settings))
+                    retries=settings.llm_max_retries, run_id=run_id, key_variable=key_variable(settings),
+                    breaker=settings.llm_breaker)
     reader = ArxivReader(base_url=settings.arxiv_url, concurrency=settings.arxiv_concurrency)
     summary.llm, spent_before = llm.stats, record.usage
     stopped: list[LLMUnavailableError] = []
