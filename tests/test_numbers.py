@@ -106,6 +106,8 @@ def test_abstract_only_seed_analyses_are_grounded(fixtures_dir, seeds_dir):
     ("1,000 objects", "1000个物体"), ("layers 56-71", "第56至71层"), ("3x faster", "快了三倍"),
     ("Qwen3-32B", "Qwen 3 32B"), ("Llama-3.3-70B", "Llama 3.3 70B"), ("GPT-4o", "GPT-4o"), ("mAP50", "mAP50"),
     ("from Pass@1 through Pass@1024", "从Pass@1到Pass@1024"), ("GSM8K", "GSM8K"),
+    # Real abstracts (2411.19574, 2410.03017): a spaced magnitude, and a letter that is not one.
+    ("with more than 10 B parameters", "参数超过100亿"), ("900 tutors and 1,800 K-12 students", "900名导师和1800名K-12学生"),
 ])
 def test_equal_values_in_other_forms(source, target):
     assert numbers.missing(source, target) == []

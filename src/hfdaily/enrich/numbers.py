@@ -50,7 +50,9 @@ _NUMBER = re.compile(
     r"|\s*\^\s*\{?\s*(?P<exp2>[+\-−]?\d+)\s*\}?"
     r"|\s+(?P<word>thousand|million|billion|trillion)\b"
     r"|\s*(?P<zh>万亿|千亿|百亿|十亿|亿|千万|百万|万|千(?![分米克瓦帕赫焦]))"
-    r"|\s*(?P<mag>[kKMBT])(?![A-Za-z0-9])"
+    r"|(?P<mag>[kKMBT])(?![A-Za-z0-9])"
+    # "10 B parameters", "1 M images"; not "1,800 K-12 students" nor TeX's "2 K (p - 0.5)".
+    r"|\s(?P<mag2>[KMBT])(?=\s+[a-z]|\s*[\u4e00-\u9fff、，。；）])"
     r")?")
 _MAGNITUDE = {"k": 3, "K": 3, "M": 6, "B": 9, "T": 12, "thousand": 3, "million": 6, "billion": 9, "trillion": 12,
               "千": 3, "万": 4, "十万": 5, "百万": 6, "千万": 7, "亿": 8, "十亿": 9, "百亿": 10, "千亿": 11, "万亿": 12}
@@ -190,7 +192,7 @@ def _scan(text: str) -> tuple[list[Claim], set[Decimal]]:
             power = int(exp.replace("−", "-"))
             values = {_scaled(value, power)} if m.group("exp1") else {value ** power if power >= 0 else
                                                                     Decimal(1) / (value ** -power)}
-        elif (word := m.group("word") or m.group("zh") or m.group("mag")) is not None:
+        elif (word := m.group("word") or m.group("zh") or m.group("mag") or m.group("mag2")) is not None:
             values = {_scaled(value, _MAGNITUDE[word])}
             if word in ("千",):  # 5千米 is 5 km: keep the plain number too
                 values.add(value)

@@ -94,7 +94,7 @@ def lose_a_number(content: dict) -> dict:
     return content
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-_TERM = re.compile(r"[^\s;:()\[\]]*\d[^\s;:()\[\]]*(?: (?:thousand|million|billion|trillion)\b)?|\b[A-Z][A-Za-z0-9\-]*[A-Z0-9][A-Za-z0-9\-]*\b")
+_TERM = re.compile(r"[^\s;:()\[\]]*\d[^\s;:()\[\]]*(?: (?:thousand|million|billion|trillion)\b| [KMBT](?= [a-z]))?|\b[A-Z][A-Za-z0-9\-]*[A-Z0-9][A-Za-z0-9\-]*\b")
 _NUMBER = re.compile(r"(?<![A-Za-z0-9_.])\d+(?:,\d{3})*(?:\.\d+)?%?")
 _URL = re.compile(r"https?://[^\s)>\]]+")
 
