@@ -256,3 +256,12 @@ def test_redact_keys_tokens_and_userinfo():
     for secret in ("sk-abcdefghijklmnop1234", "pa55word", "zzz", "hf_abcdefghijkl"):
         assert secret not in clean
     assert "https://***@llm.example/v1" in clean
+
+
+def test_an_untranslatable_title_is_fine_and_an_english_one_is_kept_flagged():
+    name_only = PAPER.model_copy(update={"title": "Qwen3"})
+    ok = Translation(title_zh="Qwen3", summary_zh="我们整理了224项任务，覆盖8种语言和19种框架。最先进的模型仍然表现不佳。")
+    assert translate.problems(name_only, ok) == []
+    english_title = ok.model_copy(update={"title_zh": PAPER.title})
+    assert translate.problems(PAPER, english_title) == ["title_zh 不是中文"]
+    assert translate.unusable(PAPER, english_title) == []  # kept after the re-asks, flagged

@@ -65,10 +65,17 @@ def lost_numbers(paper: Paper, t: Translation) -> list[str]:
 
 
 def language_problems(paper: Paper, t: Translation) -> list[str]:
-    """Problems that make a translation unusable (not Chinese, far too short)."""
+    """Problems of the language: the title or the abstract not in Chinese, an abstract far too short."""
     found = []
-    if not has_cjk(t.title_zh):
+    if not has_cjk(t.title_zh) and len(paper.title.split()) > 2:  # "Qwen3" may stay as it is
         found.append("title_zh 不是中文")
+    found += unusable(paper, t)
+    return found
+
+
+def unusable(paper: Paper, t: Translation) -> list[str]:
+    """What makes a translation worse than none (then it is not kept after the re-asks)."""
+    found = []
     if cjk_share(t.summary_zh) < 0.4:
         found.append(f"summary_zh 中文比例过低（{cjk_share(t.summary_zh):.0%}），请译成中文")
     if len(t.summary_zh) < min(len(paper.summary) // 6, 60):
@@ -82,11 +89,12 @@ def problems(paper: Paper, t: Translation) -> list[str]:
 
 
 async def translate(llm: LLMClient, paper: Paper, glossary: Mapping[str, str] | None = None) -> Translation:
-    """The translation. One that is Chinese but still misses a number after the re-asks is kept,
-    with its problems listed (the newsletter shows them); one that is not Chinese is an error."""
+    """The translation. One that still has a problem after the re-asks (a number not found, an
+    English title) is kept with its problems listed, and the newsletter shows them; only an
+    abstract that is not Chinese or far too short is an error (the paper is retried next run)."""
     value, _ = await llm.structured(
         task=TASK, prompt_version=PROMPT_VERSION, messages=messages(paper, glossary), schema=Translation,
         check=lambda t: problems(paper, t), paper_id=paper.id,
-        keep_last_valid=lambda t: not language_problems(paper, t), aliases=ALIASES,
+        keep_last_valid=lambda t: not unusable(paper, t), aliases=ALIASES,
     )
     return value.model_copy(update={"problems": problems(paper, value)})
