@@ -128,6 +128,10 @@ def test_chinese_numerals_are_checked_in_analyses():
     assert numbers.missing("提升了三倍", "three times faster") == []
     assert numbers.missing("提出一种方法，第一主成分", "we propose a method") == []
     assert [c.text for c in numbers.missing("二十个基准", "on 12 benchmarks")] == ["二十"]
+    # 倍 after a rise is ambiguous in Chinese: 提升了一倍 is a doubling.
+    assert numbers.missing("速度提升了一倍", "doubles the speed") == []
+    assert numbers.missing("速度提升了1倍", "a 2x speed-up") == []
+    assert [c.text for c in numbers.missing("提升了五倍", "a 2x speed-up")] == ["五"]
 
 
 def test_url_stops_at_the_chinese_after_it():

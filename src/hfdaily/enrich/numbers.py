@@ -197,6 +197,8 @@ def _scan(text: str) -> tuple[list[Claim], set[Decimal]]:
             if word in ("千",):  # 5千米 is 5 km: keep the plain number too
                 values.add(value)
             extra.add(value)
+        if text[m.end():m.end() + 1] == "倍":
+            values |= _times(value)
         claims.append(Claim(m.group().strip(), m.start(), m.end(), frozenset(values)))
         take(m.start(), m.end())
     for m in _ZH_RUN.finditer(text):
@@ -210,9 +212,15 @@ def _scan(text: str) -> tuple[list[Claim], set[Decimal]]:
             extra.add(value / 100)
             claims.append(Claim("百分之" + m.group(), m.start() - 3, m.end(), frozenset({value, value / 100})))
         elif m.group() not in ("百分", "百") and (_ZH_CLAIM_AFTER.match(after) or _is_multi_numeral(m.group())):
-            claims.append(Claim(m.group(), m.start(), m.end(), frozenset({value})))
+            values = {value} | (_times(value) if after.startswith("倍") else set())
+            claims.append(Claim(m.group(), m.start(), m.end(), frozenset(values)))
     claims.sort(key=lambda c: c.start)
     return claims, extra
+
+
+def _times(value: Decimal) -> set[Decimal]:
+    """"提升了一倍" is ×2 and "提高了三倍" is read as ×3 or ×4: Chinese 倍 after a rise is ambiguous."""
+    return {value, value + 1}
 
 
 def _is_multi_numeral(run: str) -> bool:
