@@ -114,7 +114,7 @@ def logs(out: Path, db: Path | None, count: int, full: bool) -> None:
     if not db.is_file():
         click.echo(f"error: no store at {db}; run `hfdaily run --out {out}` first (or pass --db)", err=True)
         sys.exit(2)
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    con = sqlite3.connect(db)
     con.row_factory = sqlite3.Row
     rows = con.execute("SELECT * FROM llm_calls ORDER BY id DESC LIMIT ?", (count,)).fetchall()
     for row in rows:
