@@ -265,3 +265,15 @@ def test_an_untranslatable_title_is_fine_and_an_english_one_is_kept_flagged():
     english_title = ok.model_copy(update={"title_zh": PAPER.title})
     assert translate.problems(PAPER, english_title) == ["title_zh 不是中文"]
     assert translate.unusable(PAPER, english_title) == []  # kept after the re-asks, flagged
+
+
+async def test_recorded_model_outputs_are_replayed_as_written(store, real_day, real_translations):
+    """The fake can send back recorded real outputs for their papers (what a replay of real days uses)."""
+    from hfdaily.testing.fake_llm import shaped
+    raw = shaped(dict(real_translations["2601.10387"]), "think")
+    fake = FakeLLM(replay={"2601.10387": {"translate": raw}})
+    with fake.serve() as url:
+        async with client(url, store) as llm:
+            result = await translate.translate(llm, real_day["2601.10387"])
+    assert result.summary_zh == real_translations["2601.10387"]["summary_zh"] and result.problems == []
+    assert store.db.execute("SELECT response FROM llm_calls").fetchone()[0] == raw

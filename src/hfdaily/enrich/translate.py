@@ -50,7 +50,8 @@ def messages(paper: Paper, glossary: Mapping[str, str] | None = None) -> list[di
     listed = "；".join(f"{en} → {zh}" for en, zh in terms.items())
     return [
         {"role": "system", "content": SYSTEM.format(glossary=listed)},
-        {"role": "user", "content": f"标题：{paper.title}\n\n摘要：{paper.summary}"},
+        # The id lets logs, replays and stand-ins tie an answer to its paper; it is not translated.
+        {"role": "user", "content": f"论文：arXiv {paper.id}\n标题：{paper.title}\n\n摘要：{paper.summary}"},
     ]
 
 

@@ -154,8 +154,11 @@ class FakeLLM:
     """An in-process server: ``with FakeLLM(latency=0.1).serve() as base_url: ...``."""
 
     def __init__(self, latency: float = 0.0, faults: list[str] | None = None, poison: str | None = None,
-                 json_mode: bool = True, real: bool = True):
+                 json_mode: bool = True, real: bool = True, replay: dict[str, dict[str, str]] | None = None):
         self.latency = latency
+        # paper id → {"translate": raw answer text, "analyse": raw answer text}: recorded real model
+        # outputs sent back exactly as they were written (any shape), for the papers they belong to.
+        self.replay = replay or {}
         self.real = real  # answer the bundled sample day's papers with their real Chinese
         self.json_mode = json_mode  # False: reject response_format with HTTP 400, as some servers do
         self.poison = poison  # every prompt containing this text gets HTTP 500, always
@@ -171,6 +174,11 @@ class FakeLLM:
     def answer(self, body: dict, fault: str | None = None) -> dict:
         system = next((m["content"] for m in body["messages"] if m["role"] == "system"), "")
         user = next((m["content"] for m in body["messages"] if m["role"] == "user"), "")
+        paper_id = re.search(r"arXiv:? (\d{4}\.\d{4,5})", user)
+        task = "translate" if '"title_zh"' in system else "analyse" if '"innovations"' in system else None
+        recorded = self.replay.get(paper_id.group(1), {}).get(task) if paper_id and task else None
+        if recorded is not None and fault not in ("lose", "invent"):
+            return self._reply(body, recorded if isinstance(recorded, str) else json.dumps(recorded, ensure_ascii=False))
         if '"title_zh"' in system:
             content = (recognised_translation(user) if self.real else None) or fake_translation(user)
             if fault == "lose":
@@ -181,8 +189,10 @@ class FakeLLM:
                 content["results"].append("模拟分析：论文报告的关键数字包括 987654.321。")
         else:
             content = {"error": "模拟服务器不认识这个提示词"}
+        return self._reply(body, shaped(content, fault if fault in SHAPES else None))
+
+    def _reply(self, body: dict, text: str) -> dict:
         prompt_chars = sum(len(m["content"]) for m in body["messages"])
-        text = shaped(content, fault if fault in SHAPES else None)
         return {
             "id": "fake-1", "object": "chat.completion", "created": 0, "model": body.get("model", "fake"),
             "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
@@ -272,9 +282,13 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds to wait before each answer")
     parser.add_argument("--faults", default="", help="comma-separated faults for the first requests, e.g. 401,html200")
     parser.add_argument("--no-json-mode", action="store_true", help="reject response_format with HTTP 400")
+    parser.add_argument("--replay", type=Path, help='JSON file: {"<arXiv id>": {"translate": "<raw answer>", '
+                        '"analyse": "<raw answer>"}} — recorded model outputs sent back as written')
     args = parser.parse_args()
     faults = [f for f in args.faults.split(",") if f]
-    with FakeLLM(latency=args.latency, faults=faults, json_mode=not args.no_json_mode).serve(args.host, args.port) as base_url:
+    replay = json.loads(args.replay.read_text(encoding="utf-8")) if args.replay else None
+    fake = FakeLLM(latency=args.latency, faults=faults, json_mode=not args.no_json_mode, replay=replay)
+    with fake.serve(args.host, args.port) as base_url:
         wait_forever(f"fake OpenAI-compatible LLM at {base_url} (model name: anything)")
 
 
