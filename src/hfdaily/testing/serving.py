@@ -22,7 +22,8 @@ class QuietServer(ThreadingHTTPServer):
 def serve(handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Yields ``http://host:port``; the server stops when the block ends."""
     server = QuietServer((host, port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # A short poll interval: shutdown() waits up to one interval, and tests start many servers.
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         yield f"http://{host}:{server.server_address[1]}"
     finally:
