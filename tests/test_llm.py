@@ -277,3 +277,14 @@ async def test_recorded_model_outputs_are_replayed_as_written(store, real_day, r
             result = await translate.translate(llm, real_day["2601.10387"])
     assert result.summary_zh == real_translations["2601.10387"]["summary_zh"] and result.problems == []
     assert store.db.execute("SELECT response FROM llm_calls").fetchone()[0] == raw
+
+
+@pytest.mark.parametrize("wrapped", [
+    {"translation": {"标题": "多路思维", "摘要": "我们提出多路思维。"}},
+    {"status": "ok", "data": {"result": {"title_zh": "多路思维", "summary_zh": "我们提出多路思维。"}}},
+])
+def test_wrappers_and_aliases(wrapped):
+    import json
+    from hfdaily.enrich.llm import parse_answer
+    value = parse_answer(json.dumps(wrapped, ensure_ascii=False), Translation, translate.ALIASES)
+    assert (value.title_zh, value.summary_zh) == ("多路思维", "我们提出多路思维。")

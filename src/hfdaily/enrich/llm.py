@@ -106,10 +106,14 @@ def _apply_aliases(value: object, aliases: Mapping[str, str]) -> object:
 
 
 def _unwrap(value: dict, schema: type[BaseModel]) -> dict:
-    """``{"translation": {...}}`` / ``{"result": {...}}``: a single object holding ours."""
+    """``{"translation": {...}}`` / ``{"result": {...}, "status": "ok"}``: the one object holding ours."""
     fields = set(schema.model_fields)
-    while not (fields & set(value)) and len(value) == 1 and isinstance(next(iter(value.values())), dict):
-        value = next(iter(value.values()))
+    while not (fields & set(value)):
+        inner = [v for v in value.values() if isinstance(v, dict)]
+        holding = [v for v in inner if fields & set(v)] or (inner if len(inner) == 1 else [])
+        if len(holding) != 1:
+            break
+        value = holding[0]
     return value
 
 
