@@ -79,3 +79,17 @@ def test_report_follows_seed_003_and_flags_ungrounded_numbers():
 def test_safe_url():
     assert safe_url("https://github.com/a/b") == "https://github.com/a/b"
     assert safe_url("javascript:alert(1)") == "#" and safe_url(None) == "#"
+
+
+def test_flagged_translation_and_pending_paper_are_visible():
+    r = record()
+    problem = "原文摘要 “we curated 224 practical tasks spanning 8” 中的 224 在译文中找不到"
+    r.papers[0].translation = r.papers[0].translation.model_copy(update={"problems": [problem]})
+    md = newsletter_md(r, Extras())
+    assert f"> ⚠️ 核查提示（译文未通过自动核对，请以原文为准）：{problem}" in md
+    assert "⚠️ 核查提示" in newsletter_html(r, Extras())
+    r.papers[0].translation = None
+    md = newsletter_md(r, Extras(llm_ran=True))
+    assert "（译文待补）" in md and "**摘要（英文原文；译文待补，下次运行将重试）：**" in md
+    md = newsletter_md(r, Extras(llm_ran=False, untranslated="运行时未使用大模型（--no-llm）"))
+    assert "待补" not in md and "本期未翻译：运行时未使用大模型（--no-llm）" in md
