@@ -106,6 +106,9 @@ def test_abstract_only_seed_analyses_are_grounded(fixtures_dir, seeds_dir):
     ("1,000 objects", "1000个物体"), ("layers 56-71", "第56至71层"), ("3x faster", "快了三倍"),
     ("Qwen3-32B", "Qwen 3 32B"), ("Llama-3.3-70B", "Llama 3.3 70B"), ("GPT-4o", "GPT-4o"), ("mAP50", "mAP50"),
     ("from Pass@1 through Pass@1024", "从Pass@1到Pass@1024"), ("GSM8K", "GSM8K"),
+    # List markers (2603.04254: "2) Highly generalizable …") may become 其次 or （2）.
+    ("Two advantages: 1) fast; 2) Highly generalizable to novel scenes.", "两个优点：首先速度快；其次对新场景泛化能力强。"),
+    ("(1) we build a dataset, (2) we train", "（1）我们构建数据集，（2）我们训练"),
     # Real abstracts (2411.19574, 2410.03017): a spaced magnitude, and a letter that is not one.
     ("with more than 10 B parameters", "参数超过100亿"), ("900 tutors and 1,800 K-12 students", "900名导师和1800名K-12学生"),
 ])
@@ -117,6 +120,7 @@ def test_equal_values_in_other_forms(source, target):
     ("456 billion parameters", "456亿参数", "456 billion"), ("3D scenes", "二维场景", "3D"),
     ("224 tasks", "225个任务", "224"), ("57.3%", "5.73%", "57.3%"), ("Qwen3-32B", "Qwen 3 14B", "Qwen3-32B"),
     ("Pass@1024", "Pass@1000", "Pass@1024"),
+    ("improves accuracy by 2) points", "准确率提升", "2"),  # not a list marker: mid-clause
 ])
 def test_different_values_are_lost(source, target, lost):
     assert [c.text for c in numbers.missing(source, target)] == [lost]

@@ -197,6 +197,10 @@ def _scan(text: str) -> tuple[list[Claim], set[Decimal]]:
             if word in ("千",):  # 5千米 is 5 km: keep the plain number too
                 values.add(value)
             extra.add(value)
+        if _is_enumerator(text, m, value):  # "1) … 2) …" may become 首先…其次: a marker, not a claim
+            extra.add(value)
+            take(m.start(), m.end())
+            continue
         if text[m.end():m.end() + 1] == "倍":
             values |= _times(value)
         claims.append(Claim(m.group().strip(), m.start(), m.end(), frozenset(values)))
@@ -216,6 +220,14 @@ def _scan(text: str) -> tuple[list[Claim], set[Decimal]]:
             claims.append(Claim(m.group(), m.start(), m.end(), frozenset(values)))
     claims.sort(key=lambda c: c.start)
     return claims, extra
+
+
+def _is_enumerator(text: str, m: re.Match, value: Decimal) -> bool:
+    """"(1) …", "2) …", "（3）": a list marker at the start of a clause."""
+    if m.group("after") or not text[m.end():m.end() + 1] in (")", "）") or value > 20 or value != int(value):
+        return False
+    before = text[:m.start()].rstrip(" \t(（")
+    return not before or before[-1] in "\n:;,.：；，。"
 
 
 def _times(value: Decimal) -> set[Decimal]:
