@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, field_validator
+from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_validator
 
 from hfdaily.text import first_sentence, plain
 
@@ -59,6 +59,8 @@ class Translation(BaseModel):
 
     title_zh: str = Field(min_length=1)
     summary_zh: str = Field(min_length=1)
+    # What the checks still found after the last re-ask (a number not found…): kept and shown, not lost.
+    problems: list[str] = []
 
 
 # --- Full text -------------------------------------------------------------------------
@@ -92,16 +94,60 @@ class Document(BaseModel):
 # --- Analysis (seed 003) ---------------------------------------------------------------
 
 
+_LABELS = ("应用领域", "一句话核心贡献", "核心贡献", "输入", "输出", "处理流程", "输出/处理流程", "运行环境/硬件",
+           "运行环境与硬件", "运行环境或硬件", "运行环境", "硬件", "开源情况")
+_LABEL_PREFIX = re.compile(r"^\s*(?:\*\*)?(?:" + "|".join(map(re.escape, sorted(_LABELS, key=len, reverse=True))) + r")(?:\*\*)?\s*[：:]\s*(?:\*\*)?\s*")
+
+
+def without_label(text: str) -> str:
+    """A value never repeats its label: "输入：一张图像" → "一张图像" (the page prints the label)."""
+    while (stripped := _LABEL_PREFIX.sub("", text, count=1)) != text:
+        text = stripped
+    return text
+
+
 class UsageGuide(BaseModel):
+    """使用指南. Records written before analyse-v2 have one ``process`` text and no ``output``."""
+
     input: str = Field(min_length=1, description="输入")
-    process: str = Field(min_length=1, description="输出/处理流程")
-    environment: str = Field(min_length=1, description="运行环境或硬件")
+    output: str = Field("", description="输出")
+    process: list[str] = Field(default_factory=list, description="处理流程, one step per item")
+    environment: str = Field(min_length=1, description="运行环境/硬件")
     open_source: str = Field(min_length=1, description="开源情况, with the real link when known")
+
+    @field_validator("process", mode="before")
+    @classmethod
+    def _steps(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("input", "output", "environment", "open_source")
+    @classmethod
+    def _unlabel(cls, value: str) -> str:
+        return without_label(value)
+
+    @field_validator("process")
+    @classmethod
+    def _unlabel_steps(cls, value: list[str]) -> list[str]:
+        return [s for s in (without_label(step) for step in value) if s.strip()]
 
 
 class Innovation(BaseModel):
     lead: str = Field(min_length=1, description="bold lead phrase")
     detail: str = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: object) -> object:
+        """"**短标题**：说明" written as one string."""
+        if isinstance(value, str):
+            lead, sep, detail = value.partition("：") if "：" in value else value.partition(":")
+            return {"lead": lead.strip(" *"), "detail": detail.strip()} if sep else {"lead": value, "detail": value}
+        return value
+
+    @field_validator("lead")
+    @classmethod
+    def _plain_lead(cls, value: str) -> str:
+        return value.strip().strip("*").strip()
 
 
 class Analysis(BaseModel):
@@ -110,8 +156,20 @@ class Analysis(BaseModel):
     guide: UsageGuide
     innovations: list[Innovation] = Field(min_length=1)
     results: list[str] = Field(min_length=1, description="实验效果: datasets, metrics, key numbers")
-    # Numbers in ``results`` that the text the model read does not contain (after re-asking).
+    # Numbers stated anywhere in the analysis that the text the model read does not contain (after re-asking).
     ungrounded_numbers: list[str] = []
+    # Other problems still there after the last re-ask (counts), shown as a note.
+    problems: list[str] = []
+
+    @field_validator("field", "contribution")
+    @classmethod
+    def _unlabel(cls, value: str) -> str:
+        return without_label(value)
+
+    @field_validator("results", mode="before")
+    @classmethod
+    def _one_result(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
 
 
 class Budget(BaseModel):
