@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+from recorded import load_fixture_day, seed_analyses
 
 from hfdaily.archive.store import Store
 from hfdaily.enrich import analyze
@@ -13,8 +14,6 @@ from hfdaily.enrich.llm import LLMClient
 from hfdaily.make.render import Extras, report_html, report_md
 from hfdaily.models import Analysis, Budget, DayRecord, PaperEntry
 from hfdaily.testing.fake_llm import FakeLLM
-from recorded import load_fixture_day, seed_analyses
-
 
 QUOTES = str.maketrans("", "", '"“”')
 

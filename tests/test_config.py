@@ -91,9 +91,10 @@ def test_every_problem_is_named_at_once(tmp_path):
 
 
 def test_glossary_is_extended_in_the_toml(tmp_path):
+    import datetime as dt
+
     from hfdaily.enrich import analyze, translate
     from hfdaily.models import Paper
-    import datetime as dt
     path = tmp_path / "hfdaily.toml"
     path.write_text('[glossary]\nagent = "代理"\n"world model" = "世界模型"\n', encoding="utf-8")
     s = load_settings(path, env={})

@@ -15,8 +15,8 @@ from sitebuild import DAYS, SEED_DAY, SITE_URL, demo_site, write_days
 
 from hfdaily.archive.record import load_record, record_path
 from hfdaily.cli import cli
-from hfdaily.publish.build import MANIFEST, build_site
 from hfdaily.make.render import bold
+from hfdaily.publish.build import MANIFEST, build_site
 from hfdaily.publish.catalog import field_slug
 from hfdaily.text import plain
 

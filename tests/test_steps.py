@@ -310,7 +310,7 @@ def test_backfill_publishes_failed_papers_as_pending_and_strict_exits_3(servers,
             "--no-pictures", "--no-audio", "--strict"]
     result = hfdaily(env, *args)
     assert result.exit_code == 3, result.output
-    assert "1 paper(s) failed" in result.output and f"--strict: 1 paper(s) lack" in result.output
+    assert "1 paper(s) failed" in result.output and "--strict: 1 paper(s) lack" in result.output
     assert failing in result.output
     md = (out / "newsletters" / f"{WEEK[1]}.md").read_text()
     assert md.count("（译文待补）") == 1 and "本期未翻译" not in md

@@ -94,7 +94,7 @@ def nothing_published(exc: LLMUnavailableError, out: Path, date: dt.date | None 
             f"are kept in {Outputs(out).data} and the next run continues from them.")
 
 
-def echo_outcome(summary) -> None:
+def echo_outcome(summary, line: bool = True) -> None:
     """The run's warnings (papers 待补, papers kept with problems) and its one-line summary."""
     for warning in summary.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -104,7 +104,8 @@ def echo_outcome(summary) -> None:
     if summary.flagged:
         click.echo(f"warning: {len(summary.flagged)} paper(s) kept with problems shown to the reader (⚠️ 核查提示): "
                    + ", ".join(summary.flagged), err=True)
-    click.echo(summary.line())
+    if line:
+        click.echo(summary.line())
 
 
 def exit_if_incomplete(summary, strict: bool) -> None:
@@ -147,8 +148,7 @@ def _step(settings, opts, body: Callable[..., Coroutine]) -> list[Path]:
             await ws.close("failed")
             raise
         await ws.close("ok", {"line": summary.line()})
-        for warning in summary.warnings:
-            click.echo(f"warning: {warning}", err=True)
+        echo_outcome(summary, line=False)
         return written
 
     return asyncio.run(go())

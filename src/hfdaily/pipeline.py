@@ -42,7 +42,13 @@ from hfdaily.archive.store import Store
 from hfdaily.config import PRESETS, Settings
 from hfdaily.enrich import analyze, translate
 from hfdaily.enrich.budget import fit
-from hfdaily.enrich.llm import SPENDING, LLMClient, LLMError, LLMStats, LLMUnavailableError
+from hfdaily.enrich.llm import (
+    SPENDING,
+    LLMClient,
+    LLMError,
+    LLMStats,
+    LLMUnavailableError,
+)
 from hfdaily.make import artefacts
 from hfdaily.make.fields import classify
 from hfdaily.make.fonts import find_cjk_font

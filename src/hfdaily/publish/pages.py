@@ -18,9 +18,9 @@ from importlib import resources
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from pydantic import BaseModel
 
+from hfdaily.archive.index import PaperRow
 from hfdaily.make.render import bold, safe_url
 from hfdaily.models import DayRecord, PaperEntry
-from hfdaily.archive.index import PaperRow
 from hfdaily.publish.catalog import FIELD_ORDER, Catalog, DayInfo, field_slug, org_slug
 from hfdaily.text import plain
 
