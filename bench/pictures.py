@@ -15,9 +15,9 @@ from pathlib import Path
 
 from PIL import Image
 
+from hfdaily.config import Settings
 from hfdaily.make.charts import draw_poster, draw_trend, draw_wordcloud
 from hfdaily.make.fonts import find_cjk_font
-from hfdaily.config import Settings
 from hfdaily.make.stats import TrendPoint, recent_window, trend_point
 from hfdaily.testing.days import recorded_day
 

@@ -88,7 +88,7 @@ def heavy_day_weight() -> tuple[int, int, int]:
         entry.translation = chinese[i % len(chinese)].translation
         entry.analysis = analyses[i % len(analyses)]
         entry.fields = classify(entry)
-    ctx = pages.SiteContext(site_url=SITE_URL, github_url="https://github.com/hfdaily/hfdaily", feeds=True,
+    ctx = pages.SiteContext(site_url=SITE_URL, github_url="", feeds=True,
                             asset_version="bench", org_slugs={})
     html = pages.day_page(ctx, record, None, None, pages.DayAssets(images={})).encode("utf-8")
     return len(record.papers), len(html), len(gzip.compress(html))

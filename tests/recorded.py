@@ -8,16 +8,14 @@ import json
 import re
 from pathlib import Path
 
+from hfdaily.make.fields import classify
 from hfdaily.models import (
     Analysis,
     DayRecord,
-    Innovation,
     Paper,
     PaperEntry,
     Translation,
-    UsageGuide,
 )
-from hfdaily.make.fields import classify
 from hfdaily.sources.hf import paper_from_entry
 
 
@@ -50,29 +48,14 @@ def _seed(seeds_dir: Path, prefix: str) -> str:
     return next(seeds_dir.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
 
 
-def _labelled(block: str, label: str) -> str:
-    """Text after "**label**：" on its line, or the next non-empty line (the seed uses both)."""
-    match = re.search(rf"{label}\**[:：]?\**[ \t]*(.*)\n(?:\s*\n)*\s*(.*)", block)
-    assert match, f"no {label} in seed block"
-    return (match.group(1) or match.group(2)).strip(" *")
-
-
 def seed_day_zh(fixtures_dir: Path, seeds_dir: Path) -> DayRecord:
-    """2026-01-20 with real Chinese: titles/abstracts from the seed newsletter (000), 应用领域 and
-    核心贡献 from the seed report (003), English from the fixture where it has the paper
+    """2026-01-20 with real Chinese: titles/abstracts from the seed newsletter (000), the four
+    analyses from the seed report (003, in the analyse-v2 shape: see :func:`seed_analyses`), English from the fixture where it has the paper
     (the seed's other papers get their English title as a stand-in abstract)."""
     day = dt.date(2026, 1, 20)
     english = {e.paper.id: e.paper for e in load_fixture_day(fixtures_dir, day).papers}
-    analyses = {}
-    for block in _seed(seeds_dir, "003").split("## 📄 ")[1:]:
-        paper_id = re.search(r"huggingface\.co/papers/(\d{4}\.\d{4,5})", block).group(1)
-        analyses[paper_id] = Analysis(
-            field=_labelled(block, "应用领域"),
-            contribution=_labelled(block, "一句话核心贡献"),
-            guide=UsageGuide(input="见报告", process="见报告", environment="见报告", open_source="见报告"),
-            innovations=[Innovation(lead="见报告", detail="见报告")],
-            results=["见报告"],
-        )
+    analyses = {paper_id: Analysis.model_validate({k: v for k, v in found.items() if k != "read_source"})
+                for paper_id, found in seed_analyses(seeds_dir).items()}
     entries = []
     for block in re.split(r"\n### \d+\. ", _seed(seeds_dir, "000"))[1:]:
         paper_id = re.search(r"huggingface\.co/papers/(\d{4}\.\d{4,5})", block).group(1)
@@ -99,3 +82,74 @@ def translated_day(fixtures_dir: Path, seeds_dir: Path) -> DayRecord:
     for entry in record.papers:
         entry.translation = chinese[entry.paper.id]
     return record
+
+
+# --- Seed 003's real analyses, in the analysis answer's JSON shape ---------------------------
+
+_SECTION = re.compile(r"^.*?(应用领域|一句话核心贡献|使用指南|主要创新点|实验效果)\**[:：]?\**\s*$|"
+                      r"^.*?(应用领域|一句话核心贡献|使用指南|主要创新点|实验效果)\**[:：]\**", re.MULTILINE)
+_ITEM = re.compile(r"^\s*(?:[*-]|\d+\.)\s+(.*\S)")
+_LEAD = re.compile(r"^\*\*(.+?)\*\*[:：]\s*(.*)$")
+_GUIDE_KEYS = {"输入": "input", "输出": "output", "处理流程": "process", "前置步骤": "process",
+               "推理过程": "process", "运行环境": "environment", "模型与硬件": "environment",
+               "开源情况": "open_source", "开源状态": "open_source", "资源": "open_source"}
+
+
+def _sections(block: str) -> dict[str, str]:
+    marks = [(m.start(), m.end(), m.group(1) or m.group(2)) for m in _SECTION.finditer(block)]
+    out = {}
+    for i, (_, end, name) in enumerate(marks):
+        stop = marks[i + 1][0] if i + 1 < len(marks) else len(block)
+        out[name] = block[end:stop].split("====")[0].strip()
+    return out
+
+
+def _strip_md(text: str) -> str:
+    return re.sub(r"^[#\s*]+|[\s*]+$", "", text.strip())
+
+
+def _guide(text: str) -> dict:
+    guide: dict = {"input": "", "output": "", "process": [], "environment": "", "open_source": ""}
+    current = None
+    for line in text.splitlines():
+        item = _ITEM.match(line)
+        if not item:
+            continue
+        lead = _LEAD.match(item.group(1))
+        if lead and lead.group(1) in _GUIDE_KEYS:
+            current = _GUIDE_KEYS[lead.group(1)]
+            value = lead.group(2).strip()
+            if current == "process":
+                if value:
+                    guide["process"].append(f"**{lead.group(1)}**：{value}" if lead.group(1) != "处理流程" else value)
+            elif value:
+                guide[current] = (guide[current] + " " + value).strip()
+        elif current == "process":
+            guide["process"].append(item.group(1).strip())
+        elif current:
+            guide[current] = (guide[current] + " " + item.group(1).strip()).strip()
+    guide["environment"] = guide["environment"] or "文中未说明"
+    guide["open_source"] = guide["open_source"] or "文中未提及开源"
+    return guide
+
+
+def seed_analyses(seeds_dir: Path) -> dict[str, dict]:
+    """Seed 003's four real analyses as the JSON an analysis answer carries (id → object)."""
+    found = {}
+    for block in _seed(seeds_dir, "003").split("## 📄 ")[1:]:
+        paper_id = re.search(r"huggingface\.co/papers/(\d{4}\.\d{4,5})", block).group(1)
+        parts = _sections(block)
+        innovations = []
+        for line in parts["主要创新点"].splitlines():
+            if (item := _ITEM.match(line)) and (lead := _LEAD.match(item.group(1))):
+                innovations.append({"lead": lead.group(1).strip(), "detail": lead.group(2).strip()})
+        results = [item.group(1).strip() for line in parts["实验效果"].splitlines() if (item := _ITEM.match(line))]
+        found[paper_id] = {
+            "field": _strip_md(parts["应用领域"]),
+            "contribution": _strip_md(parts["一句话核心贡献"]),
+            "guide": _guide(parts["使用指南"]),
+            "innovations": innovations,
+            "results": results or [_strip_md(parts["实验效果"])],
+            "read_source": re.search(r"阅读来源\**:\s*(.+)", block).group(1).strip(),
+        }
+    return found

@@ -36,6 +36,7 @@ def test_no_llm_says_how_to_configure(tmp_path):
     ("[tts]\nengine = 'espeek'\n", r"HFDAILY_TTS_ENGINE \(\[tts\] engine\) = 'espeek': must be one of auto, edge or espeak"),
     ("[make]\nfont = '/no/such/font.ttc'\n", "HFDAILY_FONT.*no such file"),
     ("[hf]\nendpoint = 'hf-mirror.com'\n", "HF_ENDPOINT.*http"),
+    ("[glossary]\nagent = 3\n", r"\[glossary\].*string"),
 ])
 def test_bad_config_is_a_clear_error(tmp_path, toml, message):
     path = tmp_path / "hfdaily.toml"
@@ -61,6 +62,7 @@ def test_every_readme_variable_is_a_setting():
     ("HFDAILY_ANALYSIS", "false", ("analysis", "enabled")),
     ("HFDAILY_TREND_DAYS", "7", ("make", "trend_days")),
     ("HFDAILY_TTS_ENGINE", "espeak", ("tts", "engine")),
+    ("HFDAILY_LLM_BREAKER", "3", ("llm", "breaker")),
     ("HFDAILY_GITHUB_URL", "https://example.org/me", ("site", "github_url")),
     ("HFDAILY_SITE_URL", "https://example.org/daily", ("site", "url")),
     ("HF_ENDPOINT", "https://hf-mirror.com", ("hf", "endpoint")),
@@ -92,3 +94,44 @@ def test_every_problem_is_named_at_once(tmp_path):
         load_settings(env={"HFDAILY_TTS_ENGINE": "espeek", "HFDAILY_LLM_CONCURRENCY": "0",
                            "HFDAILY_CONFIG": str(tmp_path / "none.toml")})
     assert "HFDAILY_TTS_ENGINE" in str(raised.value) and "HFDAILY_LLM_CONCURRENCY" in str(raised.value)
+
+
+def test_glossary_is_extended_in_the_toml(tmp_path):
+    import datetime as dt
+
+    from hfdaily.enrich import analyze, translate
+    from hfdaily.models import Paper
+    path = tmp_path / "hfdaily.toml"
+    path.write_text('[glossary]\nagent = "代理"\n"world model" = "世界模型"\n', encoding="utf-8")
+    s = load_settings(path, env={})
+    assert s.llm.glossary == {"agent": "代理", "world model": "世界模型"}
+    paper = Paper(id="2601.00001", title="T", summary="S", authors=[], published_at=dt.datetime(2026, 1, 1))
+    system = translate.messages(paper, s.llm.glossary)[0]["content"]
+    assert "agent → 代理" in system and "world model → 世界模型" in system and "agent → 智能体" not in system
+    assert "token → 词元" in system  # the built-in terms stay
+    assert "world model → 世界模型" in analyze.messages(paper, "text", "HTML", None, s.llm.glossary)[0]["content"]
+    # The glossary is part of the prompt, so of the cache key: changing it asks again.
+    assert translate.messages(paper, s.llm.glossary) != translate.messages(paper)
+
+
+def test_rebuild_restores_translations_under_the_key_a_glossary_run_asks_with(tmp_path):
+    import datetime as dt
+
+    from hfdaily.archive.rebuild import rebuild_cache
+    from hfdaily.archive.store import Store, cache_key
+    from hfdaily.enrich import translate
+    from hfdaily.models import DayRecord, Paper, PaperEntry, Translation
+
+    paper = Paper(id="2601.00001", title="T", summary="S", authors=[], published_at=dt.datetime(2026, 1, 1))
+    entry = PaperEntry(paper=paper, translation=Translation(title_zh="标题", summary_zh="摘要"),
+                       translation_model=f"m/{translate.PROMPT_VERSION}")
+    glossary = {"agent": "代理"}
+    store = Store(tmp_path / "hfdaily.db")
+    try:
+        assert rebuild_cache(store, [DayRecord(date=dt.date(2026, 1, 1), papers=[entry])], glossary) == 1
+        asked_with = cache_key(translate.TASK, "m", translate.PROMPT_VERSION, translate.messages(paper, glossary))
+        assert store.cached_response(asked_with) is not None
+        without = cache_key(translate.TASK, "m", translate.PROMPT_VERSION, translate.messages(paper))
+        assert store.cached_response(without) is None
+    finally:
+        store.close()

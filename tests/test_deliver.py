@@ -17,6 +17,8 @@ from apprise.plugins.dingtalk import NotifyDingTalk
 from apprise.plugins.feishu import NotifyFeishu
 from apprise.plugins.wecombot import NotifyWeComBot
 from click.testing import CliRunner
+from recorded import seed_day_zh
+from test_pipeline import servers  # noqa: F401  (the recorded HF, arXiv and fake LLM on loopback)
 
 from hfdaily.archive.migrations import applied
 from hfdaily.archive.record import save_record
@@ -27,8 +29,6 @@ from hfdaily.deliver.notify import deliver_day
 from hfdaily.errors import ConfigError
 from hfdaily.testing.chat_server import chat_server
 from hfdaily.testing.smtp_server import smtp_server
-from recorded import seed_day_zh
-from test_pipeline import servers  # noqa: F401  (the recorded HF, arXiv and fake LLM on loopback)
 
 DAY = dt.date(2026, 1, 20)
 SITE = "https://reader.github.io/hfdaily"
@@ -361,9 +361,10 @@ def test_notify_by_hand_dry_run_sends_and_records_nothing(tmp_path, day, standin
 
 
 def test_a_big_day_by_email_keeps_every_paper_and_stays_under_gmails_clipping(fixtures_dir):
+    from recorded import load_fixture_day
+
     from hfdaily.deliver.channels import ChannelOptions
     from hfdaily.deliver.digest import EMAIL_LIMIT, build_digest, render_fitted
-    from recorded import load_fixture_day
 
     record = load_fixture_day(fixtures_dir, "2025-09-30")  # 50 papers, the most of any recorded day
     html = render_fitted(build_digest(record, ChannelOptions(), "email"), "email", None)

@@ -49,7 +49,7 @@ def skeleton(markdown: str) -> list[str]:
     """The seed's structure: each structural line reduced to its marker."""
     marks = []
     for line in markdown.splitlines():
-        for pattern in (r"^# <img .*论文日报$", r"^## \S+ \S+", r"^- 总论文数：", r"^- 热门领域：", r"^### \d+\. ",
+        for pattern in (r"^# <img (?=.*论文日报$)", r"^## \S+ \S+", r"^- 总论文数：", r"^- 热门领域：", r"^### \d+\. ",
                         r"^\*\*原文标题：\*\* ", r"^\*\*摘要：\*\*$", r"^\*\*论文链接：\*\* \[HuggingFace\]\(https://huggingface.co/papers/\d{4}\.\d{5}\) \| \[arXiv\]\(https://arxiv.org/abs/\d{4}\.\d{5}\)",
                         r"^---$", r"^!\[", r"^- \[收听"):
             if m := re.match(pattern, line):
@@ -80,7 +80,14 @@ def test_full_day_matches_the_seed_layout(servers, tmp_path, seeds_dir):
 
     day = record(out, "2026-01-20")
     assert all(e.translation and e.analysis and e.read_source for e in day.papers)
-    assert day.usage.calls == 8 and day.usage.prompt_tokens > 0
+    # The fake answers with the seeds' real Chinese. Seed 003 read 2601.10387 in full; here only its
+    # abstract can be read, so its full-text numbers are re-asked twice, then kept and flagged.
+    assert day.usage.calls == 8 + 2 and day.usage.prompt_tokens > 0
+    real = {e.paper.id: e for e in day.papers}
+    assert real["2601.11077"].translation.title_zh == "ABC-Bench：面向现实世界开发的智能体后端编码基准测试"
+    assert set(real["2601.10387"].analysis.ungrounded_numbers) == {"275", "56", "71", "25", "60%"}
+    assert not any(e.translation.problems for e in day.papers)
+    assert "多路思维：基于词元级分支与合并的推理方法" in md and "1 flagged" in result.output
     report = (out / "reports" / "2026-01-20.md").read_text()
     assert report.count("## 📄 ") == 4 and "**阅读来源**" in report
     assert (out / "newsletters" / "2026-01-20.html").read_text().count("<article") == 4
@@ -89,6 +96,14 @@ def test_full_day_matches_the_seed_layout(servers, tmp_path, seeds_dir):
     assert "2026-01-20" in (out / "index.html").read_text()
     feed = (out / "feed.xml").read_text()
     assert feed.count("<entry>") == 1 and "Hugging Face 2026-01-20 论文日报（4 篇）" in feed
+    # Nothing hotlinked, no placeholder project link (HFDAILY_GITHUB_URL is unset).
+    assert (out / "newsletters" / "../assets/hf-logo.svg").resolve().read_text().startswith("<svg")
+    html = (out / "newsletters" / "2026-01-20.html").read_text()
+    site = [(out / "site" / page).read_text() for page in ("index.html", "days/2026-01-20.html",
+                                                           "papers/2601.08808.html")]
+    for text in (md, html, feed, (out / "index.html").read_text(), *site):
+        assert "hfdaily/hfdaily" not in text and "brand-assets" not in text
+    assert "- GitHub:" not in md
 
 
 def test_full_text_paths_html_abs_and_hf(servers, tmp_path):
@@ -121,14 +136,14 @@ def test_grows_during_the_day_translates_only_new_papers(servers, tmp_path, fixt
     hf, llm, env = servers
     out = tmp_path / "out"
     assert run(env, out, "--date", "2026-01-20", "--no-pictures", "--no-audio").exit_code == 0
-    assert llm.requests == 8
+    assert llm.requests == 8 + 2  # one real analysis re-asked twice (see above)
     # Later that day HF lists more papers (real entries borrowed from the next day).
     morning = json.loads((fixtures_dir / "hf_daily_papers" / "2026-01-20.json").read_text())
     later = json.loads((fixtures_dir / "hf_daily_papers" / "2026-01-21.json").read_text())[:7]
     hf.days["2026-01-20"] = morning + later
     result = run(env, out, "--date", "2026-01-20", "--no-pictures", "--no-audio")
     assert result.exit_code == 0 and "11 papers (7 new)" in result.output
-    assert llm.requests == 8 + 14
+    assert llm.requests == 10 + 14
     assert (out / "newsletters" / "2026-01-20.md").read_text().count("\n### ") == 11
 
 
@@ -143,7 +158,7 @@ def test_paper_that_keeps_failing_does_not_fail_the_others(servers, tmp_path):
     assert "1 paper(s) failed" in result.output and day[1]["paper"]["id"] in result.output
     entries = {e.paper.id: e for e in record(out, "2026-01-20").papers}
     assert sum(e.translation is not None for e in entries.values()) == 3
-    assert "翻译失败，下次运行将重试" in (out / "newsletters" / "2026-01-20.md").read_text()
+    assert "译文待补，下次运行将重试" in (out / "newsletters" / "2026-01-20.md").read_text()
     llm.poison, before = None, llm.requests
     assert run(env, out, "--date", "2026-01-20", "--no-pictures", "--no-audio", "--no-analysis").exit_code == 0
     assert llm.requests == before + 1
@@ -260,3 +275,62 @@ def test_rebuild_refills_the_cache_from_data(servers, tmp_path, fixtures_dir):
     assert run(env, out, "--date", "2026-01-26", "--no-pictures", "--no-audio", "--no-analysis").exit_code == 0
     assert llm.requests - before == 2
     assert CliRunner().invoke(cli, ["rebuild", "--out", str(tmp_path / "nowhere")]).exit_code == 2
+
+
+def test_refused_key_stops_the_run_and_publishes_nothing_new(servers, tmp_path):
+    hf, llm, env = servers
+    out = tmp_path / "out"
+    llm.faults.extend(["401"] * 50)
+    env = env | {"HFDAILY_LLM_API_KEY": "sk-live-abcdefghijklmnopqrstuv"}
+    started = time.monotonic()
+    result = run(env, out, "--date", "2026-01-20")
+    assert result.exit_code == 1 and time.monotonic() - started < 20
+    assert "HTTP 401" in result.output and "HFDAILY_LLM_API_KEY" in result.output
+    assert env["HFDAILY_LLM_BASE_URL"] in result.output and "Nothing new was published" in result.output
+    assert "sk-live" not in result.output and "Traceback" not in result.output
+    assert llm.requests == 1  # the first refusal stops every other call
+    assert (out / "data" / "2026-01-20.json").exists()  # the record is kept for the next run
+    assert not (out / "newsletters").exists() and not (out / "feed.xml").exists() and not (out / "site").exists()
+    import sqlite3
+    errors = [r[0] for r in sqlite3.connect(out / "hfdaily.db").execute("SELECT error FROM llm_calls")]
+    assert errors and not any("sk-live" in e for e in errors)
+
+
+def test_failed_papers_are_published_as_pending_and_strict_exits_3(servers, tmp_path):
+    hf, llm, env = servers
+    out = tmp_path / "out"
+    day = json.loads((Path(hf.fixtures) / "2026-01-20.json").read_text())
+    llm.poison = "标题："  # every translation prompt fails (4 calls in a row: below the breaker)
+    env = env | {"HFDAILY_LLM_MAX_RETRIES": "0"}
+    result = run(env, out, "--date", "2026-01-20", "--no-pictures", "--no-audio", "--no-analysis", "--strict")
+    assert result.exit_code == 3, result.output
+    assert "4 paper(s) failed" in result.output and "--strict: 4 paper(s) lack" in result.output
+    md = (out / "newsletters" / "2026-01-20.md").read_text()
+    assert "本期未翻译：大模型调用失败（4 篇论文）" in md and "--no-llm" not in md
+    assert md.count("（译文待补）") == 4 and day[0]["paper"]["id"] in result.output
+    # Rendered again on its own, the day still tells the real reason (the record shows the LLM was asked).
+    again = CliRunner().invoke(cli, ["render", "--out", str(out), "-q", "--date", "2026-01-20", "--no-pictures",
+                                     "--no-audio"], env=env)
+    assert again.exit_code == 0, again.output
+    assert (out / "newsletters" / "2026-01-20.md").read_text() == md
+    llm.poison = None
+    result = run(env, out, "--date", "2026-01-20", "--no-pictures", "--no-audio", "--no-analysis", "--strict")
+    assert result.exit_code == 0 and "待补" not in (out / "newsletters" / "2026-01-20.md").read_text()
+
+
+def test_rerun_reports_reused_work_as_cached(servers, tmp_path):
+    hf, llm, env = servers
+    out = tmp_path / "out"
+    assert run(env, out, "--date", "2026-01-20", "--no-pictures", "--no-audio").exit_code == 0
+    result = run(env, out, "--date", "2026-01-20", "--no-pictures", "--no-audio")
+    assert "8 cached, 0 LLM calls" in result.output
+
+
+def test_logs_reads_the_store_of_an_output_folder(servers, tmp_path):
+    hf, llm, env = servers
+    out = tmp_path / "out"
+    assert run(env, out, "--date", "2026-01-20", "--no-pictures", "--no-audio", "--no-analysis").exit_code == 0
+    result = CliRunner().invoke(cli, ["logs", "--out", str(out)])
+    assert result.exit_code == 0 and "4 calls in all" in result.output
+    result = CliRunner().invoke(cli, ["logs", "--out", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2 and "no store at" in result.output

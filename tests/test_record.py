@@ -105,3 +105,16 @@ def test_merge_keeps_papers_no_longer_listed_and_their_work(fixtures_dir, seeds_
     assert merged.papers[-1].translation == record.papers[0].translation  # work kept
     assert merged.papers[0].paper.upvotes == listed[1].upvotes + 7  # metadata refreshed
     assert merged.papers[0].translation == record.papers[1].translation
+
+
+def test_written_files_are_readable_as_the_umask_allows(tmp_path):
+    """A web server running as another user must be able to read index.html (mkstemp makes 0600)."""
+    import os
+    import stat
+
+    from hfdaily.archive.record import atomic_write
+
+    umask = os.umask(0o022)
+    os.umask(umask)
+    atomic_write(tmp_path / "index.html", "<p>页面</p>")
+    assert stat.S_IMODE((tmp_path / "index.html").stat().st_mode) == 0o666 & ~umask

@@ -48,7 +48,7 @@ def test_html_escapes_every_piece_of_paper_text():
 
 def test_markdown_has_seed_fields_and_links_only_to_existing_files():
     md = newsletter_md(record(), Extras(hot_fields=[("大语言模型", 1)], has_report=True))
-    assert md.startswith("# <img src=\"https://huggingface.co/datasets/huggingface/brand-assets/resolve/main/hf-logo.png\" width=\"30\"/> Hugging Face 2026-01-20 论文日报")
+    assert md.startswith("# <img src=\"../assets/hf-logo.svg\" width=\"30\"/> Hugging Face 2026-01-20 论文日报")
     for needle in ("## 📊 今日论文统计", "- 总论文数：1", "- 热门领域：大语言模型", "## 📝 论文详情", "### 1. 标题",
                    "**原文标题：** Attack", "**摘要：**\n摘要", "**论文链接：** [HuggingFace](https://huggingface.co/papers/2601.00001) | [arXiv](https://arxiv.org/abs/2601.00001)",
                    "[项目主页](https://example.org/p)", "[深度解读](../reports/2026-01-20.md#2601.00001)", "## 📱 订阅渠道", "---"):
@@ -62,7 +62,7 @@ def test_markdown_has_seed_fields_and_links_only_to_existing_files():
 def test_untranslated_newsletter_says_so():
     r = record()
     r.papers[0].translation = None
-    md = newsletter_md(r, Extras(untranslated=True))
+    md = newsletter_md(r, Extras(untranslated="运行时未使用大模型（--no-llm）"))
     assert "本期未翻译" in md and "### 1. Attack" in md
 
 
@@ -79,3 +79,17 @@ def test_report_follows_seed_003_and_flags_ungrounded_numbers():
 def test_safe_url():
     assert safe_url("https://github.com/a/b") == "https://github.com/a/b"
     assert safe_url("javascript:alert(1)") == "#" and safe_url(None) == "#"
+
+
+def test_flagged_translation_and_pending_paper_are_visible():
+    r = record()
+    problem = "原文摘要 “we curated 224 practical tasks spanning 8” 中的 224 在译文中找不到"
+    r.papers[0].translation = r.papers[0].translation.model_copy(update={"problems": [problem]})
+    md = newsletter_md(r, Extras())
+    assert f"> ⚠️ 核查提示（译文未通过自动核对，请以原文为准）：{problem}" in md
+    assert "⚠️ 核查提示" in newsletter_html(r, Extras())
+    r.papers[0].translation = None
+    md = newsletter_md(r, Extras(llm_ran=True))
+    assert "（译文待补）" in md and "**摘要（英文原文；译文待补，下次运行将重试）：**" in md
+    md = newsletter_md(r, Extras(llm_ran=False, untranslated="运行时未使用大模型（--no-llm）"))
+    assert "待补" not in md and "本期未翻译：运行时未使用大模型（--no-llm）" in md

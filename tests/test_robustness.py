@@ -96,7 +96,8 @@ def test_blank_title_or_abstract_is_an_invalid_entry_with_its_reason(servers, tm
     result = run(env, out, *QUICK)
     assert result.exit_code == 0 and "2 papers (2 new)" in result.output
     assert "skipping entry 0 (id '2601.08808')" in result.output and "empty once spaces" in result.output
-    assert llm.requests == 4  # only the two good papers were paid for
+    paid = {row[0] for row in sqlite3.connect(out / "hfdaily.db").execute("SELECT DISTINCT paper_id FROM llm_calls")}
+    assert paid == {p["paper"]["id"] for i, p in enumerate(day) if i not in (0, 2)}  # only the two good papers were paid for
     hf.days[DAY] = real_day  # HF fixes its list: the next run picks the two papers up
     assert "4 papers (2 new)" in run(env, out, *QUICK).output
 
@@ -316,7 +317,7 @@ def _umask() -> int:
 # --- 4. Markdown as safe as HTML ---------------------------------------------------------------
 
 
-LOGO = '<img src="https://huggingface.co/datasets/huggingface/brand-assets/resolve/main/hf-logo.png" width="30"/>'
+LOGO = '<img src="../assets/hf-logo.svg" width="30"/>'
 HOSTILE_TITLE = 'Multiplex <script>alert(1)</script> <img src=x onerror=alert(2)> [代码](javascript:alert(3))'
 
 

@@ -15,8 +15,10 @@ from sitebuild import DAYS, SEED_DAY, SITE_URL, demo_site, write_days
 
 from hfdaily.archive.record import load_record, record_path
 from hfdaily.cli import cli
+from hfdaily.make.render import bold
 from hfdaily.publish.build import MANIFEST, build_site
 from hfdaily.publish.catalog import field_slug
+from hfdaily.text import plain
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +59,12 @@ def test_day_page_holds_newsletter_and_report(demo):
         assert entry.translation.summary_zh in card.text()
         assert card.css_first("button.copy-bib") is not None  # builds the BibTeX from the card (tested in the browser)
         if entry.analysis:
-            assert entry.analysis.contribution in card.css_first(".contrib").text()
+            assert plain(entry.analysis.contribution) in card.css_first(".contrib").text()
+            # analyse-v2: the analysis's **bold** is <strong>, and 处理流程 is a list of steps
+            assert "**" not in card.css_first(".analysis").text()
+            steps = entry.analysis.guide.process
+            if len(steps) > 1:
+                assert [li.text() for li in card.css(".analysis ol.steps li")] == [plain(step) for step in steps]
             labels = [dt_.text() for dt_ in card.css(".analysis dt")]
             assert labels == ["应用领域", "一句话核心贡献", "使用指南", "主要创新点", "实验效果"]
         if entry.paper.github_repo:
@@ -171,7 +178,8 @@ def test_feeds_parse_cleanly_with_full_content(demo):
     content = seed.content[0].value
     record = load_record(record_path(out, SEED_DAY))
     analysed = next(e for e in record.papers if e.analysis)
-    for needle in (analysed.translation.title_zh, analysed.translation.summary_zh[:40], analysed.analysis.contribution[:30],
+    for needle in (analysed.translation.title_zh, analysed.translation.summary_zh[:40],
+                   str(bold(analysed.analysis.contribution))[:40],  # its **bold** as <strong>
                    f"{SITE_URL}papers/{analysed.paper.id}.html", analysed.paper.arxiv_url):
         assert needle in content
     field_feeds = sorted((site / "feeds").glob("*.xml"))

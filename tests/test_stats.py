@@ -83,6 +83,12 @@ def test_chinese_keywords_keep_domain_terms_whole_and_drop_stop_words(fixtures_d
     assert all(k.papers <= k.count for k in keywords)
     papers = [k.papers for k in keywords]
     assert papers == sorted(papers, reverse=True)
+    # Chinese written right after a URL (no space, as Chinese does) is counted, not swallowed by it.
+    multiplex = next(e for e in record.papers if e.paper.id == "2601.08808").translation.summary_zh
+    url = "https://github.com/GMLR-Penn/Multiplex-Thinking"
+    assert url in multiplex
+    terms = chinese_terms(multiplex.replace(url + "。", url + "，其中包含训练脚本。"))
+    assert "脚本" in terms and not {"https", "github", "GMLR-Penn"} & set(terms)
 
 
 def test_domain_dictionary_has_the_core_terms():

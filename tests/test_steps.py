@@ -284,3 +284,39 @@ def test_days_rendered_at_once_draw_chinese_in_every_picture(servers, tmp_path):
     assert len(list((tmp_path / "out" / "images").glob("*_trend.png"))) == 3
     missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
     assert not missing, missing[:3]
+
+
+def test_backfill_stops_at_a_refused_key_and_publishes_nothing_new(servers, tmp_path):
+    hf, llm, env = servers
+    out = tmp_path / "out"
+    llm.faults.extend(["401"] * 200)
+    result = hfdaily(env, "backfill", "--from", WEEK[0], "--to", WEEK[2], "--out", str(out), "-q",
+                     "--no-analysis", "--no-pictures", "--no-audio")
+    assert result.exit_code == 1, result.output
+    assert "HTTP 401" in result.output and "HFDAILY_LLM_API_KEY" in result.output
+    assert env["HFDAILY_LLM_BASE_URL"] in result.output and "Nothing new was published" in result.output
+    assert llm.requests == 1  # the first refusal stops every other call of every day
+    assert all((out / "data" / f"{day}.json").exists() for day in WEEK[:3])  # records kept for the next run
+    assert not any((out / name).exists() for name in ("newsletters", "index.html", "feed.xml", "site"))
+
+
+def test_backfill_publishes_failed_papers_as_pending_and_strict_exits_3(servers, tmp_path):
+    hf, llm, env = servers
+    out = tmp_path / "out"
+    failing = hf.day(WEEK[1])[0]["paper"]["id"]
+    llm.poison = failing  # its translation prompt names it: HTTP 500 every time
+    env = env | {"HFDAILY_LLM_MAX_RETRIES": "0"}
+    args = ["backfill", "--from", WEEK[0], "--to", WEEK[1], "--out", str(out), "-q", "--no-analysis",
+            "--no-pictures", "--no-audio", "--strict"]
+    result = hfdaily(env, *args)
+    assert result.exit_code == 3, result.output
+    assert "1 paper(s) failed" in result.output and "--strict: 1 paper(s) lack" in result.output
+    assert failing in result.output
+    md = (out / "newsletters" / f"{WEEK[1]}.md").read_text()
+    assert md.count("（译文待补）") == 1 and "本期未翻译" not in md
+    assert "待补" not in (out / "newsletters" / f"{WEEK[0]}.md").read_text()
+    assert (out / "index.html").exists() and (out / "site" / "index.html").exists()  # the range is published
+    llm.poison = None
+    result = hfdaily(env, *args)
+    assert result.exit_code == 0, result.output
+    assert "待补" not in (out / "newsletters" / f"{WEEK[1]}.md").read_text()

@@ -17,7 +17,7 @@ import click
 from hfdaily import __version__
 from hfdaily.commands import sigterm_as_sigint
 from hfdaily.config import load_settings
-from hfdaily.errors import HfdailyError, HFError
+from hfdaily.errors import HfdailyError, HFError, LLMUnavailableError
 from hfdaily.outputs import Outputs
 
 DEFAULT_OUT = Path("hfdaily-out")
@@ -50,11 +50,13 @@ def cli() -> None:
 @click.option("--no-pictures", is_flag=True, help="Skip word cloud, trend chart and poster.")
 @click.option("--no-audio", is_flag=True, help="Skip the audio broadcast.")
 @click.option("--no-notify", is_flag=True, help="Do not send the day to the configured channels.")
+@click.option("--strict", is_flag=True, help="Exit 3 when any paper still lacks its translation or analysis.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
 def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_llm: bool, no_analysis: bool,
-        no_pictures: bool, no_audio: bool, no_notify: bool, quiet: bool, verbose: bool) -> None:
+        no_pictures: bool, no_audio: bool, no_notify: bool, strict: bool, quiet: bool, verbose: bool) -> None:
     """Fetch a day of papers, translate and analyse them, and write every output."""
+    from hfdaily.commands import echo_outcome, exit_if_incomplete, nothing_published
     from hfdaily.pipeline import (  # imported late: keeps `hfdaily --help` instant
         RunOptions,
         run_day,
@@ -79,6 +81,9 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
     except HFError as exc:
         click.echo(f"error: {exc}\nNothing was changed for {date}.", err=True)
         sys.exit(exc.exit_code)
+    except LLMUnavailableError as exc:
+        click.echo(nothing_published(exc, out, date), err=True)
+        sys.exit(exc.exit_code)
     except HfdailyError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -95,28 +100,29 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
         click.echo(f"{date}: Hugging Face lists no papers for this day (weekend, holiday or not yet published); "
                    "no newsletter written.")
         return
-    for warning in summary.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    if summary.failed:
-        click.echo(f"warning: {len(summary.failed)} paper(s) failed and will be retried next run: "
-                   + ", ".join(summary.failed), err=True)
-    click.echo(summary.line())
+    echo_outcome(summary)
     click.echo(f"newsletter: {Outputs(out).newsletter(date, 'md')}")
     if summary.delivery is not None:
         from hfdaily.deliver.commands import echo_delivery
 
         echo_delivery(summary.delivery)
+    exit_if_incomplete(summary, strict)
 
 
 @cli.command()
-@click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_OUT / "hfdaily.db",
-              show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="Output folder whose store to read (OUT/hfdaily.db).")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite store (default: OUT/hfdaily.db).")
 @click.option("-n", "--count", default=20, show_default=True, help="How many calls, newest first.")
 @click.option("--full", is_flag=True, help="Print prompts and responses too.")
-def logs(db: Path, count: int, full: bool) -> None:
+def logs(out: Path, db: Path | None, count: int, full: bool) -> None:
     """Show the LLM calls logged in the store, with tokens and latency."""
     from hfdaily.archive.store import unusable
 
+    db = db or Outputs(out).db
+    if not db.is_file():
+        click.echo(f"error: no store at {db}; run `hfdaily run --out {out}` first (or pass --db)", err=True)
+        sys.exit(2)
     try:
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         con.row_factory = sqlite3.Row
@@ -149,9 +155,11 @@ def rebuild(out: Path, db: Path | None) -> None:
         sys.exit(2)
     unreadable: list[RecordError] = []
     try:
+        # The user's glossary is part of the translation prompt, so of the key a run asks with.
+        glossary = load_settings().llm.glossary
         restored, path = rebuild_store(out, db or out / "hfdaily.db",
-                                       lambda store: rebuild_cache(store, iter_records(out, unreadable)))
-    except HfdailyError as exc:
+                                       lambda store: rebuild_cache(store, iter_records(out, unreadable), glossary))
+    except HfdailyError as exc:  # a damaged record or a bad setting: named, never skipped
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
     for problem in unreadable:  # never skipped in silence: the user must see what was not restored
@@ -208,3 +216,7 @@ from hfdaily.deliver.commands import init, notify  # noqa: E402  (delivery and s
 
 cli.add_command(notify)
 cli.add_command(init)
+
+from hfdaily.demo import demo  # noqa: E402  (its own module; imports nothing heavy until run)
+
+cli.add_command(demo)

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from hfdaily.archive.record import record_paths
-from hfdaily.errors import HfdailyError, HFError
+from hfdaily.errors import HfdailyError, HFError, IncompleteError, LLMUnavailableError
 from hfdaily.outputs import Outputs
 
 DEFAULT_OUT = Path("hfdaily-out")
@@ -89,8 +89,38 @@ def workspace_options(out: Path, db: Path | None, config_path: Path | None, date
                                 audio=not no_audio, progress=not quiet)
 
 
+def nothing_published(exc: LLMUnavailableError, out: Path, date: dt.date | None = None) -> str:
+    """What a user reads when the LLM endpoint is unusable (the error names the endpoint and the
+    variable to fix): the run stopped before anything new was rendered or published."""
+    return (f"error: {exc}\nNothing new was published{f' for {date}' if date else ''}; the papers finished so far "
+            f"are kept in {Outputs(out).data} and the next run continues from them.")
+
+
+def echo_outcome(summary, line: bool = True) -> None:
+    """The run's warnings (papers 待补, papers kept with problems) and its one-line summary."""
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if summary.failed:
+        click.echo(f"warning: {len(summary.failed)} paper(s) failed, published as 待补 and retried next run: "
+                   + ", ".join(summary.failed), err=True)
+    if summary.flagged:
+        click.echo(f"warning: {len(summary.flagged)} paper(s) kept with problems shown to the reader (⚠️ 核查提示): "
+                   + ", ".join(summary.flagged), err=True)
+    if line:
+        click.echo(summary.line())
+
+
+def exit_if_incomplete(summary, strict: bool) -> None:
+    """``--strict``: exit 3 (after publishing) when any paper lacks its translation or analysis."""
+    if strict and summary.pending:
+        error = IncompleteError(f"--strict: {len(summary.pending)} paper(s) lack their translation or analysis: "
+                                + ", ".join(summary.pending))
+        click.echo(f"error: {error}", err=True)
+        sys.exit(error.exit_code)
+
+
 @contextmanager
-def reporting(date: dt.date | None = None):
+def reporting(date: dt.date | None = None, out: Path | None = None):
     """Every error a user can cause or meet is one line and an exit code, never a traceback;
     SIGTERM is handled like Ctrl-C (exit 143, 130 for Ctrl-C)."""
     terminated = sigterm_as_sigint()
@@ -98,6 +128,9 @@ def reporting(date: dt.date | None = None):
         yield
     except HFError as exc:
         click.echo(f"error: {exc}" + (f"\nNothing was changed for {date}." if date else ""), err=True)
+        sys.exit(exc.exit_code)
+    except LLMUnavailableError as exc:
+        click.echo(nothing_published(exc, out, date) if out is not None else f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except HfdailyError as exc:
         click.echo(f"error: {exc}", err=True)
@@ -153,8 +186,7 @@ def _step(settings, opts, body: Callable[..., Coroutine], dates: list[dt.date] |
             await ws.close("failed")
             raise
         await ws.close("ok", {"line": summary.line()})
-        for warning in summary.warnings:
-            click.echo(f"warning: {warning}", err=True)
+        echo_outcome(summary, line=False)
         return written
 
     with writing(settings, opts.out, [opts.date] if dates is None else dates):
@@ -185,7 +217,7 @@ def enrich_command(out, db, config_path, quiet, verbose, date, no_llm, no_analys
     """Translate and analyse the day's papers that still need it; store each paper's fields."""
     from hfdaily.pipeline import enrich
 
-    with reporting():
+    with reporting(out=out):
         settings, opts = workspace_options(out, db, config_path, date, no_llm=no_llm, no_analysis=no_analysis,
                                            quiet=quiet, verbose=verbose)
         if not Outputs(opts.out).record(opts.date).exists():
@@ -253,14 +285,15 @@ def publish_command(out, db, config_path, quiet, verbose) -> None:
 @click.option("--to", "last", callback=parse_date, help="Last day (default: today in Asia/Shanghai).")
 @click.option("--since-last", is_flag=True,
               help="From the newest day in the archive (its list may have grown, its failures are retried) to today.")
+@click.option("--strict", is_flag=True, help="Exit 3 when any paper still lacks its translation or analysis.")
 @_options(llm=True, make=True, date=False)
-def backfill_command(first, last, since_last, out, db, config_path, quiet, verbose, no_llm, no_analysis,
+def backfill_command(first, last, since_last, strict, out, db, config_path, quiet, verbose, no_llm, no_analysis,
                      no_pictures, no_audio) -> None:
     """Make every day of a range: one LLM client and concurrency limit for all, one progress bar,
     resumable after a kill, the site published once at the end."""
     from hfdaily.pipeline import run_days
 
-    with reporting():
+    with reporting(out=out):
         if since_last == (first is not None):
             raise click.UsageError("give either --from DATE (and optionally --to DATE) or --since-last")
         settings, opts = workspace_options(out, db, config_path, no_llm=no_llm, no_analysis=no_analysis,
@@ -276,12 +309,8 @@ def backfill_command(first, last, since_last, out, db, config_path, quiet, verbo
             return
         dates = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
         summary = asyncio.run(run_days(settings, opts, dates))
-        for warning in summary.warnings:
-            click.echo(f"warning: {warning}", err=True)
-        if summary.failed:
-            click.echo(f"warning: {len(summary.failed)} paper(s) failed and will be retried next run: "
-                       + ", ".join(summary.failed), err=True)
-        click.echo(summary.line())
+    echo_outcome(summary)
+    exit_if_incomplete(summary, strict)
 
 
 @contextmanager

@@ -27,7 +27,6 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from hfdaily import PROJECT_URL
 from hfdaily.enrich.budget import DEFAULT_TOKEN_BUDGET
 from hfdaily.errors import ConfigError
 
@@ -51,8 +50,7 @@ NO_LLM_HELP = """No LLM is configured. hfdaily talks to any OpenAI-compatible en
   export HFDAILY_LLM_BASE_URL=https://host/v1 HFDAILY_LLM_MODEL=name HFDAILY_LLM_API_KEY=...
 or put the same keys in hfdaily.toml ([llm] base_url / model / api_key / provider),
 or run with --no-llm for an untranslated newsletter.
-To try everything offline: python -m hfdaily.testing.fake_llm --port 8999 and
-  export HFDAILY_LLM_BASE_URL=http://127.0.0.1:8999/v1 HFDAILY_LLM_MODEL=fake"""
+To see a real day made offline with no key first: hfdaily demo   (or: bash run.sh --demo)"""
 
 
 class Section(BaseModel):
@@ -61,7 +59,7 @@ class Section(BaseModel):
 
 def env(*names: str) -> dict:
     """The environment variables of a setting (the first found wins), when they are not
-    ``HFDAILY_<SECTION>_<FIELD>``."""
+    ``HFDAILY_<SECTION>_<FIELD>``; ``env()`` with no name: a table set only in hfdaily.toml."""
     return {"json_schema_extra": {"env": list(names)}}
 
 
@@ -89,6 +87,10 @@ class LLMSettings(Section):
     concurrency: int = Field(8, ge=1, le=256)
     timeout: float = Field(180.0, gt=0)
     max_retries: int = Field(5, ge=0, le=20)
+    breaker: int = Field(5, ge=1, le=1000)  # LLM calls failing in a row (after retries) that stop the run
+    # The top-level [glossary] table (agent = "智能体"): added to (or overriding) the built-in terms
+    # of the translation and analysis prompts, so part of their cache keys.
+    glossary: dict[str, str] = Field({}, **env())
 
 
 class HFSettings(Section):
@@ -134,7 +136,9 @@ class ArchiveSettings(Section):
 
 class SiteSettings(Section):
     url: HttpURLOrNone = ""  # public URL of the output folder, for absolute links in the feed
-    github_url: HttpURL = Field(PROJECT_URL, **env("HFDAILY_GITHUB_URL"))
+    # The project's page, shown under 订阅渠道, in the footers and the feeds; omitted when unset
+    # (no placeholder address).
+    github_url: HttpURLOrNone = Field("", **env("HFDAILY_GITHUB_URL"))
     feed_days: int = Field(30, ge=1, le=3650, **env("HFDAILY_FEED_DAYS", "HFDAILY_SITE_FEED_DAYS"))
 
 
@@ -185,6 +189,11 @@ class Settings(BaseSettings):
             raise ConfigError(NO_LLM_HELP.format(presets=", ".join(PRESETS)))
 
 
+# Top-level TOML tables that are one setting each (not a section of settings): table → (section, field).
+# [notify] holds the channels (hfdaily.deliver.channels); [glossary] the prompt terms.
+_TABLES = {"notify": ("notify", "table"), "glossary": ("llm", "glossary")}
+
+
 def setting_names() -> dict[str, tuple[str, str]]:
     """Every setting's environment variables → (section, field), the preferred name first."""
     names = {}
@@ -197,7 +206,9 @@ def setting_names() -> dict[str, tuple[str, str]]:
 
 
 def _describe(section: str, name: str) -> str:
-    var = next(v for v, where in setting_names().items() if where == (section, name))
+    var = next((v for v, where in setting_names().items() if where == (section, name)), None)
+    if var is None:  # a table set only in the file
+        return next((f"[{key}]" for key, where in _TABLES.items() if where == (section, name)), f"[{section}] {name}")
     return f"{var} ([{section}] {name})"
 
 
@@ -222,8 +233,9 @@ def _from_toml(path: Path) -> dict[str, dict[str, Any]]:
     unknown = []
     for key, value in table.items():
         key = key.replace("-", "_")
-        if key == "notify" and isinstance(value, dict):  # channels are tables of their own (hfdaily.deliver.channels)
-            values["notify"] = {"table": value}
+        if key in _TABLES and isinstance(value, dict):  # [notify], [glossary]: tables of their own
+            section, field = _TABLES[key]
+            values.setdefault(section, {})[field] = value
             continue
         if key in sections and isinstance(value, dict):  # [llm] model = ...
             fields = sections[key].annotation.model_fields

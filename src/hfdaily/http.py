@@ -21,9 +21,9 @@ from tenacity import (
 )
 from tenacity.wait import wait_base
 
-from hfdaily import PROJECT_URL, __version__
+from hfdaily import __version__
 
-USER_AGENT = f"hfdaily/{__version__} (+{PROJECT_URL})"
+USER_AGENT = f"hfdaily/{__version__} (python-httpx)"
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 120.0
 
@@ -53,12 +53,16 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
         return None if when is None else min(max(when.timestamp() - time.time(), 0.0), MAX_RETRY_AFTER)
 
 
+class TransientAnswer(Exception):
+    """An HTTP 200 that carries no usable answer (empty ``choices``, a gateway's HTML page): retried like a 5xx."""
+
+
 # What a request can fail with that is the server's or the network's doing (not a bug of ours).
 REQUEST_FAILURES = (RetryableStatus, httpx.HTTPError)
 
 
 def is_transient(exc: BaseException) -> bool:
-    return isinstance(exc, (RetryableStatus, httpx.TransportError))
+    return isinstance(exc, (RetryableStatus, TransientAnswer, httpx.TransportError))
 
 
 class _wait_retry_after_or(wait_base):

@@ -11,7 +11,14 @@ import re
 import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, PrivateAttr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from hfdaily.text import first_sentence, plain
 
@@ -21,6 +28,9 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 # whitespace), lone surrogates, the non-characters U+FFFE/U+FFFF; bidi overrides can disguise text.
 _UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 _ANY_SPACE = re.compile(r"\s+")
+# A line break a model put inside a Chinese sentence ("。\n相比之下") is not a space in Chinese.
+_CJK_CHAR = "[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
+_CJK_BREAK = re.compile(f"(?<={_CJK_CHAR})\\s*\n\\s*(?={_CJK_CHAR})")
 
 
 def normalise_text(text: str) -> str:
@@ -30,7 +40,8 @@ def normalise_text(text: str) -> str:
 
 def clean_line(text: str) -> str:
     """Text as it may enter the archive: NFC, no control characters, one line, single spaces."""
-    return _ANY_SPACE.sub(" ", _UNWANTED.sub("", unicodedata.normalize("NFC", text))).strip()
+    text = _CJK_BREAK.sub("", _UNWANTED.sub("", unicodedata.normalize("NFC", text)))
+    return _ANY_SPACE.sub(" ", text).strip()
 
 
 def _required_line(text: str) -> str:
@@ -86,6 +97,8 @@ class Translation(BaseModel):
 
     title_zh: Line
     summary_zh: Line
+    # What the checks still found after the last re-ask (a number not found…): kept and shown, not lost.
+    problems: list[str] = []
 
 
 # --- Full text -------------------------------------------------------------------------
@@ -119,16 +132,60 @@ class Document(BaseModel):
 # --- Analysis (seed 003) ---------------------------------------------------------------
 
 
+_LABELS = ("应用领域", "一句话核心贡献", "核心贡献", "输入", "输出", "处理流程", "输出/处理流程", "运行环境/硬件",
+           "运行环境与硬件", "运行环境或硬件", "运行环境", "硬件", "开源情况")
+_LABEL_PREFIX = re.compile(r"^\s*(?:\*\*)?(?:" + "|".join(map(re.escape, sorted(_LABELS, key=len, reverse=True))) + r")(?:\*\*)?\s*[：:]\s*(?:\*\*)?\s*")
+
+
+def without_label(text: str) -> str:
+    """A value never repeats its label: "输入：一张图像" → "一张图像" (the page prints the label)."""
+    while (stripped := _LABEL_PREFIX.sub("", text, count=1)) != text:
+        text = stripped
+    return text
+
+
 class UsageGuide(BaseModel):
+    """使用指南. Records written before analyse-v2 have one ``process`` text and no ``output``."""
+
     input: Line = Field(description="输入")
-    process: Line = Field(description="输出/处理流程")
-    environment: Line = Field(description="运行环境或硬件")
+    output: Annotated[str, AfterValidator(clean_line)] = Field("", description="输出")
+    process: Lines = Field(default_factory=list, description="处理流程, one step per item")
+    environment: Line = Field(description="运行环境/硬件")
     open_source: Line = Field(description="开源情况, with the real link when known")
+
+    @field_validator("process", mode="before")
+    @classmethod
+    def _steps(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("input", "output", "environment", "open_source")
+    @classmethod
+    def _unlabel(cls, value: str) -> str:
+        return without_label(value)
+
+    @field_validator("process")
+    @classmethod
+    def _unlabel_steps(cls, value: list[str]) -> list[str]:
+        return [s for s in (without_label(step) for step in value) if s.strip()]
 
 
 class Innovation(BaseModel):
     lead: Line = Field(description="bold lead phrase")
     detail: Line
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: object) -> object:
+        """"**短标题**：说明" written as one string."""
+        if isinstance(value, str):
+            lead, sep, detail = value.partition("：") if "：" in value else value.partition(":")
+            return {"lead": lead.strip(" *"), "detail": detail.strip()} if sep else {"lead": value, "detail": value}
+        return value
+
+    @field_validator("lead")
+    @classmethod
+    def _plain_lead(cls, value: str) -> str:
+        return value.strip().strip("*").strip()
 
 
 class Analysis(BaseModel):
@@ -137,8 +194,20 @@ class Analysis(BaseModel):
     guide: UsageGuide
     innovations: list[Innovation] = Field(min_length=1)
     results: list[Line] = Field(min_length=1, description="实验效果: datasets, metrics, key numbers")
-    # Numbers in ``results`` that the text the model read does not contain (after re-asking).
+    # Numbers stated anywhere in the analysis that the text the model read does not contain (after re-asking).
     ungrounded_numbers: list[str] = []
+    # Other problems still there after the last re-ask (counts), shown as a note.
+    problems: list[str] = []
+
+    @field_validator("field", "contribution")
+    @classmethod
+    def _unlabel(cls, value: str) -> str:
+        return without_label(value)
+
+    @field_validator("results", mode="before")
+    @classmethod
+    def _one_result(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
 
 
 class Budget(BaseModel):

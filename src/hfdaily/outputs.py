@@ -46,6 +46,11 @@ class Outputs:
     def feed(self) -> Path:
         return self.root / "feed.xml"
 
+    @property
+    def logo(self) -> Path:
+        """The HF logo the newsletters, reports and archive page show (copied from the package)."""
+        return self.root / "assets" / "hf-logo.svg"
+
     # --- one day's files -------------------------------------------------------------------------
     def record(self, date: dt.date) -> Path:
         return self.data / f"{date.isoformat()}.json"

@@ -49,10 +49,16 @@ from hfdaily.archive.record import (
     write_if_changed,
 )
 from hfdaily.archive.store import Store, unusable
-from hfdaily.config import Settings
+from hfdaily.config import PRESETS, Settings
 from hfdaily.enrich import analyze, translate
 from hfdaily.enrich.budget import fit
-from hfdaily.enrich.llm import CHARGE_TO, LLMClient, LLMError, LLMStats
+from hfdaily.enrich.llm import (
+    CHARGE_TO,
+    LLMClient,
+    LLMError,
+    LLMStats,
+    LLMUnavailableError,
+)
 from hfdaily.errors import RecordError
 from hfdaily.make import artefacts
 from hfdaily.make.fields import classify
@@ -62,6 +68,7 @@ from hfdaily.make.render import (
     newsletter_md,
     report_html,
     report_md,
+    ship_assets,
     source_label,
 )
 from hfdaily.models import DayRecord, PaperEntry, Usage
@@ -103,15 +110,19 @@ class RunSummary:
     outputs: list[Path] = field(default_factory=list)
     read_sources: dict[str, int] = field(default_factory=dict)
     delivery: object = None  # hfdaily.deliver.notify.DeliveryReport, when channels are configured
+    reused: int = 0  # translations and analyses already in the records (nothing asked)
+    flagged: list[str] = field(default_factory=list)  # kept, with problems shown to the reader (⚠️ 核查提示)
+    pending: list[str] = field(default_factory=list)  # still lacking a translation or an analysis (待补)
 
     def line(self) -> str:
         sources = ", ".join(f"{n} {source_label(s)}" for s, n in sorted(self.read_sources.items()))
         llm = self.llm
         span = f"{self.date}..{self.last} ({self.days} days with papers)" if self.last else f"{self.date}"
-        text = (f"{span}: {self.papers} papers ({self.new} new), {llm.cached} cached, "
+        text = (f"{span}: {self.papers} papers ({self.new} new), {llm.cached + self.reused} cached, "
                 f"{llm.calls} LLM calls, {llm.prompt_tokens + llm.completion_tokens} tokens "
                 f"({llm.prompt_tokens} in / {llm.completion_tokens} out), {self.seconds:.1f} s")
         text += f"; read {sources}" if sources else ""
+        text += f", {len(self.flagged)} flagged (see ⚠️ in the newsletter)" if self.flagged else ""
         return text + (f", {len(self.failed)} failed (retried next run)" if self.failed else "")
 
 
@@ -134,6 +145,10 @@ class Workspace:
         self.run_id: int | None = None
         self._trend_hf: HFClient | None = None
         self.trend_failures: list[dt.date] = []  # past days HF failed to list in this run
+        # Days enriched in this run with and without the LLM: what the pages then say about papers
+        # lacking a translation (待补, or why none is translated).
+        self.llm_days: set[dt.date] = set()
+        self.no_llm_days: set[dt.date] = set()
 
     @property
     def store(self) -> Store:
@@ -177,7 +192,8 @@ class Workspace:
             settings.require_llm()
             llm = LLMClient(base_url=settings.llm.base_url, model=settings.llm.model, api_key=settings.llm.api_key,
                             store=self.store, concurrency=settings.llm.concurrency, timeout=settings.llm.timeout,
-                            retries=settings.llm.max_retries, run_id=self.run_id)
+                            retries=settings.llm.max_retries, run_id=self.run_id,
+                            key_variable=key_variable(settings), breaker=settings.llm.breaker)
             reader = ArxivReader(base_url=settings.arxiv.url, concurrency=settings.arxiv.concurrency)
             self._llm = (llm, reader)  # set before any await: days starting at once share this one
             summary.llm = llm.stats
@@ -302,9 +318,15 @@ async def enrich(ws: Workspace, dates: Iterable[dt.date], summary: RunSummary) -
     concurrency limit; then store each paper's fields. Saves a record as each of its papers ends."""
     records = [r for d in dates if (r := load_record(ws.outputs.record(d))) is not None]
     written: set[Path] = set()
+    (ws.llm_days if ws.opts.use_llm else ws.no_llm_days).update(r.date for r in records)
     if ws.opts.use_llm:
         written |= await _enrich_with_llm(ws, records, summary)
     for record in records:
+        summary.flagged += [e.paper.id for e in record.papers
+                            if (e.translation and e.translation.problems)
+                            or (e.analysis and (e.analysis.ungrounded_numbers or e.analysis.problems))]
+        summary.pending += [e.paper.id for e in record.papers if e.translation is None
+                            or (ws.opts.use_llm and ws.opts.analysis and e.analysis is None)]
         changed = False
         if ws.db_path.exists():  # the call log counts every paid answer, even of a killed run
             usage = spending(record.usage, ws.store.spent_on(record.date))
@@ -324,12 +346,15 @@ async def _enrich_with_llm(ws: Workspace, records: list[DayRecord], summary: Run
     settings, opts = ws.settings, ws.opts
     todo = [(record, e) for record in records for e in record.papers
             if e.translation is None or (opts.analysis and e.analysis is None)]
+    summary.reused += sum(e.translation is not None for r in records for e in r.papers) + sum(
+        opts.analysis and e.analysis is not None for r in records for e in r.papers)
     if not todo:
         return set()
     ws.start_run(records[0].date)
     llm, reader = await ws.llm(summary)
     written: set[Path] = set()
     unsaved: dict[dt.date, DayRecord] = {}
+    stopped: list[LLMUnavailableError] = []
 
     def save_unsaved() -> None:
         while unsaved:
@@ -350,6 +375,8 @@ async def _enrich_with_llm(ws: Workspace, records: list[DayRecord], summary: Run
         CHARGE_TO.set(record.date)  # this task's calls are logged against this paper's day
         try:
             await _enrich_paper(entry, llm, reader, ws.store, settings, opts.analysis)
+        except LLMUnavailableError as exc:  # the endpoint is unusable: every other call fails fast too
+            stopped.append(exc)
         except LLMError as exc:
             summary.failed.append(entry.paper.id)
             log.warning("paper %s: %s", entry.paper.id, exc)
@@ -364,7 +391,16 @@ async def _enrich_with_llm(ws: Workspace, records: list[DayRecord], summary: Run
     finally:  # also when interrupted (Ctrl-C, SIGTERM): what finished is in the record
         saver.cancel()
         save_unsaved()
+    if stopped:  # nothing is rendered or published; the records keep what finished
+        raise stopped[0]
     return written
+
+
+def key_variable(settings: Settings) -> str:
+    """The variable a user fixes when the endpoint refuses the key."""
+    if settings.llm.provider in PRESETS:
+        return f"{PRESETS[settings.llm.provider][2]} (or HFDAILY_LLM_API_KEY)"
+    return "HFDAILY_LLM_API_KEY"
 
 
 async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, store: Store,
@@ -373,7 +409,7 @@ async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, 
     jobs = []
     if entry.translation is None:
         async def do_translation() -> None:
-            entry.translation = await translate.translate(llm, paper)
+            entry.translation = await translate.translate(llm, paper, settings.llm.glossary)
             entry.translation_model = f"{llm.model}/{translate.PROMPT_VERSION}"
         jobs.append(do_translation())
     if with_analysis and entry.analysis is None:
@@ -384,7 +420,7 @@ async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, 
                 if doc.source != "HF":  # an arXiv outage must not be remembered as "no full text"
                     store.save_document(paper.id, doc)
             text, budget = fit(doc, settings.analysis.token_budget)
-            entry.analysis = await analyze.analyse(llm, paper, text)
+            entry.analysis = await analyze.analyse(llm, paper, text, doc.source, budget, settings.llm.glossary)
             entry.analysis_model = f"{llm.model}/{analyze.PROMPT_VERSION}"
             entry.read_source, entry.budget = doc.source, budget
         jobs.append(do_analysis())
@@ -393,6 +429,8 @@ async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, 
     if errors:
         if not all(isinstance(e, LLMError) for e in errors):
             raise next(e for e in errors if not isinstance(e, LLMError))
+        if unavailable := next((e for e in errors if isinstance(e, LLMUnavailableError)), None):
+            raise unavailable
         raise LLMError("; ".join(map(str, errors)))
 
 
@@ -418,7 +456,8 @@ async def render(ws: Workspace, date: dt.date, summary: RunSummary | None = None
                                        pictures=opts.pictures, audio=opts.audio, warnings=warnings, redraw=redraw,
                                        executor=ws.drawing if redraw or not artefacts.pictures_current(
                                            ws.outputs, date) else None)
-    return written + render_pages(settings, ws.outputs, record)
+    untranslated, llm_ran = untranslated_note(ws, record)
+    return written + render_pages(settings, ws.outputs, record, untranslated, llm_ran)
 
 
 def spending(recorded: Usage, logged: Usage) -> Usage:
@@ -429,15 +468,38 @@ def spending(recorded: Usage, logged: Usage) -> Usage:
                  completion_tokens=max(recorded.completion_tokens, logged.completion_tokens))
 
 
-def render_pages(settings: Settings, outputs: Outputs, record: DayRecord) -> list[Path]:
-    """Write the newsletter (and the report, when any paper was analysed) as Markdown and HTML."""
-    extras = artefacts.extras_for(outputs, record, settings)
+def untranslated_note(ws: Workspace, record: DayRecord) -> tuple[str, bool]:
+    """What the pages say about papers without a translation: why none is translated (the banner;
+    "" when some are), and whether the missing ones are 待补 (the LLM was asked and is asked again
+    next run) rather than never asked (--no-llm). A day rendered on its own (``hfdaily render``)
+    is judged by what is kept: the LLM worked on it when the record holds its answers or spending,
+    or the store logged calls (failed ones too) about its papers."""
+    if record.date in ws.no_llm_days:
+        llm_ran = False
+    elif record.date in ws.llm_days:
+        llm_ran = True
+    else:
+        llm_ran = (record.usage.calls > 0 or any(e.translation or e.analysis for e in record.papers)
+                   or (ws.db_path.exists() and ws.store.asked_about([e.paper.id for e in record.papers])))
+    missing = sum(e.translation is None for e in record.papers)
+    if missing < len(record.papers) or not record.papers:
+        return "", llm_ran
+    if llm_ran:
+        return f"大模型调用失败（{missing} 篇论文），译文待补，下次运行将重试", llm_ran
+    return "运行时未使用大模型（--no-llm）", llm_ran
+
+
+def render_pages(settings: Settings, outputs: Outputs, record: DayRecord, untranslated: str = "",
+                 llm_ran: bool = True) -> list[Path]:
+    """Write the newsletter (and the report, when any paper was analysed) as Markdown and HTML, and
+    the logo they show."""
+    extras = artefacts.extras_for(outputs, record, settings, untranslated, llm_ran)
     pages = [(outputs.newsletter(record.date, "md"), newsletter_md(record, extras)),
              (outputs.newsletter(record.date, "html"), newsletter_html(record, extras))]
     if extras.has_report:
         pages += [(outputs.report(record.date, "md"), report_md(record)),
                   (outputs.report(record.date, "html"), report_html(record, extras))]
-    return [path for path, text in pages if write_if_changed(path, text)]
+    return [path for path, text in pages if write_if_changed(path, text)] + ship_assets(outputs)
 
 
 # --- publish --------------------------------------------------------------------------------------

@@ -1,4 +1,8 @@
-"""CJK text helpers in one place: how Chinese a text is, its numbers, its first sentence."""
+"""CJK text helpers in one place: how Chinese a text is, where its URLs are, its first sentence.
+
+Numbers (what a text states, and whether another text states the same) live in
+``hfdaily.enrich.numbers``.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,20 @@ import re
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
-# 1,234.5 / 3.2% / 0.573 / 10^5 → the digits as written, commas dropped.
-_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])\d+(?:,\d{3})*(?:\.\d+)?")
-_URL = re.compile(r"https?://\S+")
+# Chinese puts no space after a URL ("见https://github.com/a/b，其中…"): a URL stops at CJK text,
+# full-width punctuation, quotes and brackets, and gives back the sentence punctuation it ends with.
+URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'()（）\[\]{}，。；：！？、“”‘’《》【】\u3400-\u4dbf\u4e00-\u9fff]+"
+                 r"(?<![.,;:!?])")
+
+
+def without_urls(text: str) -> str:
+    """The text with every URL blanked to spaces (offsets are kept)."""
+    return URL.sub(lambda m: " " * len(m.group()), text)
 
 
 def cjk_share(text: str) -> float:
-    """Share of CJK characters among CJK + Latin letters (English terms kept whole are fine)."""
+    """Share of CJK characters among CJK + Latin letters (English terms kept whole are fine; URLs don't count)."""
+    text = without_urls(text)
     cjk, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
     return cjk / (cjk + latin) if cjk + latin else 0.0
 
@@ -33,14 +44,3 @@ def first_sentence(text: str) -> str:
 def plain(text: str) -> str:
     """LLM text without Markdown emphasis, for places that are not Markdown (pictures, speech, feeds)."""
     return _EMPHASIS.sub("", text)
-
-
-def numbers_in(text: str) -> set[str]:
-    """The numbers a text states, normalised (``1,000`` → ``1000``, ``3.50`` → ``3.50``); URLs ignored."""
-    return {m.group().replace(",", "") for m in _NUMBER.finditer(_URL.sub(" ", text))}
-
-
-def missing_numbers(source: str, target: str) -> list[str]:
-    """Numbers of ``source`` that ``target`` does not state (``1.5`` may appear inside ``1.5M``)."""
-    have = numbers_in(target)
-    return sorted(n for n in numbers_in(source) if n not in have)

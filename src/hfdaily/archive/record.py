@@ -39,6 +39,7 @@ def _read_umask() -> int:
 FILE_MODE = 0o666 & ~_read_umask()
 
 
+
 def atomic_write(path: Path, data: str | bytes) -> None:
     """Write via a temporary file in the same folder and rename: readers never see half a file.
     The temporary is named ``.NAME.*.tmp``; a run killed mid-write leaves only that, which the

@@ -57,6 +57,13 @@ class Store:
              date.isoformat() if date else None),
         )
 
+    def asked_about(self, paper_ids: list[str]) -> bool:
+        """Whether the LLM was ever called (successfully or not) about any of these papers."""
+        if not paper_ids:
+            return False
+        marks = ",".join("?" * len(paper_ids))
+        return self.db.execute(f"SELECT 1 FROM llm_calls WHERE paper_id IN ({marks}) LIMIT 1", paper_ids).fetchone() is not None
+
     # --- runs ------------------------------------------------------------------------------
     def start_run(self, date: dt.date) -> int:
         cur = self.db.execute(

@@ -14,17 +14,17 @@ from pathlib import Path
 from typing import Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup, escape
 from pydantic import BaseModel
 
 from hfdaily.deliver.channels import ChannelOptions
 from hfdaily.make.fields import classify, hot_fields
+from hfdaily.make.render import bold
 from hfdaily.models import DayRecord, PaperEntry
+from hfdaily.text import plain
 
 Kind = Literal["markdown", "text", "email"]
 
 CHAT_TOP = 5  # a chat message is read on a phone: five papers, then a link to the rest
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])")
 
 
@@ -136,16 +136,6 @@ def build_digest(record: DayRecord, options: ChannelOptions, kind: Kind, *, site
 # --- rendering -------------------------------------------------------------------------------------
 
 
-def _plain(text: str) -> str:
-    """The analysis writes Markdown bold; plain text has none."""
-    return _BOLD.sub(r"\1", text)
-
-
-def _html_inline(text: str) -> Markup:
-    """Escape, then turn the analysis's **bold** into <strong> (the only Markdown it uses)."""
-    return Markup(_BOLD.sub(r"<strong>\1</strong>", str(escape(text))))
-
-
 def _md_link_text(text: str) -> str:
     return text.replace("[", "［").replace("]", "］")
 
@@ -154,7 +144,8 @@ def _md_link_text(text: str) -> str:
 def _env(autoescape: bool) -> Environment:
     env = Environment(loader=PackageLoader("hfdaily", "templates/deliver"), autoescape=autoescape,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(plain=_plain, html_inline=_html_inline, md_link_text=_md_link_text)
+    # The analysis writes Markdown bold: plain text drops it, e-mail shows it as <strong> (as the pages do).
+    env.filters.update(plain=plain, html_inline=bold, md_link_text=_md_link_text)
     return env
 
 

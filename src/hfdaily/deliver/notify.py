@@ -20,7 +20,13 @@ from typing import Literal
 
 from hfdaily.archive.index import Index
 from hfdaily.config import Settings
-from hfdaily.deliver.channels import Channel, DeliveryPolicy, Redactor, parse_channels, secrets_in
+from hfdaily.deliver.channels import (
+    Channel,
+    DeliveryPolicy,
+    Redactor,
+    parse_channels,
+    secrets_in,
+)
 from hfdaily.deliver.digest import Digest, Kind, build_digest, render_fitted
 from hfdaily.deliver.ledger import Ledger
 from hfdaily.errors import ConfigError, HfdailyError

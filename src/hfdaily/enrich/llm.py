@@ -1,10 +1,16 @@
 """An async client for any OpenAI-compatible chat endpoint, with JSON output validated by pydantic.
 
 - bounded concurrency (a semaphore), retries with backoff + jitter that honour ``Retry-After``;
+  an HTTP 200 that carries no completion (empty ``choices``, an HTML page from a gateway) is
+  retried like a 5xx, and the timeout bounds each whole attempt, not each read;
+- the run stops at once when the endpoint refuses the key (401/403) or cannot be reached, and a
+  circuit breaker fails every further call fast after N calls in a row failed on transport;
 - a cache in the store keyed by (task, model, prompt version, messages): the same input never
   costs a second call, and the answer is stored the moment it arrives;
-- every call (including re-asks and failures) is logged with its tokens and latency;
-- invalid output (not JSON, wrong shape, failed checks) is re-asked, a bounded number of times.
+- every call (including re-asks and failures) is logged with its tokens and latency; error text
+  is redacted (keys, tokens, URL userinfo) before it is printed or stored;
+- answers are read tolerantly (reasoning blocks, fences, broken JSON repaired, key aliases, a
+  wrapper object); only an answer that still fails the schema or the checks is re-asked.
 """
 
 from __future__ import annotations
@@ -15,22 +21,27 @@ import datetime as dt
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+import json_repair
 from pydantic import BaseModel, ValidationError
 
 from hfdaily.archive.store import Store, cache_key
-from hfdaily.errors import LLMError  # noqa: F401  (re-exported)
+from hfdaily.errors import LLMError, LLMUnavailableError
 from hfdaily.http import (
     REQUEST_FAILURES,
     USER_AGENT,
+    TransientAnswer,
     check_retryable,
     describe,
     retrying,
 )
+
+__all__ = ["LLMClient", "LLMError", "LLMStats", "LLMUnavailableError", "extract_json", "parse_answer", "redact"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -52,25 +63,127 @@ class LLMStats:
     failures: list[str] = field(default_factory=list)
 
 
-_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.MULTILINE)
+# --- Reading an answer ---------------------------------------------------------------------
+
+_REASONING = re.compile(r"<(think|thinking|reasoning)>.*?</\1>", re.DOTALL | re.IGNORECASE)
+_REASONING_TAIL = re.compile(r"^.*</(?:think|thinking|reasoning)>", re.DOTALL | re.IGNORECASE)
+_FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.DOTALL)
 
 
-def extract_json(content: str) -> object:
-    """Models wrap JSON in ``` fences or add a sentence around it; take the outermost object."""
-    text = _FENCE.sub("", content.strip())
-    start, end = text.find("{"), text.rfind("}")
-    if start == -1 or end <= start:
-        raise ValueError("no JSON object in the answer")
-    return json.loads(text[start : end + 1])
+def _candidates(content: str) -> list[str]:
+    """Where the answer object may be, most likely first: after any reasoning, inside a fence."""
+    text = _REASONING.sub("", content)
+    text = _REASONING_TAIL.sub("", text)  # a server that dropped the opening <think>
+    found = [m.group(1) for m in _FENCE.finditer(text)]
+    start = text.find("{")
+    if start != -1:
+        found.append(text[start:text.rfind("}") + 1] if text.rfind("}") > start else text[start:])
+    return found
+
+
+def extract_json(content: str) -> dict:
+    """The answer object of a model's reply, repaired if need be (raw line breaks, unescaped quotes,
+    trailing commas, a missing brace); a reply with several objects gives the last whole one."""
+    for candidate in _candidates(content):
+        try:
+            value = json.loads(candidate)
+        except ValueError:
+            value = json_repair.loads(candidate)
+        if isinstance(value, list):  # "{...} {...}" repaired into a list: the last object is the answer
+            value = next((v for v in reversed(value) if isinstance(v, dict)), None)
+        if isinstance(value, dict) and value:
+            return value
+    raise ValueError("回答中没有 JSON 对象")
+
+
+def _apply_aliases(value: object, aliases: Mapping[str, str]) -> object:
+    """Chinese or alternative keys → ours, at every depth, only where ours is not already there."""
+    if isinstance(value, list):
+        return [_apply_aliases(v, aliases) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out: dict = {}
+    for key, item in value.items():
+        out.setdefault(key, _apply_aliases(item, aliases))
+    for key in list(out):
+        target = aliases.get(key.strip().strip("*：:").strip())
+        if target and target not in out:
+            out[target] = out.pop(key)
+    return out
+
+
+def _unwrap(value: dict, schema: type[BaseModel]) -> dict:
+    """``{"translation": {...}}`` / ``{"result": {...}, "status": "ok"}``: the one object holding ours."""
+    fields = set(schema.model_fields)
+    while not (fields & set(value)):
+        inner = [v for v in value.values() if isinstance(v, dict)]
+        holding = [v for v in inner if fields & set(v)] or (inner if len(inner) == 1 else [])
+        if len(holding) != 1:
+            break
+        value = holding[0]
+    return value
+
+
+def parse_answer(content: str, schema: type[M], aliases: Mapping[str, str] | None = None) -> M:
+    """Read a reply into ``schema``; ValueError with a short Chinese reason for the re-ask."""
+    value = _unwrap(_apply_aliases(extract_json(content), aliases or {}), schema)
+    try:
+        return schema.model_validate(value)
+    except ValidationError as exc:
+        reasons = "; ".join(f"{'.'.join(map(str, e['loc'])) or '对象'}: {e['msg']}" for e in exc.errors()[:6])
+        raise ValueError(f"JSON 不符合要求的结构（{reasons}）") from None
+
+
+# --- Secrets never leave the client ----------------------------------------------------------
+
+_SECRET_PATTERNS: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"(?i)\b(bearer|basic)\s+[^\s\"',;]+"), r"\1 ***"),
+    (re.compile(r"(?i)\b(api[_-]?key|access[_-]?token|token|secret|password|x-api-key)([\"']?\s*[:=]\s*[\"']?)"
+                r"[^\s\"',;&}]+"), r"\1\2***"),
+    (re.compile(r"\b(?:sk|pk|rk|gsk|xai)-[A-Za-z0-9_\-]{8,}"), "***"),
+    (re.compile(r"\bhf_[A-Za-z0-9]{8,}"), "***"),
+    (re.compile(r"(?<=://)[^/\s@]+@"), "***@"),
+]
+
+
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """``text`` with API keys, bearer tokens and URL userinfo replaced by ``***``."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    for pattern, replacement in _SECRET_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _split_userinfo(base_url: str) -> tuple[str, tuple[str, ...]]:
+    """``https://user:key@host/v1`` → (``https://host/v1``, secrets); the userinfo becomes basic auth."""
+    parts = urlsplit(base_url)
+    if parts.username is None and parts.password is None:
+        return base_url, ()
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=host)), tuple(s for s in (parts.username, parts.password) if s)
+
+
+# --- The client --------------------------------------------------------------------------
+
+_AUTH_REFUSED = frozenset({401, 403})
+_UNREACHABLE = (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol)
 
 
 class LLMClient:
     def __init__(self, *, base_url: str, model: str, api_key: str | None, store: Store,
                  concurrency: int = 8, timeout: float = 180.0, retries: int = 5, reasks: int = 2,
-                 run_id: int | None = None, temperature: float = 0.2, backoff: float = 1.0):
+                 run_id: int | None = None, temperature: float = 0.2, backoff: float = 1.0,
+                 key_variable: str = "HFDAILY_LLM_API_KEY", breaker: int = 5):
+        base_url, userinfo = _split_userinfo(base_url)
+        self._secrets = tuple(s for s in (api_key, *userinfo) if s)
         headers = {"User-Agent": USER_AGENT}
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
+        auth = httpx.BasicAuth(*userinfo) if len(userinfo) == 2 else None
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.model = model
         self.store = store
@@ -78,10 +191,18 @@ class LLMClient:
         self.reasks = reasks
         self.run_id = run_id
         self.temperature = temperature
+        self.timeout = timeout
+        self.key_variable = key_variable
+        self.breaker = breaker
         self.stats = LLMStats()
         self._json_mode = True
+        self._failures_in_a_row = 0
+        self._stopped: LLMUnavailableError | None = None
+        # The first attempt goes alone: a refused key or a dead endpoint costs one request, not one per slot.
+        self._first_done = asyncio.Event()
+        self._first_taken = False
         self._slots = asyncio.Semaphore(concurrency)
-        self._client = httpx.AsyncClient(headers=headers, timeout=httpx.Timeout(timeout, connect=15.0))
+        self._client = httpx.AsyncClient(headers=headers, auth=auth, timeout=httpx.Timeout(timeout, connect=15.0))
 
     async def __aenter__(self) -> LLMClient:
         return self
@@ -89,52 +210,101 @@ class LLMClient:
     async def __aexit__(self, *exc: object) -> None:
         await self._client.aclose()
 
+    def redact(self, text: str) -> str:
+        return redact(text, self._secrets)
+
+    def _stop(self, reason: str) -> LLMUnavailableError:
+        if self._stopped is None:
+            self._stopped = LLMUnavailableError(self.redact(reason))
+        return self._stopped
+
+    async def _attempt(self, body: dict) -> tuple[httpx.Response, float]:
+        if self._first_taken:
+            await self._first_done.wait()
+            return await self._one_attempt(body)
+        self._first_taken = True
+        try:
+            return await self._one_attempt(body)
+        finally:
+            self._first_done.set()
+
+    async def _one_attempt(self, body: dict) -> tuple[httpx.Response, float]:
+        """One HTTP attempt, bounded as a whole by the timeout (a server dripping bytes is cut off)."""
+        async with self._slots:
+            if self._stopped is not None:
+                raise self._stopped
+            self.stats.in_flight += 1
+            self.stats.peak_in_flight = max(self.stats.peak_in_flight, self.stats.in_flight)
+            sent = time.monotonic()  # latency excludes the wait for a slot
+            try:
+                async with asyncio.timeout(self.timeout):
+                    response = await self._client.post(self.url, json=body)
+            except TimeoutError:
+                raise httpx.ReadTimeout(f"no complete answer within {self.timeout:g} s") from None
+            except _UNREACHABLE as exc:
+                raise self._stop(f"cannot reach the LLM endpoint {self.url} ({describe(exc)}); "
+                                 "check HFDAILY_LLM_BASE_URL (or the provider preset) and the network") from exc
+            finally:
+                self.stats.in_flight -= 1
+            wire = time.monotonic() - sent
+        if response.status_code in _AUTH_REFUSED:
+            raise self._stop(f"the LLM endpoint {self.url} refused the request (HTTP {response.status_code}): "
+                             f"check {self.key_variable} (the API key) and HFDAILY_LLM_MODEL")
+        check_retryable(response)
+        if response.status_code < 400:
+            _completion(response)  # raises TransientAnswer for a 200 that carries no completion
+        return response, wire
+
     async def _post(self, messages: list[dict]) -> tuple[str, int | None, int | None, float]:
         """One completion: (content, prompt tokens, completion tokens, seconds on the wire)."""
         body = {"model": self.model, "messages": messages, "temperature": self.temperature}
         if self._json_mode:
             body["response_format"] = {"type": "json_object"}
-        async for attempt in retrying(self.retries + 1, initial=self.backoff):
-            with attempt:
-                async with self._slots:
-                    self.stats.in_flight += 1
-                    self.stats.peak_in_flight = max(self.stats.peak_in_flight, self.stats.in_flight)
-                    sent = time.monotonic()  # latency excludes the wait for a slot
-                    try:
-                        response = check_retryable(await self._client.post(self.url, json=body))
-                    finally:
-                        self.stats.in_flight -= 1
-                        wire = time.monotonic() - sent
+        try:
+            async for attempt in retrying(self.retries + 1, initial=self.backoff):
+                with attempt:
+                    response, wire = await self._attempt(body)
+        except (TransientAnswer, *REQUEST_FAILURES) as exc:
+            self._failures_in_a_row += 1
+            if self._failures_in_a_row >= self.breaker:
+                self._stop(f"{self._failures_in_a_row} LLM calls in a row failed after retries "
+                           f"(last: {self._describe(exc)}); the endpoint {self.url} looks down")
+            raise
+        self._failures_in_a_row = 0
         if response.status_code == 400 and self._json_mode and "response_format" in response.text:
             # Some OpenAI-compatible servers reject JSON mode; the prompt asks for JSON anyway.
             self._json_mode = False
             return await self._post(messages)
         if response.status_code >= 400:
-            raise LLMError(f"LLM endpoint answered HTTP {response.status_code}: {response.text[:300]}")
-        try:
-            data = response.json()
-            content = data["choices"][0]["message"]["content"] or ""
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
-            raise LLMError(f"LLM endpoint returned no chat completion: {response.text[:200]!r}") from exc
+            raise LLMError(self.redact(f"LLM endpoint answered HTTP {response.status_code}: {response.text[:300]}"))
+        content, data = _completion(response)
         usage = data.get("usage") or {}
         return content, usage.get("prompt_tokens"), usage.get("completion_tokens"), wire
 
+    def _describe(self, exc: BaseException) -> str:
+        return self.redact(str(exc) if isinstance(exc, (LLMError, TransientAnswer)) else describe(exc))
+
     async def structured(self, *, task: str, prompt_version: str, messages: list[dict], schema: type[M],
                          check: Checker | None = None, paper_id: str | None = None,
-                         keep_last_valid: bool = False) -> tuple[M, bool]:
+                         keep_last_valid: bool | Callable[[M], bool] = False,
+                         aliases: Mapping[str, str] | None = None) -> tuple[M, bool]:
         """Ask for JSON matching ``schema``; returns (value, came_from_cache).
 
         ``check`` finds problems in a well-formed answer, which are re-asked. With
-        ``keep_last_valid`` a well-formed answer that still has problems after the last re-ask is
-        returned (and cached) so the caller can flag what is wrong instead of losing the work.
+        ``keep_last_valid`` (or when it says yes to the answer) a well-formed answer that still has
+        problems after the last re-ask is returned (and cached) so the caller can flag what is
+        wrong instead of losing the work.
         """
+        if self._stopped is not None:
+            raise self._stopped
         key = cache_key(task, self.model, prompt_version, messages)
         if (cached := self.store.cached_response(key)) is not None:
             try:
+                value = parse_answer(cached, schema, aliases)
                 self.stats.cached += 1
-                return schema.model_validate(extract_json(cached)), True
-            except (ValueError, ValidationError):
-                self.stats.cached -= 1  # a cache entry from an older schema: ask again
+                return value, True
+            except ValueError:
+                pass  # a cache entry from an older schema: ask again
 
         conversation = list(messages)
         problems: list[str] = []
@@ -143,19 +313,21 @@ class LLMClient:
             started = time.monotonic()
             try:
                 content, p_tok, c_tok, wire = await self._post(conversation)
-            except (LLMError, *REQUEST_FAILURES) as exc:  # logged, then one clear error
-                reason = exc.args[0] if isinstance(exc, LLMError) else describe(exc)
+            except (LLMError, TransientAnswer, *REQUEST_FAILURES) as exc:  # logged, then one clear error
+                reason = self._describe(exc)
                 self._log(task, paper_id, conversation, None, None, None, time.monotonic() - started, "error", reason)
-                raise LLMError(f"{task} {paper_id or ''}: {reason}") from exc
+                if isinstance(exc, LLMUnavailableError) or self._stopped is not None:
+                    raise self._stopped or exc from None
+                raise LLMError(f"{task} {paper_id or ''}: {reason}") from None
             self.stats.calls += 1
             self.stats.prompt_tokens += p_tok or 0
             self.stats.completion_tokens += c_tok or 0
             try:
-                value = schema.model_validate(extract_json(content))
+                value = parse_answer(content, schema, aliases)
                 problems = check(value) if check else []
                 last_valid = (value, content)
-            except (ValueError, ValidationError) as exc:
-                value, problems = None, [" ".join(str(exc).split())[:500]]
+            except ValueError as exc:
+                value, problems = None, [str(exc)[:500]]
             if not problems:  # cached before it is logged: a call logged "ok" is never paid again
                 self.store.cache_response(key, task, self.model, prompt_version, content)
             status = "invalid" if problems else "ok"
@@ -165,9 +337,10 @@ class LLMClient:
             conversation = conversation + [
                 {"role": "assistant", "content": content},
                 {"role": "user", "content": "你的输出不合格，问题如下：\n- " + "\n- ".join(problems)
-                 + "\n请修正这些问题，只输出符合要求的 JSON 对象。"},
+                 + "\n请逐条修正这些问题，其余内容保持不变，只输出符合要求的 JSON 对象。"},
             ]
-        if keep_last_valid and last_valid is not None:
+        keep = keep_last_valid(last_valid[0]) if callable(keep_last_valid) and last_valid else keep_last_valid
+        if keep and last_valid is not None:
             self.store.cache_response(key, task, self.model, prompt_version, last_valid[1])
             return last_valid[0], False
         raise LLMError(f"{task} {paper_id or ''}: output still invalid after {self.reasks} re-asks: {'; '.join(problems)}")
@@ -176,5 +349,19 @@ class LLMClient:
         self.store.log_call(
             run_id=self.run_id, task=task, paper_id=paper_id, model=self.model, prompt=prompt, response=response,
             prompt_tokens=p_tok, completion_tokens=c_tok, latency_ms=int(seconds * 1000),
-            status=status, error=error, date=CHARGE_TO.get(),
+            status=status, error=self.redact(error) if error else None, date=CHARGE_TO.get(),
         )
+
+
+def _completion(response: httpx.Response) -> tuple[str, dict]:
+    """(content, body) of a chat completion; TransientAnswer when a 200 carries none."""
+    try:
+        data = response.json()
+        content = data["choices"][0]["message"]["content"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        kind = response.headers.get("content-type", "?").split(";")[0]
+        raise TransientAnswer(f"HTTP {response.status_code} without a chat completion ({kind}): "
+                              f"{' '.join(response.text[:120].split())!r}") from None
+    if not isinstance(content, str) or not content.strip():
+        raise TransientAnswer(f"HTTP {response.status_code} with an empty completion")
+    return content, data

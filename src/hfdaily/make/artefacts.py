@@ -145,8 +145,10 @@ async def make_all(settings: Settings, outputs: Outputs, record: DayRecord, tren
     return made
 
 
-def extras_for(outputs: Outputs, record: DayRecord, settings: Settings) -> Extras:
-    """Links (relative to newsletters/ and reports/) to the artefacts that exist: no broken links."""
+def extras_for(outputs: Outputs, record: DayRecord, settings: Settings, untranslated: str = "",
+               llm_ran: bool = True) -> Extras:
+    """Links (relative to newsletters/ and reports/) to the artefacts that exist: no broken links;
+    ``untranslated`` is why no paper is translated (the banner), ``llm_ran`` whether missing ones are 待补."""
     page = outputs.newsletter(record.date)
     images = {kind: outputs.href(outputs.image(record.date, kind), page)
               for kind in PICTURES if outputs.image(record.date, kind).exists()}
@@ -155,10 +157,12 @@ def extras_for(outputs: Outputs, record: DayRecord, settings: Settings) -> Extra
         images=images,
         audio=outputs.href(mp3, page) if mp3.exists() and mp3.stat().st_size else None,
         hot_fields=hot_fields(record.papers),
-        untranslated=not any(e.translation for e in record.papers),
+        untranslated=untranslated,
+        llm_ran=llm_ran,
         has_report=any(e.analysis for e in record.papers),
         github_url=settings.site.github_url,
         feed_href=outputs.href(outputs.feed, page),
         report_md_href=outputs.href(outputs.report(record.date, "md"), outputs.newsletter(record.date, "md")),
         report_html_href=outputs.href(outputs.report(record.date, "html"), page),
+        logo_href=outputs.href(outputs.logo, page),
     )

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from hfdaily.enrich.numbers import name_spans
 from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.text import has_cjk
 
@@ -196,6 +197,7 @@ def speakable(text: str) -> str:
     text = unicodedata.normalize("NFKC", text) if not chinese else text.replace("\u3000", " ")
     text = _strip_markup(text)
     text = _GLOSS.sub("", text)
+    text, names = _hold_names(text) if chinese else (text, [])
     pause = "，" if chinese else ", "
     text = _OPEN.sub(pause, text)
     text = _CLOSE.sub(pause, text)
@@ -209,7 +211,31 @@ def speakable(text: str) -> str:
         text = _LETTER_DIGIT.sub(" ", text)  # "Qwen2.5" → "Qwen 二点五"
         text = _numbers_zh(text)
         text = text.replace("&", "和")
-    return _tidy(text)
+    return _tidy(_NAME_HELD.sub(lambda m: names[ord(m[1]) - 0xE100], text))
+
+
+# Names holding digits are read as names: "GPT-4o", "GSM8K", "Qwen2.5-VL" and "Llama 3.3 70B" keep
+# their digits (a voice reads them in the name's language), never "G P T 四o" or "G S M 八K".
+_NAME_HELD = re.compile("\ue000([\ue100-\ue8ff])")
+
+
+def _speakable_name(name: str) -> str:
+    """Acronyms spelled, hyphens as pauses, digits as written: "GPT-4o" → "G P T 4o", "GSM8K" → "G S M 8K"."""
+    name = _WORD_HYPHEN.sub(" ", name)
+    name = re.sub(r"(?<=\d)-(?=\d)", "到", name)  # layers "L18-20" → "L 18到20"
+    name = _ACRONYM.sub(lambda m: _spell(m, True), name)
+    name = _ACRONYM_TAIL.sub(lambda m: " " + _spell(m, True), name)
+    return re.sub(r"(?<=[A-Za-z])(?=\d)", " ", name)
+
+
+def _hold_names(text: str) -> tuple[str, list[str]]:
+    names: list[str] = []
+    out, last = [], 0
+    for start, end in name_spans(text):
+        out.append(text[last:start] + "\ue000" + chr(0xE100 + min(len(names), 0x7FF)))
+        names.append(_speakable_name(text[start:end]))
+        last = end
+    return "".join(out) + text[last:], names
 
 
 # --- The script ------------------------------------------------------------------------------

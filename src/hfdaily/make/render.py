@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
-from hfdaily import PROJECT_URL
 from hfdaily.models import DayRecord
+from hfdaily.outputs import Outputs
 
 
 def safe_url(url: str | None) -> str:
@@ -55,6 +58,12 @@ def md_url(url: str | None) -> MdLink:
 def md_path(path: str) -> MdLink:
     """A relative link to one of our own files (pictures, audio, the report)."""
     return MdLink(quote(path, safe="/#%-._~"))
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def bold(text: str) -> Markup:
+    """``**核心数据集**：…`` → escaped text with <strong> (the analysis marks labels and key numbers)."""
+    return Markup(_BOLD.sub(lambda m: f"<strong>{m.group(1)}</strong>", str(escape(text))))
 
 
 def source_label(source: str | None) -> str:
@@ -69,11 +78,24 @@ def _env(autoescape: bool) -> Environment:
     env.filters["safe_url"] = safe_url
     env.filters["md_url"] = md_url
     env.filters["md_path"] = md_path
+    env.filters["bold"] = bold
     env.globals["source_label"] = source_label
     return env
 
 
 _MD, _HTML = _env(False), _env(True)
+LOGO = "assets/hf-logo.svg"  # OUT/assets/: shipped with the package and copied beside the pages, no hotlinking
+
+
+def ship_assets(outputs: Outputs) -> list[Path]:
+    """Copy the HF logo the pages show into ``OUT/assets`` (when missing or changed). It is the
+    site's own drawing (publish/static/logo.svg): one picture of the logo in the package."""
+    from hfdaily.archive.record import write_if_changed
+
+    data = resources.files("hfdaily").joinpath("publish", "static", "logo.svg").read_bytes()
+    return [outputs.logo] if write_if_changed(outputs.logo, data) else []
+
+
 _BLANKS = re.compile(r"\n{5,}")
 
 
@@ -84,22 +106,25 @@ class Extras:
     images: dict[str, str] = field(default_factory=dict)  # wordcloud / trend / poster → href
     audio: str | None = None
     hot_fields: list[tuple[str, int]] = field(default_factory=list)
-    untranslated: bool = False
+    untranslated: str = ""  # why nothing is translated ("" when something is), shown in the banner
+    llm_ran: bool = True  # False with --no-llm: untranslated papers are not "pending", they were not asked for
     has_report: bool = False
-    github_url: str = PROJECT_URL
+    github_url: str = ""  # omitted from the pages when unset
     feed_href: str = "../feed.xml"
     report_md_href: str = ""  # set from the output map; "" = ../reports/DATE.md
     report_html_href: str = ""
+    logo_href: str = f"../{LOGO}"  # pages one folder down (newsletters/, reports/)
 
 
 def _context(record: DayRecord, extras: Extras) -> dict:
     date = record.date.isoformat()
     return {
         "date": date, "papers": record.papers, "images": extras.images, "audio": extras.audio,
-        "hot_fields": extras.hot_fields, "untranslated": extras.untranslated,
+        "hot_fields": extras.hot_fields, "untranslated": extras.untranslated, "llm_ran": extras.llm_ran,
         "github_url": extras.github_url, "feed_href": extras.feed_href,
         "report_href": extras.report_md_href or f"../reports/{date}.md",
         "report_html_href": extras.report_html_href or f"../reports/{date}.html",
+        "logo_href": extras.logo_href,
     }
 
 
@@ -120,4 +145,5 @@ def report_html(record: DayRecord, extras: Extras) -> str:
 
 
 def index_html(days: list[dict], extras: Extras) -> str:
-    return _HTML.get_template("index.html.j2").render(days=days, github_url=extras.github_url, feed_href="feed.xml")
+    return _HTML.get_template("index.html.j2").render(days=days, github_url=extras.github_url, feed_href="feed.xml",
+                                                      logo_href=extras.logo_href)

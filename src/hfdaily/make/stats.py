@@ -19,11 +19,10 @@ from wordcloud import STOPWORDS as WORDCLOUD_STOPWORDS
 
 from hfdaily.make.fields import field_counts
 from hfdaily.models import DayRecord, PaperEntry
-from hfdaily.text import has_cjk
+from hfdaily.text import has_cjk, without_urls
 
 TOP_KEYWORDS = 20
 
-_URL = re.compile(r"https?://\S+|www\.\S+")
 _LATIN_NAME = re.compile(r"([A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)")
 _TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
 # A word that is only capitalised ("Large", "Chain-of-Thought"), not an acronym or a name
@@ -96,8 +95,9 @@ def chinese_terms(text: str) -> list[str]:
     ("ABC-Bench", "SAM3"), without URLs, numbers, punctuation or stop words."""
     stops = stop_words()
     terms = []
-    # Odd items of the split are the Latin names; jieba would cut "ABC-Bench" into three.
-    for i, part in enumerate(_LATIN_NAME.split(_URL.sub(" ", text))):
+    # Odd items of the split are the Latin names; jieba would cut "ABC-Bench" into three. A URL
+    # stops at the Chinese written right after it (text.URL), which is counted.
+    for i, part in enumerate(_LATIN_NAME.split(without_urls(text))):
         tokens = [part] if i % 2 else _tokenizer().cut(part)
         for token in tokens:
             token = token.strip()

@@ -151,7 +151,7 @@ def _load_manifest(site: Path) -> dict:
         return {}
 
 
-def build_site(out: Path, *, site_url: str = "", github_url: str = "https://github.com/hfdaily/hfdaily",
+def build_site(out: Path, *, site_url: str = "", github_url: str = "",
                full: bool = False, with_search: bool = True, index: Index | None = None) -> BuildReport:
     """Build or update ``out/site`` from ``out/data``; ``full`` ignores what the last build made."""
     started = time.perf_counter()

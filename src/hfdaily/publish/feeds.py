@@ -11,7 +11,7 @@ from html import escape
 
 from feedgen.feed import FeedGenerator
 
-from hfdaily.make.render import safe_url
+from hfdaily.make.render import bold, safe_url
 from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.publish.catalog import field_slug
 
@@ -42,8 +42,9 @@ def paper_html(entry: PaperEntry, base: str) -> str:
         meta += f" · {p.organization}"
     parts.append(f"<p>{escape(meta)} · {p.upvotes} 赞</p>")
     if entry.analysis:
-        parts.append(f"<p><strong>核心贡献：</strong>{escape(entry.analysis.contribution)}</p>")
-        parts.append(f"<p><strong>应用领域：</strong>{escape(entry.analysis.field)}</p>")
+        # bold(): escaped, with the analysis's **key numbers** as <strong>
+        parts.append(f"<p><strong>核心贡献：</strong>{bold(entry.analysis.contribution)}</p>")
+        parts.append(f"<p><strong>应用领域：</strong>{bold(entry.analysis.field)}</p>")
     summary = entry.translation.summary_zh if entry.translation else p.summary
     parts.append(f"<p><strong>摘要：</strong>{escape(summary)}</p>")
     links = [f'<a href="{p.hf_url}">Hugging Face</a>', f'<a href="{p.arxiv_url}">arXiv</a>']

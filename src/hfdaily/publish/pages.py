@@ -18,10 +18,11 @@ from importlib import resources
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from pydantic import BaseModel
 
-from hfdaily.make.render import safe_url
-from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.archive.index import PaperRow
+from hfdaily.make.render import bold, safe_url
+from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.publish.catalog import FIELD_ORDER, Catalog, DayInfo, field_slug, org_slug
+from hfdaily.text import plain
 
 LISTING_PAGE_SIZE = 100
 HOME_TOP = 8
@@ -33,14 +34,19 @@ GUIDE_LABELS = {"input": "输入", "process": "处理流程", "output": "输出"
                 "open_source": "开源情况", "resources": "资源"}
 
 
-def guide_items(guide: BaseModel) -> list[tuple[str, str]]:
+def guide_items(guide: BaseModel) -> list[tuple[str, str | list[str]]]:
+    """(label, text) for each part of 使用指南 that has a value; a list of several steps (处理流程
+    since analyse-v2) stays a list, one step is its text (a v1 record's one 处理流程 text)."""
     items = []
     for name, info in type(guide).model_fields.items():
         value = getattr(guide, name)
         if value in (None, "", []):
             continue
         label = GUIDE_LABELS.get(name) or (info.description or name).split("/")[0].split(",")[0]
-        items.append((label, "；".join(map(str, value)) if isinstance(value, list) else str(value)))
+        if isinstance(value, list):
+            items.append((label, [str(v) for v in value] if len(value) > 1 else str(value[0])))
+        else:
+            items.append((label, str(value)))
     return items
 
 
@@ -71,7 +77,7 @@ def _env() -> Environment:
     env = Environment(loader=PackageLoader("hfdaily", "templates"), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True, undefined=StrictUndefined)
     env.filters.update(safe_url=safe_url, field_slug=field_slug, org_slug=org_slug, fields_of=lambda entry: entry.fields,
-                       bibtex=bibtex, guide_items=guide_items)
+                       bibtex=bibtex, guide_items=guide_items, bold=bold)
     return env
 
 
@@ -171,7 +177,7 @@ def day_page(site: SiteContext, record: DayRecord, prev: dt.date | None, next_: 
 def paper_page(site: SiteContext, entry: PaperEntry, dates: list[dt.date], poster: str | None) -> str:
     p = entry.paper
     title = entry.translation.title_zh if entry.translation else p.title
-    summary = entry.analysis.contribution if entry.analysis else (
+    summary = plain(entry.analysis.contribution) if entry.analysis else (
         entry.translation.summary_zh if entry.translation else p.summary)
     return _render(
         "paper.html.j2", site, "../", f"papers/{p.id}.html",
@@ -273,7 +279,7 @@ def search_record(entry: PaperEntry, date: dt.date) -> dict:
     p = entry.paper
     parts = [p.title if entry.translation else "", " ".join(p.authors),
              p.organization or "", " ".join(entry.fields), " ".join(p.ai_keywords),
-             entry.analysis.contribution if entry.analysis else "",
+             plain(entry.analysis.contribution) if entry.analysis else "",
              entry.translation.summary_zh if entry.translation else "", p.summary,
              # The segmenter splits "2601.10387" at the dot; one token finds the id whole.
              f"arXiv:{p.id} arxiv{p.id.replace('.', '')}"]

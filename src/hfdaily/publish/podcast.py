@@ -60,7 +60,7 @@ def podcast_feed(episodes: list[Episode], site_url: str, github_url: str) -> byt
     feed.podcast.itunes_type("episodic")
     # No <itunes:owner>: it needs a real e-mail address, which hfdaily does not know (Apple asks
     # for it only when the show is submitted to its directory).
-    feed.generator("hfdaily", uri=github_url)
+    feed.generator("hfdaily", uri=github_url or None)  # no placeholder project address when unset
     # Built-date from the content, not the clock: an unchanged podcast keeps the same bytes.
     newest = max((e.date for e in episodes), default=dt.date(2024, 1, 1))
     feed.lastBuildDate(dt.datetime.combine(newest, dt.time(8, 0), dt.timezone(dt.timedelta(hours=8))))

@@ -10,7 +10,7 @@ from feedgen.feed import FeedGenerator
 from hfdaily.archive.index import DayRow, Index
 from hfdaily.archive.record import write_if_changed
 from hfdaily.config import SiteSettings
-from hfdaily.make.render import Extras, index_html
+from hfdaily.make.render import Extras, index_html, ship_assets
 from hfdaily.outputs import Outputs
 
 SUMMARY_TITLES = 5  # titles quoted in a feed entry's summary
@@ -22,7 +22,8 @@ def build_feed(index: Index, outputs: Outputs, days: list[DayRow], site: SiteSet
     feed.id(outputs.url(outputs.feed, site.url) if site.url else "urn:hfdaily:feed")
     feed.title("Hugging Face 论文日报")
     feed.subtitle("每日 Hugging Face 热门论文的中文简报与全文深度解读")
-    feed.link(href=site.url.rstrip("/") + "/" if site.url else site.github_url, rel="alternate")
+    if site.url or site.github_url:  # no placeholder: a feed without a home page simply has no alternate link
+        feed.link(href=site.url.rstrip("/") + "/" if site.url else site.github_url, rel="alternate")
     feed.language("zh-CN")
     if days:  # the feed changes when a day does, not at every publish (feedgen would say "now")
         feed.updated(max(r.updated_at or dt.datetime.combine(r.date, dt.time(), dt.timezone.utc) for r in days))
@@ -50,6 +51,7 @@ def _day_line(outputs: Outputs, row: DayRow) -> dict:
 def publish_site(index: Index, outputs: Outputs, site: SiteSettings) -> list[Path]:
     """Rewrite the archive page and the feed from the index (bring it up to date first)."""
     days = index.days()
-    pages = [(outputs.archive_page, index_html([_day_line(outputs, r) for r in days], Extras(github_url=site.github_url))),
+    extras = Extras(github_url=site.github_url, logo_href=outputs.href(outputs.logo))
+    pages = [(outputs.archive_page, index_html([_day_line(outputs, r) for r in days], extras)),
              (outputs.feed, build_feed(index, outputs, days[:site.feed_days], site))]
-    return [path for path, content in pages if write_if_changed(path, content)]
+    return ship_assets(outputs) + [path for path, content in pages if write_if_changed(path, content)]

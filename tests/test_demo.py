@@ -1,0 +1,25 @@
+"""`hfdaily demo`: the bundled real day, offline, with no key and no recorded fixtures needed."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from hfdaily.cli import cli
+from hfdaily.models import DayRecord
+
+
+def test_demo_makes_the_real_sample_day_offline(tmp_path, monkeypatch):
+    for name in ("DEEPSEEK_API_KEY", "HFDAILY_LLM_BASE_URL", "HF_ENDPOINT", "HFDAILY_LLM_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--no-audio", "-q"])
+    assert result.exit_code == 0, result.output
+    assert f"The demo day is in {out.resolve()}/" in result.output and "4 papers (4 new)" in result.output
+    md = (out / "newsletters" / "2026-01-20.md").read_text()
+    # Real Chinese (seed 000), not the fake's 模拟 text.
+    assert "### 2. ABC-Bench：面向现实世界开发的智能体后端编码基准测试" in md and "模拟的中文译文" not in md
+    report = (out / "reports" / "2026-01-20.md").read_text()
+    assert "**输入**：需要进行复杂推理的任务文本" in report and "模拟分析" not in report
+    day = DayRecord.model_validate_json((out / "data" / "2026-01-20.json").read_text())
+    assert all(e.translation and e.analysis for e in day.papers)
+    assert (out / "images" / "2026-01-20_poster.png").stat().st_size > 10_000
