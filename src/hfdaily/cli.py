@@ -6,7 +6,6 @@ import asyncio
 import datetime as dt
 import json
 import logging
-import signal
 import sqlite3
 import sys
 from pathlib import Path
@@ -15,9 +14,9 @@ from zoneinfo import ZoneInfo
 import click
 
 from hfdaily import __version__
-from hfdaily.commands import sigterm_as_sigint
+from hfdaily.commands import reporting
 from hfdaily.config import load_settings
-from hfdaily.errors import HfdailyError, HFError, LLMUnavailableError
+from hfdaily.errors import HfdailyError
 from hfdaily.outputs import Outputs
 
 DEFAULT_OUT = Path("hfdaily-out")
@@ -56,7 +55,7 @@ def cli() -> None:
 def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_llm: bool, no_analysis: bool,
         no_pictures: bool, no_audio: bool, no_notify: bool, strict: bool, quiet: bool, verbose: bool) -> None:
     """Fetch a day of papers, translate and analyse them, and write every output."""
-    from hfdaily.commands import echo_outcome, exit_if_incomplete, nothing_published
+    from hfdaily.commands import echo_outcome, exit_if_incomplete
     from hfdaily.pipeline import (  # imported late: keeps `hfdaily --help` instant
         RunOptions,
         run_day,
@@ -67,8 +66,7 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
     if not verbose:  # the delivery report says what failed, once; not apprise's line per retry
         from hfdaily.deliver.notify import quiet_library_warnings
         quiet_library_warnings()
-    terminated = sigterm_as_sigint()
-    try:
+    with reporting(date, out):  # one line and an exit code for every error; SIGTERM like Ctrl-C
         settings = load_settings(config_path)
         if no_analysis:
             settings.analysis.enabled = False
@@ -78,24 +76,6 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
                           analysis=settings.analysis.enabled, pictures=not no_pictures, audio=not no_audio,
                           progress=not quiet, deliver=not no_notify)
         summary = asyncio.run(run_day(settings, opts))
-    except HFError as exc:
-        click.echo(f"error: {exc}\nNothing was changed for {date}.", err=True)
-        sys.exit(exc.exit_code)
-    except LLMUnavailableError as exc:
-        click.echo(nothing_published(exc, out, date), err=True)
-        sys.exit(exc.exit_code)
-    except HfdailyError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo(f"{'terminated' if terminated else 'interrupted'}; everything finished so far is kept, "
-                   "run again to continue", err=True)
-        sys.exit(143 if terminated else 130)
-    except OSError as exc:  # a disk that filled up or went away mid-run
-        click.echo(f"error: {exc}\nEverything finished before it is kept; fix this and run again.", err=True)
-        sys.exit(1)
-    finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if summary.papers == 0:
         click.echo(f"{date}: Hugging Face lists no papers for this day (weekend, holiday or not yet published); "
                    "no newsletter written.")
