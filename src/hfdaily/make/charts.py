@@ -152,7 +152,8 @@ def draw_trend(
         for colour, name in zip(PALETTE, shown_fields):
             shares = rolling_share(points, name)
             highest = max(highest, *shares)
-            share_ax.plot(x, shares, color=colour, linewidth=2.2, label=name)
+            share_ax.plot(x, shares, color=colour, linewidth=2.2, label=name,
+                         marker="o" if len(x) < 3 else None)  # a line of one day would draw nothing
         share_ax.axvline(day, color=HIGHLIGHT, linewidth=6, alpha=0.18)
         share_ax.set_title(
             f"热门领域占比（属于该领域的论文比例，近 {SHARE_SMOOTHING} 个发布日滑动平均）", fontsize=15, color=INK, loc="left"
