@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from standins import standins
 
 REPO = Path(__file__).resolve().parents[1]
 # CI and developers have ../shared beside the checkout; HFDAILY_FIXTURES overrides.
-import os
-
 FIXTURES = Path(os.environ.get("HFDAILY_FIXTURES", REPO.parent / "shared" / "fixtures"))
 SEEDS = FIXTURES.parent / "seeds"
 
@@ -26,3 +26,10 @@ def seeds_dir() -> Path:
     if not SEEDS.is_dir():
         pytest.skip(f"seed documents not found at {SEEDS}")
     return SEEDS
+
+
+@pytest.fixture
+def servers(fixtures_dir, tmp_path):
+    """HF (recorded days), arXiv (recorded pages) and the fake LLM on 127.0.0.1, plus an env for them."""
+    with standins(fixtures_dir, tmp_path, HFDAILY_TREND_DAYS="14") as served:
+        yield served

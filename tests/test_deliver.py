@@ -18,7 +18,6 @@ from apprise.plugins.feishu import NotifyFeishu
 from apprise.plugins.wecombot import NotifyWeComBot
 from click.testing import CliRunner
 from recorded import seed_day_zh
-from test_pipeline import servers  # noqa: F401  (the recorded HF, arXiv and fake LLM on loopback)
 
 from hfdaily.archive.migrations import applied
 from hfdaily.archive.record import save_record

@@ -13,25 +13,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from standins import standin_env, wait_for_requests
 
 from hfdaily.cli import cli
 from hfdaily.models import DayRecord
-from hfdaily.testing.arxiv_server import serve_arxiv
 from hfdaily.testing.fake_llm import FakeLLM
 from hfdaily.testing.hf_server import FakeHF
 
 DATA = Path(__file__).parent / "data"
-
-
-@pytest.fixture
-def servers(fixtures_dir, tmp_path):
-    """HF (recorded days), arXiv (recorded pages) and the fake LLM on 127.0.0.1, plus an env for them."""
-    hf, llm = FakeHF(fixtures_dir / "hf_daily_papers"), FakeLLM()
-    with hf.serve() as hf_url, llm.serve() as llm_url, serve_arxiv(fixtures_dir) as arxiv_url:
-        env = {"HF_ENDPOINT": hf_url, "HFDAILY_ARXIV_URL": arxiv_url, "HFDAILY_LLM_BASE_URL": llm_url,
-               "HFDAILY_LLM_MODEL": "fake", "HFDAILY_LLM_API_KEY": "test", "HFDAILY_TTS_ENGINE": "espeak",
-               "HFDAILY_TREND_DAYS": "14", "HFDAILY_CONFIG": str(tmp_path / "absent.toml")}
-        yield hf, llm, env
 
 
 def run(env: dict, out: Path, *args: str):
@@ -216,15 +205,11 @@ def test_kill_9_and_resume_repays_nothing_finished(fixtures_dir, tmp_path):
     llm = FakeLLM(latency=0.25)
     out = tmp_path / "out"
     with FakeHF(fixtures_dir / "hf_daily_papers").serve() as hf_url, llm.serve() as llm_url:
-        env = os.environ | {"HF_ENDPOINT": hf_url, "HFDAILY_LLM_BASE_URL": llm_url, "HFDAILY_LLM_MODEL": "fake",
-                            "HFDAILY_LLM_CONCURRENCY": "4", "HFDAILY_TREND_DAYS": "0",
-                            "HFDAILY_CONFIG": str(tmp_path / "absent.toml")}
+        env = os.environ | standin_env(tmp_path, hf_url, llm_url, HFDAILY_LLM_CONCURRENCY="4")
         args = [sys.executable, "-m", "hfdaily", "run", "--date", "2025-09-30", "--out", str(out), "-q",
                 "--no-analysis", "--no-pictures", "--no-audio"]
         proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 60
-        while llm.requests < 20 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_for_requests(llm, 20)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         assert proc.returncode == -signal.SIGKILL

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
+from standins import standin_env, standins, wait_for_requests
 
 from hfdaily.cli import cli
 from hfdaily.models import DayRecord
@@ -40,12 +41,8 @@ def real_day(fixtures_dir) -> list[dict]:
 
 @pytest.fixture
 def servers(fixtures_dir, tmp_path):
-    hf, llm = FakeHF(fixtures_dir / "hf_daily_papers"), FakeLLM()
-    with hf.serve() as hf_url, llm.serve() as llm_url, serve_arxiv(fixtures_dir) as arxiv_url:
-        env = {"HF_ENDPOINT": hf_url, "HFDAILY_ARXIV_URL": arxiv_url, "HFDAILY_LLM_BASE_URL": llm_url,
-               "HFDAILY_LLM_MODEL": "fake", "HFDAILY_LLM_API_KEY": "test", "HFDAILY_TTS_ENGINE": "espeak",
-               "HFDAILY_TREND_DAYS": "0", "HFDAILY_HF_RETRIES": "0", "HFDAILY_CONFIG": str(tmp_path / "absent.toml")}
-        yield hf, llm, env
+    with standins(fixtures_dir, tmp_path, HFDAILY_HF_RETRIES="0") as served:
+        yield served
 
 
 def run(env: dict, out: Path, *args: str, date: str = DAY):
@@ -160,7 +157,7 @@ def test_a_record_whose_date_differs_from_its_name_is_not_published(servers, tmp
 # --- 2. one writer per OUT; spending from the call log -----------------------------------------
 
 
-def _cli(env: dict, out: Path, *args: str) -> list[str]:
+def _cli(out: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "hfdaily", "run", "--out", str(out), "-q", *args]
 
 
@@ -169,14 +166,10 @@ def test_a_second_run_on_the_same_folder_waits_or_exits_75(fixtures_dir, tmp_pat
     llm = FakeLLM(latency=0.2)
     out = tmp_path / "out"
     with FakeHF(fixtures_dir / "hf_daily_papers").serve() as hf_url, llm.serve() as llm_url:
-        env = os.environ | {"HF_ENDPOINT": hf_url, "HFDAILY_LLM_BASE_URL": llm_url, "HFDAILY_LLM_MODEL": "fake",
-                            "HFDAILY_LLM_CONCURRENCY": "8", "HFDAILY_TREND_DAYS": "0",
-                            "HFDAILY_CONFIG": str(tmp_path / "absent.toml")}
-        args = _cli(env, out, "--date", "2025-09-30", "--no-analysis", *QUICK)
+        env = os.environ | standin_env(tmp_path, hf_url, llm_url, HFDAILY_LLM_CONCURRENCY="8")
+        args = _cli(out, "--date", "2025-09-30", "--no-analysis", *QUICK)
         first = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 60
-        while llm.requests < 5 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_for_requests(llm, 5)
         second = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
         assert second.returncode == 75, second.stderr
         assert f"is being written by hfdaily pid {first.pid}" in second.stderr and "HFDAILY_LOCK_WAIT" in second.stderr
@@ -226,14 +219,10 @@ def test_spending_is_exact_after_kill_9(fixtures_dir, tmp_path):
     out = tmp_path / "out"
     with FakeHF(fixtures_dir / "hf_daily_papers").serve() as hf_url, llm.serve() as llm_url, \
             serve_arxiv(fixtures_dir) as arxiv_url:
-        env = os.environ | {"HF_ENDPOINT": hf_url, "HFDAILY_LLM_BASE_URL": llm_url, "HFDAILY_LLM_MODEL": "fake",
-                            "HFDAILY_ARXIV_URL": arxiv_url, "HFDAILY_LLM_CONCURRENCY": "6", "HFDAILY_TREND_DAYS": "0",
-                            "HFDAILY_CONFIG": str(tmp_path / "absent.toml")}
-        args = _cli(env, out, "--date", "2026-01-22", *QUICK)
+        env = os.environ | standin_env(tmp_path, hf_url, llm_url, HFDAILY_ARXIV_URL=arxiv_url, HFDAILY_LLM_CONCURRENCY="6")
+        args = _cli(out, "--date", "2026-01-22", *QUICK)
         proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 60
-        while llm.requests < 9 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_for_requests(llm, 9)
         proc.kill()
         proc.wait()
         done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
@@ -465,13 +454,10 @@ def test_sigterm_is_handled_like_ctrl_c(fixtures_dir, tmp_path):
     llm = FakeLLM(latency=0.3)
     out = tmp_path / "out"
     with FakeHF(fixtures_dir / "hf_daily_papers").serve() as hf_url, llm.serve() as llm_url:
-        env = os.environ | {"HF_ENDPOINT": hf_url, "HFDAILY_LLM_BASE_URL": llm_url, "HFDAILY_LLM_MODEL": "fake",
-                            "HFDAILY_TREND_DAYS": "0", "HFDAILY_CONFIG": str(tmp_path / "absent.toml")}
-        proc = subprocess.Popen(_cli(env, out, "--date", "2025-09-30", "--no-analysis", *QUICK), env=env,
+        env = os.environ | standin_env(tmp_path, hf_url, llm_url)
+        proc = subprocess.Popen(_cli(out, "--date", "2025-09-30", "--no-analysis", *QUICK), env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 60
-        while llm.requests < 10 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_for_requests(llm, 10)
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=30)
     assert proc.returncode == 143 and "terminated; everything finished so far is kept" in err

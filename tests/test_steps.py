@@ -17,25 +17,15 @@ from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
+from standins import standin_env, wait_for_requests
 
 from hfdaily.archive.index import Index
 from hfdaily.cli import cli
 from hfdaily.models import DayRecord
-from hfdaily.testing.arxiv_server import serve_arxiv
 from hfdaily.testing.fake_llm import FakeLLM
 from hfdaily.testing.hf_server import FakeHF
 
 WEEK = ["2026-01-19", "2026-01-20", "2026-01-21", "2026-01-22", "2026-01-23"]  # Monday to Friday
-
-
-@pytest.fixture
-def servers(fixtures_dir, tmp_path):
-    hf, llm = FakeHF(fixtures_dir / "hf_daily_papers"), FakeLLM()
-    with hf.serve() as hf_url, llm.serve() as llm_url, serve_arxiv(fixtures_dir) as arxiv_url:
-        env = {"HF_ENDPOINT": hf_url, "HFDAILY_ARXIV_URL": arxiv_url, "HFDAILY_LLM_BASE_URL": llm_url,
-               "HFDAILY_LLM_MODEL": "fake", "HFDAILY_LLM_API_KEY": "test", "HFDAILY_TTS_ENGINE": "espeak",
-               "HFDAILY_TREND_DAYS": "14", "HFDAILY_CONFIG": str(tmp_path / "absent.toml")}
-        yield hf, llm, env
 
 
 def hfdaily(env: dict, *args: str):
@@ -209,20 +199,15 @@ def test_backfill_killed_with_sigkill_resumes_paying_nothing_twice(fixtures_dir,
     import signal
     import subprocess
     import sys
-    import time
 
     llm = FakeLLM(latency=0.2)
     out = tmp_path / "out"
     with FakeHF(fixtures_dir / "hf_daily_papers").serve() as hf_url, llm.serve() as llm_url:
-        env = os.environ | {"HF_ENDPOINT": hf_url, "HFDAILY_LLM_BASE_URL": llm_url, "HFDAILY_LLM_MODEL": "fake",
-                            "HFDAILY_LLM_CONCURRENCY": "8", "HFDAILY_TREND_DAYS": "0",
-                            "HFDAILY_CONFIG": str(tmp_path / "absent.toml")}
+        env = os.environ | standin_env(tmp_path, hf_url, llm_url, HFDAILY_LLM_CONCURRENCY="8")
         args = [sys.executable, "-m", "hfdaily", "backfill", "--from", "2025-09-29", "--to", "2025-09-30",
                 "--out", str(out), "-q", "--no-analysis", "--no-pictures", "--no-audio"]
         proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 60
-        while llm.requests < 30 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_for_requests(llm, 30)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         db = sqlite3.connect(out / "hfdaily.db")
