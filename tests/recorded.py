@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import json
 import re
 from pathlib import Path
 
@@ -16,19 +14,10 @@ from hfdaily.models import (
     PaperEntry,
     Translation,
 )
-from hfdaily.sources.hf import paper_from_entry
+from hfdaily.testing.days import recorded_dates, recorded_day
 
-
-def _raw_entries(path: Path) -> list[dict]:
-    """The three on-disk shapes of the fixtures: API list, list of Python reprs, wrapped object."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if isinstance(data, dict):
-        data = data["data"]
-    return [ast.literal_eval(e) if isinstance(e, str) else e for e in data]
-
-
-def fixture_dates(fixtures_dir: Path) -> list[dt.date]:
-    return sorted(dt.date.fromisoformat(p.stem) for p in (fixtures_dir / "hf_daily_papers").glob("*.json"))
+# The recorded days are read by the package's own loader (hfdaily.testing.days), as benches do.
+fixture_dates = recorded_dates
 
 
 def _classified(record: DayRecord) -> DayRecord:
@@ -39,9 +28,7 @@ def _classified(record: DayRecord) -> DayRecord:
 
 
 def load_fixture_day(fixtures_dir: Path, day: dt.date | str) -> DayRecord:
-    path = fixtures_dir / "hf_daily_papers" / f"{day}.json"
-    return _classified(DayRecord(date=dt.date.fromisoformat(str(day)),
-                                 papers=[PaperEntry(paper=paper_from_entry(e)) for e in _raw_entries(path)]))
+    return _classified(recorded_day(fixtures_dir, dt.date.fromisoformat(str(day))))
 
 
 def _seed(seeds_dir: Path, prefix: str) -> str:

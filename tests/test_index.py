@@ -8,7 +8,7 @@ import re
 import sqlite3
 
 import pytest
-from recorded import fixture_dates, load_fixture_day, seed_day_zh
+from recorded import fixture_dates, seed_day_zh
 
 from hfdaily.archive import migrations
 from hfdaily.archive.index import Index
@@ -18,6 +18,7 @@ from hfdaily.archive.store import Store
 from hfdaily.errors import RecordError
 from hfdaily.make.fields import classify
 from hfdaily.models import Usage
+from hfdaily.testing.days import write_archive
 
 # The store exactly as hfdaily 0.1 created it: CREATE TABLE IF NOT EXISTS, no version recorded.
 SCHEMA_0_1 = """
@@ -89,14 +90,7 @@ def test_a_failing_migration_changes_nothing(tmp_path):
 
 
 def _archive(fixtures_dir, out, days):
-    records = []
-    for day in days:
-        record = load_fixture_day(fixtures_dir, day)
-        for entry in record.papers:
-            entry.fields = classify(entry)
-        save_record(out, record)
-        records.append(record)
-    return records
+    return write_archive(fixtures_dir, out, days)
 
 
 def test_index_counts_fields_and_papers_of_real_days(fixtures_dir, tmp_path):

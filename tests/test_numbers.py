@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from real_renderings import CASES
-from recorded import _raw_entries, seed_analyses, translated_day
+from recorded import fixture_dates, seed_analyses, translated_day
 
 from hfdaily.enrich import analyze, numbers, translate
 from hfdaily.models import Analysis, Translation
 from hfdaily.sources.hf import paper_from_entry
+from hfdaily.testing.days import recorded_entries
 
 # --- real data -------------------------------------------------------------------------------
 
@@ -21,12 +22,12 @@ from hfdaily.sources.hf import paper_from_entry
 def real_abstracts(fixtures_dir):
     wanted = {case[0] for case in CASES}
     found = {}
-    for path in sorted((fixtures_dir / "hf_daily_papers").glob("*.json")):
+    for day in fixture_dates(fixtures_dir):
         if not wanted - set(found):
             break
-        if path.stem < "2024-09-01":
+        if day.isoformat() < "2024-09-01":
             continue
-        for raw in _raw_entries(path):
+        for raw in recorded_entries(fixtures_dir, day):
             if raw["paper"]["id"] in wanted:
                 found[raw["paper"]["id"]] = paper_from_entry(raw)
     return found

@@ -11,16 +11,23 @@ from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.sources.hf import parse_entries
 
 
-def recorded_day(fixtures_dir: Path, day: dt.date) -> DayRecord:
-    """The papers HF listed on ``day`` (from ``hf_daily_papers/DAY.json``), nothing done yet."""
-    path = Path(fixtures_dir) / "hf_daily_papers" / f"{day.isoformat()}.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    # 22 recorded days were saved as Python repr() strings (see the fixtures' README): read them
-    # as what HF sent, so every recorded day can stand in an archive.
+def recorded_entries(fixtures_dir: Path, day: dt.date | str) -> list[dict]:
+    """HF's entries for ``day`` as the API sent them (``hf_daily_papers/DAY.json``)."""
+    data = json.loads(recorded_path(fixtures_dir, day).read_text(encoding="utf-8"))
+    # 22 recorded days were saved as Python repr() strings, one in a wrapper object (see the
+    # fixtures' README): read them as what HF sent, so every recorded day can stand in an archive.
     if isinstance(data, dict):
         data = data["data"]
-    data = [ast.literal_eval(e) if isinstance(e, str) else e for e in data]
-    papers = parse_entries(data, path.name)
+    return [ast.literal_eval(e) if isinstance(e, str) else e for e in data]
+
+
+def recorded_path(fixtures_dir: Path, day: dt.date | str) -> Path:
+    return Path(fixtures_dir) / "hf_daily_papers" / f"{day}.json"
+
+
+def recorded_day(fixtures_dir: Path, day: dt.date) -> DayRecord:
+    """The papers HF listed on ``day``, nothing done yet."""
+    papers = parse_entries(recorded_entries(fixtures_dir, day), recorded_path(fixtures_dir, day).name)
     return DayRecord(date=day, papers=[PaperEntry(paper=p) for p in papers])
 
 
