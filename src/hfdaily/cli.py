@@ -9,26 +9,14 @@ import logging
 import sqlite3
 import sys
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 
 from hfdaily import __version__
-from hfdaily.commands import reporting
+from hfdaily.commands import DEFAULT_OUT, parse_day, reporting
 from hfdaily.config import load_settings
 from hfdaily.errors import HfdailyError
 from hfdaily.outputs import Outputs
-
-DEFAULT_OUT = Path("hfdaily-out")
-
-
-def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
-    if value is None:  # HF's day turns over for Chinese readers in Beijing time
-        return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-01-20") from None
 
 
 @click.group()
@@ -38,7 +26,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--date", "date", callback=_parse_date, help="Day to make, YYYY-MM-DD (default: today in Asia/Shanghai).")
+@click.option("--date", "date", callback=parse_day, help="Day to make, YYYY-MM-DD (default: today in Asia/Shanghai).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True,
               help="Output folder (newsletters/, reports/, data/, images/, audio/, stats/, feed.xml).")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite store (default: OUT/hfdaily.db).")

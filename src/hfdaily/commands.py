@@ -42,6 +42,11 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-01-20") from None
 
 
+def parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
+    """``parse_date`` for a ``--date`` that defaults to today."""
+    return parse_date(ctx, param, value) or today()
+
+
 def _options(*, llm: bool = False, make: bool = False, date: bool = True) -> Callable:
     """The options a step takes, in one place so every command spells them the same."""
     def decorate(fn: Callable) -> Callable:

@@ -8,22 +8,11 @@ import datetime as dt
 import logging
 import sys
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 
+from hfdaily.commands import DEFAULT_OUT, parse_day
 from hfdaily.errors import HfdailyError
-
-DEFAULT_OUT = Path("hfdaily-out")
-
-
-def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
-    if value is None:
-        return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-01-20") from None
 
 
 def echo_delivery(report) -> None:
@@ -34,7 +23,7 @@ def echo_delivery(report) -> None:
 
 
 @click.command()
-@click.option("--date", "date", callback=_parse_date, help="Day to send, YYYY-MM-DD (default: today in Asia/Shanghai).")
+@click.option("--date", "date", callback=parse_day, help="Day to send, YYYY-MM-DD (default: today in Asia/Shanghai).")
 @click.option("--channel", "channel", metavar="NAME", help="Only this channel (names: see --dry-run).")
 @click.option("--dry-run", is_flag=True, help="Show each channel's message; send nothing, record nothing.")
 @click.option("--resend", is_flag=True, help="Send even to channels that already had this day.")
