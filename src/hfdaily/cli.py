@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import logging
@@ -14,7 +13,6 @@ import click
 
 from hfdaily import __version__
 from hfdaily.commands import DEFAULT_OUT, parse_day, reporting
-from hfdaily.config import load_settings
 from hfdaily.errors import HfdailyError
 from hfdaily.outputs import Outputs
 
@@ -43,7 +41,10 @@ def cli() -> None:
 def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_llm: bool, no_analysis: bool,
         no_pictures: bool, no_audio: bool, no_notify: bool, strict: bool, quiet: bool, verbose: bool) -> None:
     """Fetch a day of papers, translate and analyse them, and write every output."""
+    import asyncio
+
     from hfdaily.commands import echo_outcome, exit_if_incomplete
+    from hfdaily.config import load_settings
     from hfdaily.pipeline import (  # imported late: keeps `hfdaily --help` instant
         RunOptions,
         run_day,
@@ -117,6 +118,7 @@ def rebuild(out: Path, db: Path | None) -> None:
     """Refill the store's LLM cache from OUT/data (after the database was lost)."""
     from hfdaily.archive.rebuild import rebuild_cache
     from hfdaily.archive.record import RecordError, iter_records
+    from hfdaily.config import load_settings
 
     if not (out / "data").is_dir():
         click.echo(f"error: {out / 'data'} does not exist; nothing to rebuild from", err=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import logging
@@ -35,6 +34,8 @@ def echo_delivery(report) -> None:
 def notify(date: dt.date, channel: str | None, dry_run: bool, resend: bool, out: Path, db: Path | None,
            config_path: Path | None, verbose: bool) -> None:
     """Send a published day to the configured channels (each gets a day once, unless --resend)."""
+    import asyncio
+
     from hfdaily.archive.lock import hold_output
     from hfdaily.config import load_settings
     from hfdaily.deliver.notify import deliver_day, quiet_library_warnings
