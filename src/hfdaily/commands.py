@@ -333,5 +333,3 @@ def _bar(total: int, desc: str, unit: str, enabled: bool):
     finally:
         bar.close()
 
-
-COMMANDS = [fetch_command, enrich_command, render_command, publish_command, backfill_command]
