@@ -19,9 +19,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from pydantic import BaseModel
 
 from hfdaily.archive.index import PaperRow
+from hfdaily.make.fields import FIELD_NAMES
 from hfdaily.make.render import bold, safe_url
 from hfdaily.models import DayRecord, PaperEntry
-from hfdaily.publish.catalog import FIELD_ORDER, Catalog, DayInfo, field_slug, org_slug
+from hfdaily.publish.catalog import Catalog, DayInfo, field_slug, org_slug
 from hfdaily.text import plain
 
 LISTING_PAGE_SIZE = 100
@@ -125,7 +126,7 @@ def _render(template: str, site: SiteContext, root: str, path: str, **context) -
     image = context.pop("og_image_path", None)
     return ENV.get_template(f"site/{template}").render(
         root=root, feeds=site.feeds, github_url=site.github_url, asset_version=site.asset_version,
-        canonical=site.absolute(path), field_names=FIELD_ORDER,
+        canonical=site.absolute(path), field_names=FIELD_NAMES,
         og_image=(site.absolute(image) or f"{root}{image}") if image else None, **context)
 
 
@@ -139,7 +140,7 @@ def _hot_fields(entries: list[PaperEntry], top: int = 6) -> list[tuple[str, int]
     for entry in entries:
         for name in entry.fields:
             counts[name] = counts.get(name, 0) + 1
-    return sorted(counts.items(), key=lambda kv: (-kv[1], FIELD_ORDER.index(kv[0]) if kv[0] in FIELD_ORDER else 99))[:top]
+    return sorted(counts.items(), key=lambda kv: (-kv[1], FIELD_NAMES.index(kv[0]) if kv[0] in FIELD_NAMES else 99))[:top]
 
 
 @dataclass
