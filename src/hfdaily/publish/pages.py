@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from pydantic import BaseModel
 
 from hfdaily.archive.index import PaperRow
-from hfdaily.make.fields import FIELD_NAMES
+from hfdaily.make.fields import FIELD_NAMES, hot_fields
 from hfdaily.make.render import bold, safe_url
 from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.publish.catalog import Catalog, DayInfo, field_slug, org_slug
@@ -135,14 +135,6 @@ def _description(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _hot_fields(entries: list[PaperEntry], top: int = 6) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    for entry in entries:
-        for name in entry.fields:
-            counts[name] = counts.get(name, 0) + 1
-    return sorted(counts.items(), key=lambda kv: (-kv[1], FIELD_NAMES.index(kv[0]) if kv[0] in FIELD_NAMES else 99))[:top]
-
-
 @dataclass
 class DayAssets:
     """The day's pictures and audio inside the site (paths relative to the site root)."""
@@ -171,7 +163,7 @@ def day_page(site: SiteContext, record: DayRecord, prev: dt.date | None, next_: 
         description=_description(f"{len(papers)} 篇论文：{titles}"), og_image_path=assets.images.get("poster"),
         date=date, papers=papers, prev=prev.isoformat() if prev else None, next=next_.isoformat() if next_ else None,
         translated=sum(1 for e in papers if e.translation), analysed=sum(1 for e in papers if e.analysis),
-        hot_fields=_hot_fields(papers), audio=assets.audio("../"),
+        hot_fields=hot_fields(papers, top=6), audio=assets.audio("../"),
         images={k: "../" + assets.images[k] for k in order})
 
 
@@ -265,7 +257,7 @@ def home_page(site: SiteContext, catalog: Catalog, latest_record: DayRecord | No
         latest_translated=sum(1 for e in latest_record.papers if e.translation) if latest_record else 0,
         latest_analysed=sum(1 for e in latest_record.papers if e.analysis) if latest_record else 0,
         total_days=len(catalog.days), total_papers=len(catalog.paper_dates),
-        hot_fields=_hot_fields(latest_record.papers) if latest_record else [], keywords=keywords,
+        hot_fields=hot_fields(latest_record.papers, top=6) if latest_record else [], keywords=keywords,
         audio=assets.audio("") if assets else None, top_cards=top_cards,
         calendar=month_calendar(catalog.days), fields=fields, orgs=orgs)
 
