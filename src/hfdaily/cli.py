@@ -41,14 +41,10 @@ def cli() -> None:
 def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_llm: bool, no_analysis: bool,
         no_pictures: bool, no_audio: bool, no_notify: bool, strict: bool, quiet: bool, verbose: bool) -> None:
     """Fetch a day of papers, translate and analyse them, and write every output."""
-    import asyncio
+    import asyncio  # these imported late: keeps `hfdaily --help` instant
 
-    from hfdaily.commands import echo_outcome, exit_if_incomplete
-    from hfdaily.config import load_settings
-    from hfdaily.pipeline import (  # imported late: keeps `hfdaily --help` instant
-        RunOptions,
-        run_day,
-    )
+    from hfdaily.commands import echo_outcome, exit_if_incomplete, workspace_options
+    from hfdaily.pipeline import run_day
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s",
                         force=True)
@@ -56,14 +52,9 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
         from hfdaily.deliver.notify import quiet_library_warnings
         quiet_library_warnings()
     with reporting(date, out):  # one line and an exit code for every error; SIGTERM like Ctrl-C
-        settings = load_settings(config_path)
-        if no_analysis:
-            settings.analysis.enabled = False
-        if not no_llm:
-            settings.require_llm()
-        opts = RunOptions(date=date, out=out, db=db, use_llm=not no_llm,
-                          analysis=settings.analysis.enabled, pictures=not no_pictures, audio=not no_audio,
-                          progress=not quiet, deliver=not no_notify)
+        settings, opts = workspace_options(out, db, config_path, date, no_llm=no_llm, no_analysis=no_analysis,
+                                           no_pictures=no_pictures, no_audio=no_audio, quiet=quiet, verbose=verbose)
+        opts.deliver = not no_notify
         summary = asyncio.run(run_day(settings, opts))
     if summary.papers == 0:
         click.echo(f"{date}: Hugging Face lists no papers for this day (weekend, holiday or not yet published); "
