@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import logging
 import sqlite3
 import sys
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 
 from hfdaily import __version__
-from hfdaily.commands import reporting
-from hfdaily.config import load_settings
+from hfdaily.commands import DEFAULT_OUT, parse_day, reporting
 from hfdaily.errors import HfdailyError
 from hfdaily.outputs import Outputs
-
-DEFAULT_OUT = Path("hfdaily-out")
-
-
-def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
-    if value is None:  # HF's day turns over for Chinese readers in Beijing time
-        return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-01-20") from None
 
 
 @click.group()
@@ -38,7 +24,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--date", "date", callback=_parse_date, help="Day to make, YYYY-MM-DD (default: today in Asia/Shanghai).")
+@click.option("--date", "date", callback=parse_day, help="Day to make, YYYY-MM-DD (default: today in Asia/Shanghai).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True,
               help="Output folder (newsletters/, reports/, data/, images/, audio/, stats/, feed.xml).")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite store (default: OUT/hfdaily.db).")
@@ -55,11 +41,10 @@ def cli() -> None:
 def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_llm: bool, no_analysis: bool,
         no_pictures: bool, no_audio: bool, no_notify: bool, strict: bool, quiet: bool, verbose: bool) -> None:
     """Fetch a day of papers, translate and analyse them, and write every output."""
-    from hfdaily.commands import echo_outcome, exit_if_incomplete
-    from hfdaily.pipeline import (  # imported late: keeps `hfdaily --help` instant
-        RunOptions,
-        run_day,
-    )
+    import asyncio  # these imported late: keeps `hfdaily --help` instant
+
+    from hfdaily.commands import echo_outcome, exit_if_incomplete, workspace_options
+    from hfdaily.pipeline import run_day
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s",
                         force=True)
@@ -67,14 +52,9 @@ def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_
         from hfdaily.deliver.notify import quiet_library_warnings
         quiet_library_warnings()
     with reporting(date, out):  # one line and an exit code for every error; SIGTERM like Ctrl-C
-        settings = load_settings(config_path)
-        if no_analysis:
-            settings.analysis.enabled = False
-        if not no_llm:
-            settings.require_llm()
-        opts = RunOptions(date=date, out=out, db=db, use_llm=not no_llm,
-                          analysis=settings.analysis.enabled, pictures=not no_pictures, audio=not no_audio,
-                          progress=not quiet, deliver=not no_notify)
+        settings, opts = workspace_options(out, db, config_path, date, no_llm=no_llm, no_analysis=no_analysis,
+                                           no_pictures=no_pictures, no_audio=no_audio, quiet=quiet, verbose=verbose)
+        opts.deliver = not no_notify
         summary = asyncio.run(run_day(settings, opts))
     if summary.papers == 0:
         click.echo(f"{date}: Hugging Face lists no papers for this day (weekend, holiday or not yet published); "
@@ -129,6 +109,7 @@ def rebuild(out: Path, db: Path | None) -> None:
     """Refill the store's LLM cache from OUT/data (after the database was lost)."""
     from hfdaily.archive.rebuild import rebuild_cache
     from hfdaily.archive.record import RecordError, iter_records
+    from hfdaily.config import load_settings
 
     if not (out / "data").is_dir():
         click.echo(f"error: {out / 'data'} does not exist; nothing to rebuild from", err=True)

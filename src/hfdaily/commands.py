@@ -7,7 +7,6 @@ Each prints the files it wrote; running one again with nothing new to do writes 
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import os
@@ -21,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from hfdaily.archive.record import record_paths
 from hfdaily.errors import HfdailyError, HFError, IncompleteError, LLMUnavailableError
 from hfdaily.outputs import Outputs
 
@@ -40,6 +38,11 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
         return dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-01-20") from None
+
+
+def parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
+    """``parse_date`` for a ``--date`` that defaults to today."""
+    return parse_date(ctx, param, value) or today()
 
 
 def _options(*, llm: bool = False, make: bool = False, date: bool = True) -> Callable:
@@ -171,6 +174,8 @@ def sigterm_as_sigint() -> Terminated:
 
 def _step(settings, opts, body: Callable[..., Coroutine], dates: list[dt.date] | None = None) -> list[Path]:
     """Run one step holding OUT's lock (after checking the outputs of ``dates``, default the day's)."""
+    import asyncio  # here, not at the top: keeps `hfdaily --help` light (asyncio brings ssl)
+
     from hfdaily.archive.migrations import unusable
     from hfdaily.pipeline import RunSummary, Workspace, writing
 
@@ -232,6 +237,8 @@ def enrich_command(out, db, config_path, quiet, verbose, date, no_llm, no_analys
 @click.option("--redraw", is_flag=True, help="With --all: draw every picture again too.")
 def render_command(out, db, config_path, quiet, verbose, date, no_pictures, no_audio, all_days, redraw) -> None:
     """Write the day's statistics, pictures, audio and pages from its record. Never fetches."""
+    import asyncio
+
     from hfdaily.pipeline import render
 
     with reporting():
@@ -291,6 +298,9 @@ def backfill_command(first, last, since_last, strict, out, db, config_path, quie
                      no_pictures, no_audio) -> None:
     """Make every day of a range: one LLM client and concurrency limit for all, one progress bar,
     resumable after a kill, the site published once at the end."""
+    import asyncio
+
+    from hfdaily.archive.record import record_paths
     from hfdaily.pipeline import run_days
 
     with reporting(out=out):
@@ -323,5 +333,3 @@ def _bar(total: int, desc: str, unit: str, enabled: bool):
     finally:
         bar.close()
 
-
-COMMANDS = [fetch_command, enrich_command, render_command, publish_command, backfill_command]

@@ -10,7 +10,6 @@ Every step of ``hfdaily run`` runs, publishing included (archive page, feed, the
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import sys
@@ -32,6 +31,8 @@ DAY = dt.date(2026, 1, 20)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def demo(out: Path, no_audio: bool, quiet: bool) -> None:
     """Make the bundled real sample day (2026-01-20) offline, end to end, with no key."""
+    import asyncio
+
     from hfdaily.commands import echo_outcome
     from hfdaily.config import load_settings
     from hfdaily.outputs import Outputs

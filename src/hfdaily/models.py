@@ -64,6 +64,9 @@ OptionalLine = Annotated[str | None, AfterValidator(_optional_line)]
 Lines = Annotated[list[str], AfterValidator(_lines)]
 # arXiv ids are ASCII digits (``\d`` would also take ２６０１ or ٢٦٠١, which become links).
 ARXIV_ID = r"^[0-9]{4}\.[0-9]{4,5}$"
+# A paper's pages, by its arXiv id (the record's Paper and the index's PaperRow both link them).
+HF_PAPER_URL = "https://huggingface.co/papers/{}"
+ARXIV_ABS_URL = "https://arxiv.org/abs/{}"
 
 
 class Paper(BaseModel):
@@ -85,11 +88,11 @@ class Paper(BaseModel):
 
     @property
     def hf_url(self) -> str:
-        return f"https://huggingface.co/papers/{self.id}"
+        return HF_PAPER_URL.format(self.id)
 
     @property
     def arxiv_url(self) -> str:
-        return f"https://arxiv.org/abs/{self.id}"
+        return ARXIV_ABS_URL.format(self.id)
 
 
 class Translation(BaseModel):

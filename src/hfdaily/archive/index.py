@@ -25,7 +25,7 @@ from pathlib import Path
 from hfdaily.archive.migrations import SEARCH_TABLES, Migrations, connect
 from hfdaily.archive.record import load_record, parse_record, record_path, record_paths
 from hfdaily.errors import RecordError
-from hfdaily.models import DayRecord, PaperEntry
+from hfdaily.models import ARXIV_ABS_URL, HF_PAPER_URL, DayRecord, PaperEntry
 from hfdaily.outputs import Outputs
 from hfdaily.text import has_cjk
 
@@ -78,11 +78,11 @@ class PaperRow:
 
     @property
     def hf_url(self) -> str:
-        return f"https://huggingface.co/papers/{self.paper_id}"
+        return HF_PAPER_URL.format(self.paper_id)
 
     @property
     def arxiv_url(self) -> str:
-        return f"https://arxiv.org/abs/{self.paper_id}"
+        return ARXIV_ABS_URL.format(self.paper_id)
 
 
 @dataclass

@@ -42,8 +42,7 @@ GITIGNORE_LINES = (
     "# hfdaily: the SQLite working store is a cache of data/, the rest is work in progress",
     "hfdaily.db*",
     LOCK_NAME,
-    ".*.tmp",
-    ".*.part",
+    *TEMPORARY_PATTERNS,
 )
 
 

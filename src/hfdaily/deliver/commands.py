@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import logging
 import sys
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 
+from hfdaily.commands import DEFAULT_OUT, parse_day
 from hfdaily.errors import HfdailyError
-
-DEFAULT_OUT = Path("hfdaily-out")
-
-
-def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
-    if value is None:
-        return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-01-20") from None
 
 
 def echo_delivery(report) -> None:
@@ -34,7 +22,7 @@ def echo_delivery(report) -> None:
 
 
 @click.command()
-@click.option("--date", "date", callback=_parse_date, help="Day to send, YYYY-MM-DD (default: today in Asia/Shanghai).")
+@click.option("--date", "date", callback=parse_day, help="Day to send, YYYY-MM-DD (default: today in Asia/Shanghai).")
 @click.option("--channel", "channel", metavar="NAME", help="Only this channel (names: see --dry-run).")
 @click.option("--dry-run", is_flag=True, help="Show each channel's message; send nothing, record nothing.")
 @click.option("--resend", is_flag=True, help="Send even to channels that already had this day.")
@@ -46,6 +34,8 @@ def echo_delivery(report) -> None:
 def notify(date: dt.date, channel: str | None, dry_run: bool, resend: bool, out: Path, db: Path | None,
            config_path: Path | None, verbose: bool) -> None:
     """Send a published day to the configured channels (each gets a day once, unless --resend)."""
+    import asyncio
+
     from hfdaily.archive.lock import hold_output
     from hfdaily.config import load_settings
     from hfdaily.deliver.notify import deliver_day, quiet_library_warnings

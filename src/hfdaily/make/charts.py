@@ -243,10 +243,6 @@ def wrap_balanced(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[s
     return wrap_text(text, font, low)
 
 
-def poster_title(entry: PaperEntry) -> str:
-    return entry.display_title
-
-
 def poster_line(entry: PaperEntry) -> str:
     """One line on what the paper contributes (see ``PaperEntry.one_line``): after the analysis and
     the translation, HF's English ai_summary is better than the English title the card already shows."""
@@ -298,9 +294,9 @@ def _cards(entries: list[PaperEntry], fonts: _Fonts, width: int) -> list[_Card]:
     cards = []
     for rank, entry in enumerate(entries, 1):
         title_width = text_width - 90  # room for the upvotes at the right
-        title = wrap_text(poster_title(entry), fonts.title, title_width)
+        title = wrap_text(entry.display_title, fonts.title, title_width)
         title = clamp_lines(title, 3, fonts.title, title_width) if len(title) > 3 else wrap_balanced(
-            poster_title(entry), fonts.title, title_width
+            entry.display_title, fonts.title, title_width
         )
         line = clamp_lines(wrap_text(poster_line(entry), fonts.body, text_width), 2, fonts.body, text_width)
         height = 2 * CARD_PAD + len(title) * TITLE_LEADING + 10 + len(line) * BODY_LEADING

@@ -18,7 +18,7 @@ from pathlib import Path
 from hfdaily.archive.index import Index, PaperRow
 from hfdaily.archive.record import load_record, record_path
 from hfdaily.errors import RecordError
-from hfdaily.make.fields import FIELDS
+from hfdaily.make.fields import FIELD_NAMES
 from hfdaily.models import DayRecord
 
 # Field names are Chinese; their pages need stable ASCII URLs (fields/llm.html).
@@ -28,7 +28,6 @@ FIELD_SLUGS = {
     "机器人与具身智能": "robotics-embodied", "安全与对齐": "safety-alignment", "推理": "reasoning",
     "高效训练与推理": "efficiency", "数据集与评测": "datasets-benchmarks", "医疗与科学": "science-medicine",
 }
-FIELD_ORDER = [f.name for f in FIELDS]
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -104,7 +103,7 @@ class Catalog:
         for card in self.latest_cards():
             for name in card.fields:
                 groups[name].append(card)
-        order = {name: i for i, name in enumerate(FIELD_ORDER)}
+        order = {name: i for i, name in enumerate(FIELD_NAMES)}
         return dict(sorted(groups.items(), key=lambda kv: order.get(kv[0], len(order))))
 
     @cached_property

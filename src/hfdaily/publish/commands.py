@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-DEFAULT_OUT = Path("hfdaily-out")
+from hfdaily.commands import DEFAULT_OUT
 
 
 @click.command()

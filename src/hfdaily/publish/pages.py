@@ -19,9 +19,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from pydantic import BaseModel
 
 from hfdaily.archive.index import PaperRow
+from hfdaily.make.fields import FIELD_NAMES, hot_fields
 from hfdaily.make.render import bold, safe_url
 from hfdaily.models import DayRecord, PaperEntry
-from hfdaily.publish.catalog import FIELD_ORDER, Catalog, DayInfo, field_slug, org_slug
+from hfdaily.publish.catalog import Catalog, DayInfo, field_slug, org_slug
 from hfdaily.text import plain
 
 LISTING_PAGE_SIZE = 100
@@ -125,21 +126,13 @@ def _render(template: str, site: SiteContext, root: str, path: str, **context) -
     image = context.pop("og_image_path", None)
     return ENV.get_template(f"site/{template}").render(
         root=root, feeds=site.feeds, github_url=site.github_url, asset_version=site.asset_version,
-        canonical=site.absolute(path), field_names=FIELD_ORDER,
+        canonical=site.absolute(path), field_names=FIELD_NAMES,
         og_image=(site.absolute(image) or f"{root}{image}") if image else None, **context)
 
 
 def _description(text: str, limit: int = 120) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _hot_fields(entries: list[PaperEntry], top: int = 6) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    for entry in entries:
-        for name in entry.fields:
-            counts[name] = counts.get(name, 0) + 1
-    return sorted(counts.items(), key=lambda kv: (-kv[1], FIELD_ORDER.index(kv[0]) if kv[0] in FIELD_ORDER else 99))[:top]
 
 
 @dataclass
@@ -170,7 +163,7 @@ def day_page(site: SiteContext, record: DayRecord, prev: dt.date | None, next_: 
         description=_description(f"{len(papers)} 篇论文：{titles}"), og_image_path=assets.images.get("poster"),
         date=date, papers=papers, prev=prev.isoformat() if prev else None, next=next_.isoformat() if next_ else None,
         translated=sum(1 for e in papers if e.translation), analysed=sum(1 for e in papers if e.analysis),
-        hot_fields=_hot_fields(papers), audio=assets.audio("../"),
+        hot_fields=hot_fields(papers, top=6), audio=assets.audio("../"),
         images={k: "../" + assets.images[k] for k in order})
 
 
@@ -264,7 +257,7 @@ def home_page(site: SiteContext, catalog: Catalog, latest_record: DayRecord | No
         latest_translated=sum(1 for e in latest_record.papers if e.translation) if latest_record else 0,
         latest_analysed=sum(1 for e in latest_record.papers if e.analysis) if latest_record else 0,
         total_days=len(catalog.days), total_papers=len(catalog.paper_dates),
-        hot_fields=_hot_fields(latest_record.papers) if latest_record else [], keywords=keywords,
+        hot_fields=hot_fields(latest_record.papers, top=6) if latest_record else [], keywords=keywords,
         audio=assets.audio("") if assets else None, top_cards=top_cards,
         calendar=month_calendar(catalog.days), fields=fields, orgs=orgs)
 
