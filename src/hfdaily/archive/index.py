@@ -417,18 +417,6 @@ class Index:
                 _PAPER_SELECT + f" WHERE p.id IN ({','.join('?' * len(chunk))})", chunk))
         return [_paper_row(rows[i]) for i in ids]
 
-    def field_totals(self, since: dt.date | None = None, until: dt.date | None = None) -> list[tuple[str, int]]:
-        """Papers per field over a span of days, most first."""
-        return [(r[0], r[1]) for r in self.db.execute(
-            "SELECT f.name, COUNT(*) n FROM fields f JOIN papers p ON p.id = f.paper"
-            " WHERE p.date >= ? AND p.date <= ? GROUP BY f.name ORDER BY n DESC, f.name",
-            (since.isoformat() if since else "", until.isoformat() if until else "9999"))]
-
-    def organisations(self, limit: int | None = None) -> list[tuple[str, int]]:
-        """Organisations by number of papers, most first."""
-        sql = "SELECT name, COUNT(*) n FROM organisations GROUP BY name ORDER BY n DESC, name"
-        return [(r[0], r[1]) for r in self.db.execute(sql + (" LIMIT ?" if limit else ""), (limit,) if limit else ())]
-
     def spending(self, since: dt.date | None = None, until: dt.date | None = None) -> dict[str, int]:
         """LLM calls and tokens spent over a span of days (as each day's record counts them)."""
         row = self.db.execute(
