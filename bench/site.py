@@ -36,7 +36,7 @@ SEEDS = FIXTURES.parent / "seeds"
 from recorded import fixture_dates, load_fixture_day, seed_day_zh  # noqa: E402
 
 from hfdaily.archive.record import save_record  # noqa: E402
-from hfdaily.make.fields import classify  # noqa: E402
+from hfdaily.fields import classify  # noqa: E402
 from hfdaily.models import Analysis, Innovation, UsageGuide  # noqa: E402
 from hfdaily.publish import pages  # noqa: E402
 from hfdaily.publish.build import build_site  # noqa: E402

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from hfdaily.make.fields import classify
+from hfdaily.fields import classify
 from hfdaily.models import (
     Analysis,
     DayRecord,

@@ -12,7 +12,7 @@ from recorded import load_fixture_day, seed_day_zh
 from hfdaily.archive.record import save_record
 from hfdaily.make import charts, tts
 from hfdaily.make.broadcast import build_script
-from hfdaily.make.fields import classify
+from hfdaily.fields import classify
 from hfdaily.make.fonts import find_cjk_font
 
 SEED_DAY = dt.date(2026, 1, 20)

@@ -117,7 +117,7 @@ def test_glossary_is_extended_in_the_toml(tmp_path):
 def test_rebuild_restores_translations_under_the_key_a_glossary_run_asks_with(tmp_path):
     import datetime as dt
 
-    from hfdaily.archive.rebuild import rebuild_cache
+    from hfdaily.enrich.rebuild import rebuild_cache
     from hfdaily.archive.store import Store, cache_key
     from hfdaily.enrich import translate
     from hfdaily.models import DayRecord, Paper, PaperEntry, Translation

@@ -23,7 +23,7 @@ from hfdaily.archive.migrations import applied
 from hfdaily.archive.record import save_record
 from hfdaily.cli import cli
 from hfdaily.config import load_settings
-from hfdaily.deliver.channels import parse_channels, secrets_in
+from hfdaily.deliver.channels import check_channels, parse_channels, secrets_in
 from hfdaily.deliver.notify import deliver_day
 from hfdaily.errors import ConfigError
 from hfdaily.testing.chat_server import chat_server
@@ -268,8 +268,9 @@ def test_channel_options_select_and_order_papers(tmp_path, day, standins):
 def test_bad_configuration_is_a_clear_error(tmp_path, notify, table, message):
     config = tmp_path / "hfdaily.toml"
     config.write_text(table, encoding="utf-8")
-    with pytest.raises(ConfigError, match=re.escape(message)):
-        load_settings(config, env={"HFDAILY_NOTIFY": notify})
+    with pytest.raises(ConfigError, match=re.escape(message)):  # as every command checks its settings
+        settings = load_settings(config, env={"HFDAILY_NOTIFY": notify})
+        check_channels(settings.notify.urls.get_secret_value(), settings.notify.table)
 
 
 def test_unknown_service_and_unknown_channel_exit_2(tmp_path, day):

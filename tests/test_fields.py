@@ -10,7 +10,7 @@ import re
 import pytest
 from recorded import fixture_dates, load_fixture_day, seed_day_zh
 
-from hfdaily.make.fields import FIELD_NAMES, FIELDS, classify, field_scores, hot_fields
+from hfdaily.fields import FIELD_NAMES, FIELDS, classify, field_scores, hot_fields
 from hfdaily.models import DayRecord, PaperEntry
 
 # --- classification -----------------------------------------------------------------------

@@ -16,7 +16,7 @@ from hfdaily.archive.migrations import Migrations
 from hfdaily.archive.record import record_path, save_record
 from hfdaily.archive.store import Store
 from hfdaily.errors import RecordError
-from hfdaily.make.fields import classify
+from hfdaily.fields import classify
 from hfdaily.models import Usage
 from hfdaily.testing.days import write_archive
 

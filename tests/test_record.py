@@ -15,7 +15,7 @@ from hfdaily.archive.record import (
     save_record,
 )
 from hfdaily.errors import RecordError
-from hfdaily.make.fields import classify
+from hfdaily.fields import classify
 from hfdaily.models import RECORD_VERSION, Translation
 
 DAY = "2026-01-21"
@@ -112,7 +112,7 @@ def test_written_files_are_readable_as_the_umask_allows(tmp_path):
     import os
     import stat
 
-    from hfdaily.archive.record import atomic_write
+    from hfdaily.fileio import atomic_write
 
     umask = os.umask(0o022)
     os.umask(umask)

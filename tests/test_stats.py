@@ -7,7 +7,7 @@ import datetime as dt
 from recorded import fixture_dates, load_fixture_day, seed_day_zh
 
 from hfdaily.config import Settings
-from hfdaily.make.fields import classify
+from hfdaily.fields import classify
 from hfdaily.make.stats import (
     DayStats,
     TrendPoint,

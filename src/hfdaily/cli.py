@@ -12,7 +12,8 @@ from pathlib import Path
 import click
 
 from hfdaily import __version__
-from hfdaily.commands import DEFAULT_OUT, parse_day, reporting
+from hfdaily.arguments import DEFAULT_OUT, parse_day
+from hfdaily.commands import reporting
 from hfdaily.errors import HfdailyError
 from hfdaily.outputs import Outputs
 
@@ -107,7 +108,7 @@ def logs(out: Path, db: Path | None, count: int, full: bool) -> None:
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite store (default: OUT/hfdaily.db).")
 def rebuild(out: Path, db: Path | None) -> None:
     """Refill the store's LLM cache from OUT/data (after the database was lost)."""
-    from hfdaily.archive.rebuild import rebuild_cache
+    from hfdaily.enrich.rebuild import rebuild_cache
     from hfdaily.archive.record import RecordError, iter_records
     from hfdaily.config import load_settings
 

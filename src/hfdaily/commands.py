@@ -16,34 +16,12 @@ import sys
 from collections.abc import Callable, Coroutine
 from contextlib import contextmanager
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 
+from hfdaily.arguments import DEFAULT_OUT, parse_date, today
 from hfdaily.errors import HfdailyError, HFError, IncompleteError, LLMUnavailableError
 from hfdaily.outputs import Outputs
-
-DEFAULT_OUT = Path("hfdaily-out")
-
-
-def today() -> dt.date:
-    """HF's day turns over for Chinese readers in Beijing time."""
-    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
-
-
-def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-01-20") from None
-
-
-def parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
-    """``parse_date`` for a ``--date`` that defaults to today."""
-    return parse_date(ctx, param, value) or today()
-
 
 def _options(*, llm: bool = False, make: bool = False, date: bool = True) -> Callable:
     """The options a step takes, in one place so every command spells them the same."""
@@ -78,11 +56,13 @@ def workspace_options(out: Path, db: Path | None, config_path: Path | None, date
                       no_audio: bool = False, quiet: bool = False, verbose: bool = False):
     """Settings (validated in full, before anything is fetched or spent) and the run's options."""
     from hfdaily.config import load_settings
+    from hfdaily.deliver.channels import check_channels
     from hfdaily.pipeline import RunOptions
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     settings = load_settings(config_path)
+    check_channels(settings.notify.urls.get_secret_value(), settings.notify.table)
     if no_analysis:
         settings.analysis.enabled = False
     if not no_llm:

@@ -23,12 +23,11 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
-    model_validator,
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from hfdaily.enrich.budget import DEFAULT_TOKEN_BUDGET
 from hfdaily.errors import ConfigError
+from hfdaily.models import DEFAULT_TOKEN_BUDGET
 
 Provider = Literal["deepseek", "qwen", "glm", "moonshot", "openai", "ollama"]
 TTSEngine = Literal["auto", "edge", "espeak"]
@@ -163,14 +162,6 @@ class Settings(BaseSettings):
     archive: ArchiveSettings = ArchiveSettings()
     site: SiteSettings = SiteSettings()
     notify: NotifySettings = NotifySettings()
-
-    @model_validator(mode="after")
-    def _check_channels(self) -> "Settings":
-        if self.notify.urls.get_secret_value() or self.notify.table:
-            from hfdaily.deliver.channels import parse_channels
-
-            parse_channels(self.notify.urls.get_secret_value(), self.notify.table)  # a ConfigError names the problem
-        return self
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,

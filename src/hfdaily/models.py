@@ -213,6 +213,10 @@ class Analysis(BaseModel):
         return [value] if isinstance(value, str) else value
 
 
+# Tokens of a paper sent for analysis (HFDAILY_TOKEN_BUDGET): here, below both the setting and enrich/budget.
+DEFAULT_TOKEN_BUDGET = 12000
+
+
 class Budget(BaseModel):
     """How much of the paper the model read, in estimated tokens."""
 

@@ -61,7 +61,7 @@ from hfdaily.enrich.llm import (
 )
 from hfdaily.errors import RecordError
 from hfdaily.make import artefacts
-from hfdaily.make.fields import classify
+from hfdaily.fields import classify
 from hfdaily.make.fonts import find_cjk_font
 from hfdaily.make.render import (
     newsletter_html,

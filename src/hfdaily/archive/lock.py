@@ -32,7 +32,7 @@ LOCK_NAME = ".hfdaily.lock"
 OUTPUT_DIRS = ("data", "newsletters", "reports", "stats", "images", "audio", "deliveries")
 # Folders written at any depth (the reader's site: days/, papers/, fields/, …).
 OUTPUT_TREES = ("site",)
-# What our writers leave while a file is being written (record.atomic_write, tts._staged).
+# What our writers leave while a file is being written (fileio.atomic_write, tts._staged).
 TEMPORARY_PATTERNS = (".*.tmp", ".*.part")
 # Formats that are never legitimately empty: a 0-byte one is a picture/sound written in place
 # by an older version and killed half-way.
@@ -179,7 +179,7 @@ def clean_leftovers(out: Path) -> list[Path]:
 def ignore_temporaries(out: Path) -> list[Path]:
     """``OUT/.gitignore`` keeps the store, the lock and temporaries out of a scheduled commit; lines a
     user added are kept, ours are appended when missing. Returns the file when it was written."""
-    from hfdaily.archive.record import atomic_write
+    from hfdaily.fileio import atomic_write
 
     path = out / ".gitignore"
     current = path.read_text(encoding="utf-8") if path.is_file() else ""

@@ -10,9 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 import re
-import tempfile
 import typing
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,52 +18,13 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from hfdaily.errors import RecordError
+from hfdaily.fileio import atomic_write
 from hfdaily.models import RECORD_VERSION, DayRecord, Paper, PaperEntry
 from hfdaily.outputs import Outputs
 
 _DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 
 log = logging.getLogger("hfdaily.archive.record")
-
-
-def _read_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-# mkstemp makes 0600 files; published files get what the user's umask gives any new file.
-# Read once at import: os.umask is process-wide and pictures are written from a thread.
-FILE_MODE = 0o666 & ~_read_umask()
-
-
-
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write via a temporary file in the same folder and rename: readers never see half a file.
-    The temporary is named ``.NAME.*.tmp``; a run killed mid-write leaves only that, which the
-    next run removes (``archive.lock.clean_leftovers``)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_if_changed(path: Path, data: str | bytes) -> bool:
-    """``atomic_write`` unless the file already holds exactly ``data`` (its date then stays, and a
-    step run again reports nothing written); True when written."""
-    content = data.encode("utf-8") if isinstance(data, str) else data
-    if path.exists() and path.stat().st_size == len(content) and path.read_bytes() == content:
-        return False
-    atomic_write(path, content)
-    return True
 
 
 def record_path(out: Path, date: dt.date) -> Path:
@@ -102,7 +61,7 @@ def load_record(path: Path) -> DayRecord | None:
 def _upgrade_0(data: dict) -> dict:
     """0 → 1: records before ``schema_version``. Papers saved without ``fields`` get them now,
     so that readers use the stored fields and never classify again."""
-    from hfdaily.make.fields import (
+    from hfdaily.fields import (
         classify,  # the classifier of the day the record is upgraded
     )
 

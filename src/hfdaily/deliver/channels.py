@@ -29,7 +29,7 @@ from urllib.parse import quote, unquote
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from hfdaily.errors import ConfigError
-from hfdaily.make.fields import FIELD_NAMES
+from hfdaily.fields import FIELD_NAMES
 
 _NAMED_URL = re.compile(r"^([A-Za-z][\w-]{0,39})=([A-Za-z][\w+.-]*://.*)$")
 _URL = re.compile(r"^[A-Za-z][\w+.-]*://")
@@ -144,6 +144,14 @@ def parse_channels(notify: str, table: Mapping[str, object] | None, env: Mapping
                               f"or HFDAILY_NOTIFY=\"{name}=scheme://…\"")
         channels.append(_channel(name, str(url), defaults, {k: v for k, v in settings.items()}))
     return channels, policy
+
+
+def check_channels(notify_urls: str, table: Mapping[str, object] | None) -> None:
+    """The channels a command will send to, checked when its settings are loaded (before anything is
+    fetched or spent): a ConfigError names the problem. Called by the commands, not by ``config``,
+    which sits below this stage."""
+    if notify_urls or table:
+        parse_channels(notify_urls, table)
 
 
 def _channel(name: str, url: str, defaults: dict, own: dict) -> Channel:

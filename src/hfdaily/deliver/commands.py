@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from hfdaily.commands import DEFAULT_OUT, parse_day
+from hfdaily.arguments import DEFAULT_OUT, parse_day
 from hfdaily.errors import HfdailyError
 
 
@@ -38,6 +38,7 @@ def notify(date: dt.date, channel: str | None, dry_run: bool, resend: bool, out:
 
     from hfdaily.archive.lock import hold_output
     from hfdaily.config import load_settings
+    from hfdaily.deliver.channels import check_channels
     from hfdaily.deliver.notify import deliver_day, quiet_library_warnings
 
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -45,6 +46,7 @@ def notify(date: dt.date, channel: str | None, dry_run: bool, resend: bool, out:
         quiet_library_warnings()
     try:
         settings = load_settings(config_path)
+        check_channels(settings.notify.urls.get_secret_value(), settings.notify.table)
         # Sending writes the ledger (OUT/deliveries, the store): one writer per OUT. A dry run writes nothing.
         with contextlib.nullcontext() if dry_run else hold_output(out, settings.archive.lock_wait):
             report = asyncio.run(deliver_day(settings, out, db or out / "hfdaily.db", date, only=channel,

@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from pydantic import BaseModel
 
 from hfdaily.deliver.channels import ChannelOptions
-from hfdaily.make.fields import classify, hot_fields
+from hfdaily.fields import classify, hot_fields
 from hfdaily.make.render import bold
 from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.text import plain

@@ -15,7 +15,7 @@ import sqlite3
 from pathlib import Path
 
 from hfdaily.archive.migrations import Migrations, connect
-from hfdaily.archive.record import atomic_write
+from hfdaily.fileio import atomic_write
 
 DELIVER = Migrations("deliver")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from hfdaily.archive.record import atomic_write
+from hfdaily.fileio import atomic_write
 from hfdaily.errors import ConfigError
 
 WORKFLOW = Path(".github/workflows/hfdaily.yml")

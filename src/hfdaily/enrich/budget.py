@@ -16,9 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from hfdaily.models import Budget, Document, Section
+from hfdaily.models import DEFAULT_TOKEN_BUDGET, Budget, Document, Section
 
-DEFAULT_TOKEN_BUDGET = 12000
 # A table longer than this is "long": it waits behind everything else (prompt boxes, big grids).
 LONG_TABLE_TOKENS = 400
 

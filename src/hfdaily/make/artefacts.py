@@ -18,12 +18,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from hfdaily.archive.index import Index
-from hfdaily.archive.record import atomic_write, write_if_changed
+from hfdaily.fileio import atomic_write, write_if_changed
 from hfdaily.archive.store import Store
 from hfdaily.config import Settings
 from hfdaily.make import charts, tts
 from hfdaily.make.broadcast import build_script, script_to_text
-from hfdaily.make.fields import classify, hot_fields
+from hfdaily.fields import classify, hot_fields
 from hfdaily.make.render import Extras
 from hfdaily.make.stats import TrendPoint, compute_stats, trend_point
 from hfdaily.models import DayRecord, Paper, PaperEntry

@@ -21,9 +21,9 @@ from matplotlib.figure import Figure
 from PIL import Image, ImageDraw, ImageFont
 from wordcloud import WordCloud
 
-from hfdaily.archive.record import atomic_write
+from hfdaily.fileio import atomic_write
 from hfdaily.errors import MakeError
-from hfdaily.make.fields import hot_fields
+from hfdaily.fields import hot_fields
 from hfdaily.make.fonts import CJKFont
 from hfdaily.make.stats import TrendPoint, term_counts
 from hfdaily.models import DayRecord, PaperEntry

@@ -90,7 +90,7 @@ LOGO = "assets/hf-logo.svg"  # OUT/assets/: shipped with the package and copied 
 def ship_assets(outputs: Outputs) -> list[Path]:
     """Copy the HF logo the pages show into ``OUT/assets`` (when missing or changed). It is the
     site's own drawing (publish/static/logo.svg): one picture of the logo in the package."""
-    from hfdaily.archive.record import write_if_changed
+    from hfdaily.fileio import write_if_changed
 
     data = resources.files("hfdaily").joinpath("publish", "static", "logo.svg").read_bytes()
     return [outputs.logo] if write_if_changed(outputs.logo, data) else []

@@ -17,7 +17,7 @@ import jieba
 from pydantic import BaseModel
 from wordcloud import STOPWORDS as WORDCLOUD_STOPWORDS
 
-from hfdaily.make.fields import field_counts
+from hfdaily.fields import field_counts
 from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.text import has_cjk, without_urls
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hfdaily.archive.index import Index
-from hfdaily.archive.record import atomic_write
+from hfdaily.fileio import atomic_write
 from hfdaily.errors import RecordError, SiteError
 from hfdaily.outputs import Outputs
 from hfdaily.publish import feeds, pages, podcast, search

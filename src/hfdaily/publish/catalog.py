@@ -18,7 +18,7 @@ from pathlib import Path
 from hfdaily.archive.index import Index, PaperRow
 from hfdaily.archive.record import load_record, record_path
 from hfdaily.errors import RecordError
-from hfdaily.make.fields import FIELD_NAMES
+from hfdaily.fields import FIELD_NAMES
 from hfdaily.models import DayRecord
 
 # Field names are Chinese; their pages need stable ASCII URLs (fields/llm.html).

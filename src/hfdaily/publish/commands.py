@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from hfdaily.commands import DEFAULT_OUT
+from hfdaily.arguments import DEFAULT_OUT
 
 
 @click.command()

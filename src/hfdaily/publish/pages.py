@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from pydantic import BaseModel
 
 from hfdaily.archive.index import PaperRow
-from hfdaily.make.fields import FIELD_NAMES, hot_fields
+from hfdaily.fields import FIELD_NAMES, hot_fields
 from hfdaily.make.render import bold, safe_url
 from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.publish.catalog import Catalog, DayInfo, field_slug, org_slug

@@ -8,7 +8,7 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator
 
 from hfdaily.archive.index import DayRow, Index
-from hfdaily.archive.record import write_if_changed
+from hfdaily.fileio import write_if_changed
 from hfdaily.config import SiteSettings
 from hfdaily.make.render import Extras, index_html, ship_assets
 from hfdaily.outputs import Outputs

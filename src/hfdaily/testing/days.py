@@ -39,7 +39,7 @@ def write_archive(fixtures_dir: Path, out: Path, days: list[dt.date]) -> list[Da
     """Day records for ``days`` as ``hfdaily run --no-llm`` would leave them (fields classified),
     written to ``out/data``: an archive of any size without a server or an LLM."""
     from hfdaily.archive.record import save_record
-    from hfdaily.make.fields import classify
+    from hfdaily.fields import classify
 
     records = []
     for day in days:
