@@ -94,3 +94,24 @@ def test_bad_init_options_exit_2(args, message):
 def test_the_repository_ships_the_workflow_init_writes():
     """Forks get the schedule as it is: the committed workflow is exactly what `hfdaily init` writes."""
     assert (REPO / ".github" / "workflows" / "hfdaily.yml").read_text() == render_workflow()
+
+
+def test_a_workflow_an_earlier_init_wrote_is_upgraded_keeping_its_schedule(tmp_path):
+    """Forks that ran an earlier `hfdaily init` get the new workflow by running it again, with their own
+    schedule and Python version; their Pages address, and so their feed URL, stay as they were."""
+    path = tmp_path / ".github" / "workflows" / "hfdaily.yml"
+    path.parent.mkdir(parents=True)
+    # what the previous release wrote for `--morning "0 1 * * 1-5" --python 3.11`: no HFDAILY_FEED_DAYS yet
+    earlier = "".join(line for line in render_workflow("0 1 * * 1-5", python="3.11").splitlines(keepends=True)
+                      if "HFDAILY_FEED_DAYS" not in line)
+    path.write_text(earlier)
+    result = CliRunner().invoke(cli, ["init", "--repo", str(tmp_path)])
+    assert result.exit_code == 0 and "upgraded" in result.output, result.output
+    assert path.read_text() == render_workflow("0 1 * * 1-5", python="3.11")
+    assert "HFDAILY_FEED_DAYS: ${{ vars.HFDAILY_FEED_DAYS }}" in path.read_text()
+    again = CliRunner().invoke(cli, ["init", "--repo", str(tmp_path)])
+    assert again.exit_code == 0 and "up to date" in again.output
+    # the same earlier workflow with one line of the user's own is theirs: kept unless --force
+    path.write_text(earlier.replace("timeout-minutes: 90", "timeout-minutes: 30"))
+    kept = CliRunner().invoke(cli, ["init", "--repo", str(tmp_path)])
+    assert kept.exit_code == 2 and "timeout-minutes: 30" in path.read_text()

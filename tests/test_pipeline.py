@@ -49,7 +49,7 @@ def skeleton(markdown: str) -> list[str]:
 def test_full_day_matches_the_seed_layout(servers, tmp_path, seeds_dir):
     hf, llm, env = servers
     out = tmp_path / "out"
-    result = run(env, out, "--date", "2026-01-20")
+    result = run(env | {"HFDAILY_SITE_URL": "https://example.github.io/hfdaily/"}, out, "--date", "2026-01-20")
     assert result.exit_code == 0, result.output
     assert "4 papers (4 new)" in result.output
 
@@ -82,9 +82,13 @@ def test_full_day_matches_the_seed_layout(servers, tmp_path, seeds_dir):
     assert (out / "newsletters" / "2026-01-20.html").read_text().count("<article") == 4
     assert (out / "stats" / "2026-01-20.json").exists() and (out / "feed.xml").exists()
     assert "hfdaily.db" in (out / ".gitignore").read_text()
-    assert "2026-01-20" in (out / "index.html").read_text()
+    # One front door: OUT/index.html opens the site, OUT/feed.xml is the site's full feed.
+    assert 'url=site/index.html' in (out / "index.html").read_text()
     feed = (out / "feed.xml").read_text()
-    assert feed.count("<entry>") == 1 and "Hugging Face 2026-01-20 论文日报（4 篇）" in feed
+    assert feed == (out / "site" / "feed.xml").read_text()
+    assert feed.count("<entry>") == 1 and "2026-01-20 论文日报（4 篇）" in feed
+    assert "https://example.github.io/hfdaily/days/2026-01-20.html" in feed and "多路思维" in feed
+    assert "[订阅源](https://example.github.io/hfdaily/feed.xml)" in md
     # Nothing hotlinked, no placeholder project link (HFDAILY_GITHUB_URL is unset).
     assert (out / "newsletters" / "../assets/hf-logo.svg").resolve().read_text().startswith("<svg")
     html = (out / "newsletters" / "2026-01-20.html").read_text()

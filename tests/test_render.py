@@ -47,15 +47,18 @@ def test_html_escapes_every_piece_of_paper_text():
 
 
 def test_markdown_has_seed_fields_and_links_only_to_existing_files():
-    md = newsletter_md(record(), Extras(hot_fields=[("大语言模型", 1)], has_report=True))
+    md = newsletter_md(record(), Extras(hot_fields=[("大语言模型", 1)], has_report=True,
+                                        feed_href="https://example.github.io/hfdaily/feed.xml"))
     assert md.startswith("# <img src=\"../assets/hf-logo.svg\" width=\"30\"/> Hugging Face 2026-01-20 论文日报")
     for needle in ("## 📊 今日论文统计", "- 总论文数：1", "- 热门领域：大语言模型", "## 📝 论文详情", "### 1. 标题",
                    "**原文标题：** Attack", "**摘要：**\n摘要", "**论文链接：** [HuggingFace](https://huggingface.co/papers/2601.00001) | [arXiv](https://arxiv.org/abs/2601.00001)",
-                   "[项目主页](https://example.org/p)", "[深度解读](../reports/2026-01-20.md#2601.00001)", "## 📱 订阅渠道", "---"):
+                   "[项目主页](https://example.org/p)", "[深度解读](../reports/2026-01-20.md#2601.00001)", "## 📱 订阅渠道",
+                   "- RSS: [订阅源](https://example.github.io/hfdaily/feed.xml)", "---"):
         assert needle in md, needle
     for absent in ("关键词云图", "近期论文趋势", "语音播报"):
         assert absent not in md  # no file, no section
     md = newsletter_md(record(), Extras(images={"wordcloud": "../images/2026-01-20_wordcloud.png"}, audio="../audio/2026-01-20.mp3"))
+    assert "订阅渠道" not in md and "RSS" not in md  # no site address: no feed exists, so none is linked
     assert "![关键词云图](../images/2026-01-20_wordcloud.png)" in md and "- [收听今日论文解读](../audio/2026-01-20.mp3)" in md
 
 

@@ -69,6 +69,7 @@ def debris(out: Path) -> list[str]:
 
 def test_control_characters_in_a_title_never_reach_the_archive_or_the_feed(servers, tmp_path, real_day):
     hf, llm, env = servers
+    env = env | {"HFDAILY_SITE_URL": "https://example.github.io/hfdaily/"}  # the site writes its feed
     day = copy.deepcopy(real_day)
     day[0]["paper"]["title"] = "Multiplex\x00 Thinking\x0b: Reasoning\x1b[31m via\x07 Token-wise"
     day[1]["paper"]["summary"] = day[1]["paper"]["summary"] + "\x00\x08 end"
@@ -144,14 +145,16 @@ def test_a_record_whose_date_differs_from_its_name_is_not_published(servers, tmp
     phantom.write_text((out / "data" / f"{DAY}.json").read_text())  # inside: 2026-01-20
     (out / "newsletters" / "2026-01-22.html").write_text("<p>copied</p>")
     (out / "stats" / "2026-01-22.json").write_text("{not json")
-    result = run(env, out, *QUICK, "--no-llm", date="2026-01-21")
+    result = run(env | {"HFDAILY_SITE_URL": "https://example.github.io/hfdaily/"}, out, *QUICK, "--no-llm",
+                 date="2026-01-21")
     assert result.exit_code == 0, result.output
     assert "holds the day 2026-01-20, not 2026-01-22" in result.output
-    # The archive page and the feed are written from the index (issue 8), which never reads stats/:
-    # the damaged stats file cannot stop publishing, and the phantom day is left out of both.
+    # The damaged stats file cannot stop publishing, and the phantom day is left out of the site and its feed.
     feed = (out / "feed.xml").read_text()
+    assert feed == (out / "site" / "feed.xml").read_text()
     assert feed.count("<entry>") == 2 and "2026-01-22 论文日报" not in feed
-    assert "2026-01-22" not in (out / "index.html").read_text()
+    assert "2026-01-22" not in (out / "site" / "index.html").read_text()
+    assert not (out / "site" / "days" / "2026-01-22.html").exists()
 
 
 # --- 2. one writer per OUT; spending from the call log -----------------------------------------
@@ -292,7 +295,7 @@ def test_outputs_follow_the_umask(servers, tmp_path):
     hf, llm, env = servers
     out = tmp_path / "out"
     assert run(env, out, "--no-llm", "--no-audio").exit_code == 0
-    for path in [out / "data" / f"{DAY}.json", out / "newsletters" / f"{DAY}.md", out / "feed.xml",
+    for path in [out / "data" / f"{DAY}.json", out / "newsletters" / f"{DAY}.md", out / "index.html",
                  out / "images" / f"{DAY}_poster.png"]:
         assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~_umask(), path
 

@@ -327,3 +327,55 @@ def test_serve_answers_under_a_sub_path_only(demo):
     finally:
         server.shutdown()
         server.server_close()
+
+
+# What hfdaily before the site wrote at OUT's root: an archive page and a titles-only feed with relative links.
+OLD_FEED = """<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN"><id>urn:hfdaily:feed</id><title>Hugging Face 论文日报</title>
+<entry><id>urn:hfdaily:2026-01-19</id><title>Hugging Face 2026-01-19 论文日报（9 篇）</title>
+<link href="newsletters/2026-01-19.html"/><summary>标题一；标题二</summary></entry></feed>
+"""
+
+
+def _old_out(tmp_path, fixtures_dir, seeds_dir, days):
+    write_days(tmp_path, fixtures_dir, seeds_dir, days)
+    (tmp_path / "index.html").write_text("<ul><li><a href='newsletters/2026-01-19.html'>2026-01-19</a></li></ul>")
+    (tmp_path / "feed.xml").write_text(OLD_FEED)
+
+
+def test_an_older_out_folder_gets_one_front_door_and_keeps_its_feed_address(tmp_path, fixtures_dir, seeds_dir):
+    _old_out(tmp_path, fixtures_dir, seeds_dir, DAYS[:4])
+    env = {"HFDAILY_SITE_URL": SITE_URL, "HFDAILY_FEED_DAYS": "3", "HFDAILY_CONFIG": str(tmp_path / "absent.toml")}
+    result = CliRunner().invoke(cli, ["publish", "--out", str(tmp_path)], env=env)
+    assert result.exit_code == 0, result.output
+    # OUT/feed.xml, where old subscribers point, is now the site's full feed, byte for byte
+    assert (tmp_path / "feed.xml").read_bytes() == (tmp_path / "site" / "feed.xml").read_bytes()
+    feed = feedparser.parse((tmp_path / "feed.xml").read_bytes())
+    assert not feed.bozo and "urn:hfdaily" not in (tmp_path / "feed.xml").read_text()
+    # HFDAILY_FEED_DAYS: the newest three days, each entry with the day's papers in full, every link absolute
+    assert [e.link for e in feed.entries] == [f"{SITE_URL}days/{d}.html" for d in reversed(DAYS[1:4])]
+    assert all(e.content[0].value.count("<h3>") == len(load_record(record_path(tmp_path, d)).papers)
+               for e, d in zip(feed.entries, reversed(DAYS[1:4])))
+    assert not re.search(r'href="(?!https?://)', "".join(e.content[0].value for e in feed.entries))
+    # OUT/index.html opens the site; no archive list of its own is left
+    page = html(tmp_path / "index.html")
+    assert page.css_first('meta[http-equiv="refresh"]').attributes["content"] == "0; url=site/index.html"
+    assert page.css_first('link[rel="canonical"]').attributes["href"] == SITE_URL
+    assert "newsletters/" not in (tmp_path / "index.html").read_text()
+    # publishing again changes nothing
+    again = CliRunner().invoke(cli, ["publish", "--out", str(tmp_path)], env=env)
+    assert again.exit_code == 0 and "nothing to write" in again.output
+
+
+def test_without_site_url_an_old_relative_feed_is_removed_not_left_stale(tmp_path, fixtures_dir, seeds_dir):
+    _old_out(tmp_path, fixtures_dir, seeds_dir, DAYS[:2])
+    env = {"HFDAILY_SITE_URL": "", "HFDAILY_CONFIG": str(tmp_path / "absent.toml")}
+    result = CliRunner().invoke(cli, ["publish", "--out", str(tmp_path)], env=env)
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "feed.xml").exists()  # no titles-only or relative-link feed anywhere under OUT
+    assert not any("urn:hfdaily" in p.read_text() for p in tmp_path.rglob("*.xml"))
+    assert "url=site/index.html" in (tmp_path / "index.html").read_text()
+    # a feed.xml that is not ours is the user's: left alone
+    (tmp_path / "feed.xml").write_text("<rss><channel><title>my own</title></channel></rss>")
+    assert CliRunner().invoke(cli, ["publish", "--out", str(tmp_path)], env=env).exit_code == 0
+    assert "my own" in (tmp_path / "feed.xml").read_text()

@@ -74,9 +74,9 @@ def test_each_step_writes_only_its_part_and_again_nothing(servers, tmp_path):
     rerendered = hfdaily(env, "render", *common, "--no-audio", "--no-pictures")
     assert rerendered.exit_code == 0 and "nothing to write" in rerendered.output  # same record, same pages
 
-    published = hfdaily(env, "publish", "--out", str(out), "-q")
+    published = hfdaily(env | {"HFDAILY_SITE_URL": "https://example.github.io/hfdaily/"}, "publish", "--out", str(out), "-q")
     assert published.exit_code == 0 and "index.html" in published.output and "feed.xml" in published.output
-    again = hfdaily(env, "publish", "--out", str(out), "-q")
+    again = hfdaily(env | {"HFDAILY_SITE_URL": "https://example.github.io/hfdaily/"}, "publish", "--out", str(out), "-q")
     assert again.exit_code == 0 and "nothing to write" in again.output
 
 
@@ -118,8 +118,9 @@ def test_backfill_shares_one_client_charges_each_day_and_publishes_once(servers,
 
     llm.answer = answer
     published = []
-    real_publish_site = pipeline.publish_site
-    monkeypatch.setattr(pipeline, "publish_site", lambda *a, **k: published.append(1) or real_publish_site(*a, **k))
+    real_build_site = pipeline.build_site
+    monkeypatch.setattr(pipeline, "build_site", lambda *a, **k: published.append(1) or real_build_site(*a, **k))
+    env = env | {"HFDAILY_SITE_URL": "https://example.github.io/hfdaily/"}
     result = hfdaily(env | {"HFDAILY_LLM_CONCURRENCY": "8"}, "backfill", "--from", "2026-01-17", "--to", WEEK[-1],
                      "--out", str(out), "-q", "--no-analysis", "--no-pictures", "--no-audio")
     assert result.exit_code == 0, result.output
@@ -141,18 +142,19 @@ def test_backfill_shares_one_client_charges_each_day_and_publishes_once(servers,
     for day in WEEK:
         assert (out / "newsletters" / f"{day}.html").exists()
 
-    # the archive lists every day with its count and its top fields, from the index
-    page = (out / "index.html").read_text(encoding="utf-8")
+    # the site's calendar links every day with its count (from the index), and OUT/index.html opens the site
+    home = (out / "site" / "index.html").read_text(encoding="utf-8")
     with Index.open(out) as index:
         for day in WEEK:
             row = index.day(dt.date.fromisoformat(day))
-            line = next(line for line in page.splitlines() if f">{day}</a>" in line)
-            assert f"{row.papers} 篇" in line and row.papers == len(days[day].papers)
-            assert row.top_fields(3) and "、".join(row.top_fields(3)) in line
-    # the feed has an entry per day, newest first, each saying its count
+            assert row.papers == len(days[day].papers)
+            assert f'href="days/{day}.html" aria-label="{day}，{row.papers} 篇"' in home.replace(' class="latest"', "")
+    assert 'url=site/index.html' in (out / "index.html").read_text(encoding="utf-8")
+    # the feed (OUT/feed.xml is the site's, byte for byte) has an entry per day, newest first, each saying its count
+    assert (out / "feed.xml").read_bytes() == (out / "site" / "feed.xml").read_bytes()
     feed = ElementTree.fromstring((out / "feed.xml").read_bytes())
     titles = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")][1:]
-    assert titles == [f"Hugging Face {d} 论文日报（{len(days[d].papers)} 篇）" for d in reversed(WEEK)]
+    assert titles == [f"{d} 论文日报（{len(days[d].papers)} 篇）" for d in reversed(WEEK)]
 
     # --since-last catches up from the newest day (its list may have grown) to the last one asked
     hf.requests.clear()

@@ -133,12 +133,15 @@ class ArchiveSettings(Section):
     lock_wait: float = Field(0.0, ge=0, **env("HFDAILY_LOCK_WAIT", "HFDAILY_ARCHIVE_LOCK_WAIT"))
 
 
+DEFAULT_FEED_DAYS = 30  # days in the site's feed.xml
+
+
 class SiteSettings(Section):
-    url: HttpURLOrNone = ""  # public URL of the output folder, for absolute links in the feed
+    url: HttpURLOrNone = ""  # public URL of the site (OUT/site/), for the feeds' absolute links and the messages
     # The project's page, shown under 订阅渠道, in the footers and the feeds; omitted when unset
     # (no placeholder address).
     github_url: HttpURLOrNone = Field("", **env("HFDAILY_GITHUB_URL"))
-    feed_days: int = Field(30, ge=1, le=3650, **env("HFDAILY_FEED_DAYS", "HFDAILY_SITE_FEED_DAYS"))
+    feed_days: int = Field(DEFAULT_FEED_DAYS, ge=1, le=3650, **env("HFDAILY_FEED_DAYS", "HFDAILY_SITE_FEED_DAYS"))
 
 
 class NotifySettings(Section):

@@ -4,8 +4,8 @@ Runs the whole pipeline on the bundled sample (Hugging Face's list for 2026-01-2
 with the local stand-ins started in this process: HF serves the recorded list, arXiv has no pages
 (papers are read from their abstracts), and the fake LLM answers with the real Chinese written for
 these papers (a professional translation and a full-text analysis). Speech uses espeak-ng, offline.
-Every step of ``hfdaily run`` runs, publishing included (archive page, feed, the reader's site in
-``OUT/site``); nothing is delivered.
+Every step of ``hfdaily run`` runs, publishing included (the reader's site in ``OUT/site``, which
+``OUT/index.html`` opens); nothing is delivered.
 """
 
 from __future__ import annotations
@@ -67,8 +67,7 @@ def demo(out: Path, no_audio: bool, quiet: bool) -> None:
 The demo day is in {outputs.root}/ — open these:
   {outputs.newsletter(DAY, 'md')}     论文日报 (also .html)
   {outputs.report(DAY, 'md')}         deep report (also .html)
-  {outputs.root / 'site' / 'index.html'}  the reader's site (search works with: hfdaily serve --out {out})
-  {outputs.archive_page}                     archive page
+  {outputs.site_page('index.html')}  the reader's site (search works with: hfdaily serve --out {out})
   {outputs.root / 'images'}/                         word cloud, trend chart, poster
   {outputs.root / 'audio'}/                          broadcast (.mp3), subtitles, transcript
 The Chinese is real (recorded answers for these four papers); papers were read from their abstracts.

@@ -39,12 +39,23 @@ class Outputs:
         return self.root / ".gitignore"
 
     @property
-    def archive_page(self) -> Path:
+    def front_page(self) -> Path:
+        """``OUT/index.html``: a redirect into the site (publish/front.py)."""
         return self.root / "index.html"
 
     @property
     def feed(self) -> Path:
+        """``OUT/feed.xml``: a copy of the site's feed, for subscribers of the output folder's address."""
         return self.root / "feed.xml"
+
+    # --- the reader's site (publish/build.py writes below it, any depth) ---------------------------
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def site_page(self, relative: str) -> Path:
+        """A file of the site by its URL path, e.g. ``site_page("feed.xml")``."""
+        return self.site / relative
 
     @property
     def logo(self) -> Path:
@@ -71,12 +82,34 @@ class Outputs:
     def stats(self, date: dt.date) -> Path:
         return self.root / "stats" / f"{date.isoformat()}.json"
 
+    def deliveries(self, date: dt.date) -> Path:
+        """What was sent of the day, and to which channel (deliver/ledger.py): committed with the day."""
+        return self.root / "deliveries" / f"{date.isoformat()}.json"
+
     def day_files(self, date: dt.date) -> list[Path]:
         """Every file that can exist for a day (whether it does or not)."""
         return [self.record(date), self.newsletter(date, "md"), self.newsletter(date, "html"),
                 self.report(date, "md"), self.report(date, "html"), self.stats(date),
                 *(self.image(date, kind) for kind in PICTURES),
                 *(self.audio(date, s) for s in (".mp3", ".vtt", ".txt"))]
+
+    # --- the folders, for the lock's clean-up (archive/lock.py) ------------------------------------------
+    @property
+    def folders(self) -> list[Path]:
+        """Every folder hfdaily writes files straight into (a temporary is made beside its final file)."""
+        any_day = dt.date(2000, 1, 1)
+        return sorted({p.parent for p in (*self.day_files(any_day), self.deliveries(any_day), self.logo)})
+
+    @property
+    def trees(self) -> list[Path]:
+        """Folders written at any depth."""
+        return [self.site]
+
+    @property
+    def never_empty(self) -> list[tuple[Path, str]]:
+        """(folder, pattern) of the formats that are never legitimately empty: pictures and sound."""
+        any_day = dt.date(2000, 1, 1)
+        return [(self.image(any_day, "poster").parent, "*.png"), (self.audio(any_day).parent, "*.mp3")]
 
     # --- links -----------------------------------------------------------------------------------------
     def href(self, target: Path, page: Path | None = None) -> str:

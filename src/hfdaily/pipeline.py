@@ -42,12 +42,7 @@ from hfdaily.archive.lock import (
     hold_output,
     ignore_temporaries,
 )
-from hfdaily.archive.record import (
-    load_record,
-    merge,
-    save_record,
-    write_if_changed,
-)
+from hfdaily.archive.record import load_record, merge, save_record
 from hfdaily.archive.store import Store, unusable
 from hfdaily.config import PRESETS, Settings
 from hfdaily.enrich import analyze, translate
@@ -60,8 +55,9 @@ from hfdaily.enrich.llm import (
     LLMUnavailableError,
 )
 from hfdaily.errors import RecordError
-from hfdaily.make import artefacts
 from hfdaily.fields import classify
+from hfdaily.fileio import write_if_changed
+from hfdaily.make import artefacts
 from hfdaily.make.fonts import find_cjk_font
 from hfdaily.make.render import (
     newsletter_html,
@@ -74,7 +70,7 @@ from hfdaily.make.render import (
 from hfdaily.models import DayRecord, PaperEntry, Usage
 from hfdaily.outputs import Outputs
 from hfdaily.publish.build import build_site
-from hfdaily.publish.site import publish_site
+from hfdaily.publish.front import publish_front_door
 from hfdaily.sources.arxiv import ArxivReader
 from hfdaily.sources.hf import HFClient, HFError
 
@@ -505,8 +501,8 @@ def render_pages(settings: Settings, outputs: Outputs, record: DayRecord, untran
 # --- publish --------------------------------------------------------------------------------------
 
 def publish(ws: Workspace, summary: RunSummary | None = None, keep_going: bool = True) -> list[Path]:
-    """The index brought up to date from data/, then the archive page and the feed from it, and
-    the reader's site (OUT/site: only what changed is rebuilt).
+    """The index brought up to date from data/, then the reader's site (OUT/site: only what changed
+    is rebuilt), then OUT's front door (index.html into the site, feed.xml the site's feed).
 
     A damaged record of another day is left out and reported in ``summary`` (making a day never
     fails for another day's file); with ``keep_going=False`` (``hfdaily publish``, the whole
@@ -514,10 +510,10 @@ def publish(ws: Workspace, summary: RunSummary | None = None, keep_going: bool =
     unreadable: list[RecordError] | None = [] if keep_going and summary is not None else None
     ws.index.refresh(unreadable=unreadable)
     if unreadable:
-        summary.warnings += [f"left out of the archive and the feed: {exc}" for exc in unreadable]
-    written = publish_site(ws.index, ws.outputs, ws.settings.site)
+        summary.warnings += [f"left out of the site and the feed: {exc}" for exc in unreadable]
     site = build_site(ws.outputs.root, site_url=ws.settings.site.url, github_url=ws.settings.site.github_url,
-                      index=ws.index)
+                      feed_days=ws.settings.site.feed_days, index=ws.index)
+    written, _ = publish_front_door(ws.outputs, ws.settings.site.url)  # after the site: it copies its feed
     if summary is not None:
         summary.warnings += site.warnings
     # The site stands for its thousands of files by its home page, named only when something changed.
@@ -552,7 +548,7 @@ def writing(settings: Settings, out: Path, dates: Iterable[dt.date] = ()) -> Ite
         return
     with hold_output(out, settings.archive.lock_wait):
         outputs = Outputs(out)
-        check_writable(out, [outputs.archive_page, outputs.feed, outputs.gitignore,
+        check_writable(out, [outputs.front_page, outputs.feed, outputs.gitignore,
                              *(path for date in dates for path in outputs.day_files(date))])
         clean_leftovers(out)
         yield

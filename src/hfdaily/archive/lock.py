@@ -24,19 +24,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from hfdaily.errors import LockedError, OutputError
+from hfdaily.outputs import Outputs
 
 log = logging.getLogger("hfdaily.archive.lock")
 
 LOCK_NAME = ".hfdaily.lock"
-# Folders hfdaily writes into; temporaries are made beside their final file, so only here.
-OUTPUT_DIRS = ("data", "newsletters", "reports", "stats", "images", "audio", "deliveries")
-# Folders written at any depth (the reader's site: days/, papers/, fields/, …).
-OUTPUT_TREES = ("site",)
 # What our writers leave while a file is being written (fileio.atomic_write, tts._staged).
 TEMPORARY_PATTERNS = (".*.tmp", ".*.part")
-# Formats that are never legitimately empty: a 0-byte one is a picture/sound written in place
-# by an older version and killed half-way.
-NEVER_EMPTY = ("images/*.png", "audio/*.mp3")
 
 GITIGNORE_LINES = (
     "# hfdaily: the SQLite working store is a cache of data/, the rest is work in progress",
@@ -151,7 +145,8 @@ def _hold(out: Path, wait: float) -> Iterator[None]:
 def clean_leftovers(out: Path) -> list[Path]:
     """Remove what a killed run left half-written. Only call while holding the lock."""
     removed = []
-    for folder in (out, *(out / name for name in OUTPUT_DIRS)):
+    outputs = Outputs(out)  # the folders come from the one map of the output folder
+    for folder in (out, *outputs.folders):
         if not folder.is_dir():
             continue
         for pattern in TEMPORARY_PATTERNS:
@@ -159,14 +154,15 @@ def clean_leftovers(out: Path) -> list[Path]:
                 if path.is_file():
                     path.unlink(missing_ok=True)
                     removed.append(path)
-    for tree in OUTPUT_TREES:
+    for tree in outputs.trees:  # the reader's site: days/, papers/, fields/, …
         for pattern in TEMPORARY_PATTERNS:
-            for path in (out / tree).rglob(pattern) if (out / tree).is_dir() else ():
+            for path in tree.rglob(pattern) if tree.is_dir() else ():
                 if path.is_file():
                     path.unlink(missing_ok=True)
                     removed.append(path)
-    for pattern in NEVER_EMPTY:
-        for path in out.glob(pattern):
+    # A 0-byte picture or sound was written in place by an older version and killed half-way.
+    for folder, pattern in outputs.never_empty:
+        for path in folder.glob(pattern):
             if path.is_file() and path.stat().st_size == 0:
                 path.unlink(missing_ok=True)
                 removed.append(path)

@@ -82,22 +82,25 @@ def _show(outcome) -> None:
 @click.command()
 @click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
               help="The repository to schedule hfdaily in.")
-@click.option("--morning", default="30 2 * * 1-5", show_default=True,
-              help="Cron (UTC) of the daily run: 10:30 in Beijing, when ~85% of the day's papers are listed.")
-@click.option("--late", default="30 8 * * 1-5", show_default=True,
-              help="Cron (UTC) of the run that picks up late papers: 16:30 in Beijing.")
-@click.option("--python", "python_version", default="3.12", show_default=True)
-@click.option("--force", is_flag=True, help="Overwrite an existing workflow.")
-def init(repo: Path, morning: str, late: str, python_version: str, force: bool) -> None:
-    """Write .github/workflows/hfdaily.yml: hfdaily runs, commits and publishes every morning by itself."""
+@click.option("--morning", help="Cron (UTC) of the daily run [default: 30 2 * * 1-5, 10:30 in Beijing, when ~85% "
+              "of the day's papers are listed; an upgraded workflow keeps its own].")
+@click.option("--late", help="Cron (UTC) of the run that picks up late papers [default: 30 8 * * 1-5, 16:30 in Beijing].")
+@click.option("--python", "python_version", help="Python version of the job [default: 3.12].")
+@click.option("--force", is_flag=True, help="Overwrite an existing workflow (one an earlier hfdaily init wrote, "
+              "unedited, is upgraded without it).")
+def init(repo: Path, morning: str | None, late: str | None, python_version: str | None, force: bool) -> None:
+    """Write (or upgrade) .github/workflows/hfdaily.yml: hfdaily runs, commits and publishes every morning by itself."""
     from hfdaily.deliver.workflow import write_workflow
 
     try:
-        path = write_workflow(repo, morning=morning, late=late, python=python_version, force=force)
+        path, what = write_workflow(repo, morning=morning, late=late, python=python_version, force=force)
     except HfdailyError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    click.echo(f"wrote {path}\n"
+    if what == "upgraded":  # the user's settings on GitHub stay as they are
+        click.echo(f"upgraded {path} (written by an earlier hfdaily init; its schedule and Python version are kept)")
+        return
+    click.echo(f"{'wrote' if what == 'written' else 'up to date:'} {path}\n"
                "next, on GitHub (Settings of the repository):\n"
                "  1. Secrets and variables → Actions → New repository secret:\n"
                "       DEEPSEEK_API_KEY  (or HFDAILY_LLM_API_KEY with the variables HFDAILY_LLM_BASE_URL/HFDAILY_LLM_MODEL)\n"

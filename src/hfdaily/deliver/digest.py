@@ -20,6 +20,7 @@ from hfdaily.deliver.channels import ChannelOptions
 from hfdaily.fields import classify, hot_fields
 from hfdaily.make.render import bold
 from hfdaily.models import DayRecord, PaperEntry
+from hfdaily.outputs import Outputs
 from hfdaily.text import plain
 
 Kind = Literal["markdown", "text", "email"]
@@ -117,8 +118,8 @@ def build_digest(record: DayRecord, options: ChannelOptions, kind: Kind, *, site
         )
         for *_, entry, fields, followed in chosen[:top]
     ]
-    audio = out is not None and (out / "audio" / f"{day}.mp3").is_file()
-    poster = out / "images" / f"{day}_poster.png" if out is not None else None
+    audio = out is not None and Outputs(out).audio(record.date).is_file()
+    poster = Outputs(out).image(record.date, "poster") if out is not None else None
     return Digest(
         date=record.date,
         total=len(record.papers),

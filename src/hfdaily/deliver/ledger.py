@@ -16,6 +16,7 @@ from pathlib import Path
 
 from hfdaily.archive.migrations import Migrations, connect
 from hfdaily.fileio import atomic_write
+from hfdaily.outputs import Outputs
 
 DELIVER = Migrations("deliver")
 
@@ -36,10 +37,6 @@ def m001_deliveries(db: sqlite3.Connection) -> None:
         error TEXT,                    -- why it failed, redacted
         created_at TEXT NOT NULL)""")
     db.execute("CREATE INDEX deliveries_by_day ON deliveries (date, channel, status)")
-
-
-def sent_file(out: Path, date: dt.date) -> Path:
-    return out / "deliveries" / f"{date.isoformat()}.json"
 
 
 class Ledger:
@@ -63,7 +60,7 @@ class Ledger:
         return row is not None or channel in self._sent_file(date)
 
     def _sent_file(self, date: dt.date) -> dict[str, dict]:
-        path = sent_file(self.out, date)
+        path = Outputs(self.out).deliveries(date)
         try:
             return json.loads(path.read_text(encoding="utf-8")).get("channels", {}) if path.exists() else {}
         except (ValueError, AttributeError, OSError):
@@ -81,7 +78,7 @@ class Ledger:
             channels = self._sent_file(date)
             channels[channel] = {"service": service, "papers": papers, "day_papers": day_papers,
                                  "sent_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
-            atomic_write(sent_file(self.out, date), json.dumps({"date": date.isoformat(), "channels": channels},
+            atomic_write(Outputs(self.out).deliveries(date), json.dumps({"date": date.isoformat(), "channels": channels},
                                                                ensure_ascii=False, indent=2) + "\n")
 
     def history(self, date: dt.date) -> list[sqlite3.Row]:

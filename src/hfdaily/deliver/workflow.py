@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from pathlib import Path
 
@@ -32,6 +33,32 @@ def _in_beijing(cron: str) -> str:
     return at.strftime("%H:%M")
 
 
+# What earlier versions of `hfdaily init` wrote, by fingerprint (``_fingerprint``: the text with its
+# schedule and Python version blanked). A workflow matching one was not edited by its user, so
+# `hfdaily init` brings it up to date by itself, keeping its schedule and Python version.
+EARLIER = frozenset({
+    "e27d4bc57788f42f",  # the first: delivery, `--strict` always
+    "8fd341d68fda04b6",  # `--strict` where the installed hfdaily has it (no HFDAILY_FEED_DAYS)
+})
+_CRON_LINE = re.compile(r'(- cron: )"([^"]*)"(  #[^(\n]*)\(([^)\n]*) in Beijing\)')
+_PYTHON_LINE = re.compile(r'(python-version: )"([^"]*)"')
+
+
+def _fingerprint(text: str) -> str:
+    blank = _PYTHON_LINE.sub(r'\1""', _CRON_LINE.sub(r'\1""\3()', text))
+    return hashlib.sha256(blank.encode("utf-8")).hexdigest()[:16]
+
+
+def _options_of(text: str) -> dict[str, str]:
+    """The schedule and Python version a workflow written by `hfdaily init` was made with."""
+    crons = [m.group(2) for m in _CRON_LINE.finditer(text)]
+    python = _PYTHON_LINE.search(text)
+    options = dict(zip(("morning", "late"), crons))
+    if python:
+        options["python"] = python.group(2)
+    return options
+
+
 def render_workflow(morning: str = "30 2 * * 1-5", late: str = "30 8 * * 1-5", python: str = "3.12") -> str:
     morning, late = _check_cron("morning", morning), _check_cron("late", late)
     if not re.fullmatch(r"3\.\d{1,2}", python):
@@ -45,17 +72,22 @@ def render_workflow(morning: str = "30 2 * * 1-5", late: str = "30 8 * * 1-5", p
                                                       late_beijing=_in_beijing(late))
 
 
-def write_workflow(repo: Path, *, morning: str = "30 2 * * 1-5", late: str = "30 8 * * 1-5", python: str = "3.12",
-                   force: bool = False) -> Path:
-    """Write the workflow; an existing one is kept unless ``force`` (a user may have edited it)."""
+def write_workflow(repo: Path, *, morning: str | None = None, late: str | None = None, python: str | None = None,
+                   force: bool = False) -> tuple[Path, str]:
+    """Write the workflow: (its path, "written" / "upgraded" / "unchanged"). An existing one is kept
+    unless ``force`` (a user may have edited it), except one an earlier `hfdaily init` wrote and nobody
+    edited: that one is upgraded, keeping its schedule and Python version unless new ones are given."""
     if not repo.is_dir():
         raise ConfigError(f"{repo} is not a folder; run hfdaily init inside your repository or pass --repo")
-    text = render_workflow(morning, late, python)
     path = repo / WORKFLOW
-    if path.exists() and not force:
-        if path.read_text(encoding="utf-8") == text:
-            return path
+    old = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+    ours = old is not None and _fingerprint(old) in EARLIER | {_fingerprint(render_workflow())}
+    given = {k: v for k, v in {"morning": morning, "late": late, "python": python}.items() if v is not None}
+    text = render_workflow(**({**_options_of(old), **given} if ours else given))
+    if old == text:
+        return path, "unchanged"
+    if old is not None and not (force or ours):
         raise ConfigError(f"{path} already exists and differs from what hfdaily init writes; "
                           "it was left untouched (use --force to overwrite it)")
     atomic_write(path, text)
-    return path
+    return path, "upgraded" if old is not None else "written"

@@ -161,7 +161,7 @@ def extras_for(outputs: Outputs, record: DayRecord, settings: Settings, untransl
         llm_ran=llm_ran,
         has_report=any(e.analysis for e in record.papers),
         github_url=settings.site.github_url,
-        feed_href=outputs.href(outputs.feed, page),
+        feed_href=settings.site.url.rstrip("/") + "/feed.xml" if settings.site.url else "",
         report_md_href=outputs.href(outputs.report(record.date, "md"), outputs.newsletter(record.date, "md")),
         report_html_href=outputs.href(outputs.report(record.date, "html"), page),
         logo_href=outputs.href(outputs.logo, page),

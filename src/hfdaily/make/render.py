@@ -110,7 +110,7 @@ class Extras:
     llm_ran: bool = True  # False with --no-llm: untranslated papers are not "pending", they were not asked for
     has_report: bool = False
     github_url: str = ""  # omitted from the pages when unset
-    feed_href: str = "../feed.xml"
+    feed_href: str = ""  # the site's feed (absolute; none without HFDAILY_SITE_URL)
     report_md_href: str = ""  # set from the output map; "" = ../reports/DATE.md
     report_html_href: str = ""
     logo_href: str = f"../{LOGO}"  # pages one folder down (newsletters/, reports/)
@@ -142,8 +142,3 @@ def report_md(record: DayRecord) -> str:
 
 def report_html(record: DayRecord, extras: Extras) -> str:
     return _HTML.get_template("report.html.j2").render(_context(record, extras))
-
-
-def index_html(days: list[dict], extras: Extras) -> str:
-    return _HTML.get_template("index.html.j2").render(days=days, github_url=extras.github_url, feed_href="feed.xml",
-                                                      logo_href=extras.logo_href)

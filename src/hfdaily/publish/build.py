@@ -22,6 +22,7 @@ from pathlib import Path
 
 from hfdaily.archive.index import Index
 from hfdaily.fileio import atomic_write
+from hfdaily.config import DEFAULT_FEED_DAYS
 from hfdaily.errors import RecordError, SiteError
 from hfdaily.outputs import Outputs
 from hfdaily.publish import feeds, pages, podcast, search
@@ -151,13 +152,14 @@ def _load_manifest(site: Path) -> dict:
         return {}
 
 
-def build_site(out: Path, *, site_url: str = "", github_url: str = "",
+def build_site(out: Path, *, site_url: str = "", github_url: str = "", feed_days: int = DEFAULT_FEED_DAYS,
                full: bool = False, with_search: bool = True, index: Index | None = None) -> BuildReport:
-    """Build or update ``out/site`` from ``out/data``; ``full`` ignores what the last build made."""
+    """Build or update ``out/site`` from ``out/data``; ``full`` ignores what the last build made;
+    ``feed_days``: days in ``feed.xml`` (``HFDAILY_FEED_DAYS``)."""
     started = time.perf_counter()
     if not Outputs(out).data.is_dir():
         raise SiteError(f"{Outputs(out).data} does not exist: run `hfdaily run` first (or pass --out)")
-    site = out / "site"
+    site = Outputs(out).site
     report = BuildReport(site=site)
     try:
         site.mkdir(parents=True, exist_ok=True)
@@ -182,7 +184,7 @@ def build_site(out: Path, *, site_url: str = "", github_url: str = "",
     _listings(out, catalog, ctx, writer, assets, version, report)
     durations = manifest.get("durations", {})
     if site_url:
-        _feeds(out, catalog, ctx, writer, assets, durations)
+        _feeds(out, catalog, ctx, writer, assets, durations, feed_days)
         report.feeds = True
     else:
         report.warnings.append(feeds.NEEDS_SITE_URL)
@@ -261,8 +263,8 @@ def _listings(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writ
 
 
 def _feeds(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writer,
-           assets: dict[dt.date, pages.DayAssets], durations: dict) -> None:
-    recent = [catalog.record(d.date) for d in catalog.days[-feeds.FEED_DAYS:]]
+           assets: dict[dt.date, pages.DayAssets], durations: dict, feed_days: int) -> None:
+    recent = [catalog.record(d.date) for d in catalog.days[-feed_days:]]
     writer.put("feed.xml", feeds.day_feed(recent, ctx.site_url))
     for name, cards in catalog.by_field.items():
         wanted: dict[dt.date, set[str]] = {}

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from hfdaily.arguments import DEFAULT_OUT
+from hfdaily.outputs import Outputs
 
 
 @click.command()
@@ -19,7 +20,7 @@ def serve(out: Path, port: int, base: str) -> None:
     """Preview OUT/site/ on http://127.0.0.1:PORT (search works here, not from file://)."""
     from hfdaily.publish.serve import make_server
 
-    site = out / "site"
+    site = Outputs(out).site
     if not (site / "index.html").exists():
         click.echo(f"error: {site / 'index.html'} does not exist: run `hfdaily publish --out {out}` first", err=True)
         sys.exit(2)

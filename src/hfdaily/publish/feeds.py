@@ -15,7 +15,6 @@ from hfdaily.make.render import bold, safe_url
 from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.publish.catalog import field_slug
 
-FEED_DAYS = 20  # days in feed.xml
 FIELD_FEED_PAPERS = 50  # papers in each feeds/<field>.xml
 NEEDS_SITE_URL = ("feeds not written: feed readers need absolute links, so set HFDAILY_SITE_URL to the public "
                   "address of the site (e.g. https://you.github.io/hfdaily/) and publish again")
@@ -71,9 +70,10 @@ def _feed(site_url: str, path: str, title: str, subtitle: str, updated: dt.datet
 
 
 def day_feed(records: list[DayRecord], site_url: str) -> bytes:
-    """feed.xml: the last ``FEED_DAYS`` days, newest first, each entry the whole day's newsletter."""
+    """feed.xml: the given days (the build passes the last ``HFDAILY_FEED_DAYS``), newest first, each
+    entry the whole day's newsletter."""
     base = _base(site_url)
-    records = sorted(records, key=lambda r: r.date)[-FEED_DAYS:]
+    records = sorted(records, key=lambda r: r.date)
     updated = max((r.updated_at or _midnight(r.date) for r in records), default=_midnight(dt.date(2024, 1, 1)))
     feed = _feed(site_url, "feed.xml", TITLE, "每日 Hugging Face 热门论文的中文简报与全文深度解读", updated)
     for record in records:  # feedgen lists entries newest-added first
