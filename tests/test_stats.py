@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from recorded import fixture_dates, load_fixture_day, seed_day_zh
+from recorded import fixture_dates, load_fixture_day, seed_day_zh, translated_day
 
 from hfdaily.config import Settings
 from hfdaily.fields import classify
@@ -95,3 +95,16 @@ def test_domain_dictionary_has_the_core_terms():
     assert {"智能体", "大语言模型", "多模态", "强化学习", "扩散模型", "视觉语言模型", "具身智能", "思维链", "检索增强生成"} <= set(
         domain_words()
     )
+
+
+def test_translated_and_analysed_are_counted_apart(fixtures_dir, seeds_dir):
+    """Seed 000's real day: its papers translated (the seed's Chinese), none analysed yet; then the
+    seeds' real analyses on some of them."""
+    record = translated_day(fixtures_dir, seeds_dir)
+    translated = sum(e.translation is not None for e in record.papers)
+    stats = compute_stats(record, [], WINDOW_DAYS)
+    assert translated >= 4 and (stats.translated, stats.analysed) == (translated, 0)
+    analysed = seed_day_zh(fixtures_dir, seeds_dir)
+    stats = compute_stats(analysed, [], WINDOW_DAYS)
+    assert 0 < stats.analysed == sum(e.analysis is not None for e in analysed.papers)
+    assert stats.translated == sum(e.translation is not None for e in analysed.papers)
