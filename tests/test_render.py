@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from hfdaily.make.render import (
     Extras,
@@ -96,3 +97,32 @@ def test_flagged_translation_and_pending_paper_are_visible():
     assert "（译文待补）" in md and "**摘要（英文原文；译文待补，下次运行将重试）：**" in md
     md = newsletter_md(r, Extras(llm_ran=False, untranslated="运行时未使用大模型（--no-llm）"))
     assert "待补" not in md and "本期未翻译：运行时未使用大模型（--no-llm）" in md
+
+
+def test_a_picture_kind_is_declared_once_and_every_page_follows(monkeypatch):
+    """A new kind in outputs.PICTURE_KINDS reaches the newsletter and the site's day page with its own
+    names; no template spells a kind (the day page once had {'poster': …}[kind]: a KeyError)."""
+    from pathlib import Path
+
+    from hfdaily import outputs
+    from hfdaily.make import render
+    from hfdaily.publish import pages
+
+    heatmap = outputs.PictureKind("heatmap", "🌡️ 领域热力图", "领域热力图", "热力")  # a kind no template knows
+    kinds = (*outputs.PICTURE_KINDS, heatmap)
+    for env in (render._MD, render._HTML):
+        monkeypatch.setitem(env.globals, "picture_kinds", kinds)
+    monkeypatch.setitem(outputs.PICTURE_BY_NAME, "heatmap", heatmap)
+    images = {kind.name: f"../images/2026-01-20_{kind.name}.png" for kind in kinds}
+    md = newsletter_md(record(), Extras(images=images))
+    assert [line for line in md.splitlines() if line.startswith("## ") and "图" in line][-1] == "## 🌡️ 领域热力图"
+    assert "![领域热力图](../images/2026-01-20_heatmap.png)" in md
+    assert '<h2>🌡️ 领域热力图</h2><img class="figure" src="../images/2026-01-20_heatmap.png" alt="领域热力图">' in \
+        newsletter_html(record(), Extras(images=images))
+    site = pages.SiteContext(site_url="", github_url="", feeds=False, asset_version="1", org_slugs={})
+    day = pages.day_page(site, record(), None, None, pages.DayAssets(images={k.name: f"images/{k.name}.png" for k in kinds}))
+    assert "图表：海报 · 词云 · 趋势 · 热力" in day and 'alt="2026-01-20 领域热力图"' in day  # the cover first
+    templates = Path(render.__file__).parents[1] / "templates"
+    names = "|".join(k.name for k in outputs.PICTURE_KINDS)
+    for template in templates.rglob("*.j2"):
+        assert not re.search(rf"""(get\(|\[|\{{)\s*['"]({names})['"]""", template.read_text()), template

@@ -16,8 +16,31 @@ from pathlib import Path
 from typing import Literal
 
 Picture = Literal["wordcloud", "trend", "poster"]
-PICTURES: tuple[Picture, ...] = ("wordcloud", "trend", "poster")
 Format = Literal["md", "html"]
+
+
+@dataclass(frozen=True)
+class PictureKind:
+    """One of the day's pictures, declared once: its file (``image``), and what the newsletter and
+    the site call it. A new kind is a line here and its drawing in ``make/artefacts.py``."""
+
+    name: Picture
+    heading: str  # the newsletter's section heading
+    alt: str  # what it shows: the alt text everywhere
+    label: str  # short, in the site's list of a day's figures
+    cover: bool = False  # the day's cover: first on the site, the pages' og:image
+
+
+# In the newsletter's order (seed 000: word cloud, trend, poster).
+PICTURE_KINDS: tuple[PictureKind, ...] = (
+    PictureKind("wordcloud", "🔍 关键词云图", "关键词云图", "词云"),
+    PictureKind("trend", "📈 近期论文趋势", "论文趋势", "趋势"),
+    PictureKind("poster", "🖼️ 今日海报", "今日海报", "海报", cover=True),
+)
+PICTURES: tuple[Picture, ...] = tuple(kind.name for kind in PICTURE_KINDS)
+SITE_PICTURES: tuple[PictureKind, ...] = tuple(sorted(PICTURE_KINDS, key=lambda kind: not kind.cover))  # cover first
+COVER: Picture = next(kind.name for kind in PICTURE_KINDS if kind.cover)
+PICTURE_BY_NAME = {kind.name: kind for kind in PICTURE_KINDS}
 
 
 @dataclass(frozen=True)
@@ -109,7 +132,7 @@ class Outputs:
     def never_empty(self) -> list[tuple[Path, str]]:
         """(folder, pattern) of the formats that are never legitimately empty: pictures and sound."""
         any_day = dt.date(2000, 1, 1)
-        return [(self.image(any_day, "poster").parent, "*.png"), (self.audio(any_day).parent, "*.mp3")]
+        return [(self.image(any_day, COVER).parent, "*.png"), (self.audio(any_day).parent, "*.mp3")]
 
     # --- links -----------------------------------------------------------------------------------------
     def href(self, target: Path, page: Path | None = None) -> str:

@@ -89,13 +89,13 @@ def _pictures(outputs: Outputs, record: DayRecord, trend: list[TrendPoint], font
 
 
 def _draw_pictures(outputs: Outputs, record: DayRecord, trend: list[TrendPoint], font) -> list[Path]:
-    outputs.image(record.date, "wordcloud").parent.mkdir(parents=True, exist_ok=True)
-    made = [
-        charts.draw_wordcloud(record, outputs.image(record.date, "wordcloud"), font),
-        charts.draw_trend(trend, record.date, outputs.image(record.date, "trend"), font),
-        charts.draw_poster(record, outputs.image(record.date, "poster"), font),
-    ]
-    return [Path(p) for p in made]
+    draw = {  # how each declared kind (outputs.PICTURE_KINDS) is drawn
+        "wordcloud": lambda path: charts.draw_wordcloud(record, path, font),
+        "trend": lambda path: charts.draw_trend(trend, record.date, path, font),
+        "poster": lambda path: charts.draw_poster(record, path, font),
+    }
+    outputs.image(record.date, PICTURES[0]).parent.mkdir(parents=True, exist_ok=True)
+    return [Path(draw[kind](outputs.image(record.date, kind))) for kind in PICTURES]
 
 
 async def _audio(settings: Settings, outputs: Outputs, record: DayRecord) -> list[Path]:

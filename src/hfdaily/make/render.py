@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from hfdaily.models import DayRecord
-from hfdaily.outputs import Outputs
+from hfdaily.outputs import PICTURE_KINDS, Outputs
 
 
 def safe_url(url: str | None) -> str:
@@ -80,6 +80,7 @@ def _env(autoescape: bool) -> Environment:
     env.filters["md_path"] = md_path
     env.filters["bold"] = bold
     env.globals["source_label"] = source_label
+    env.globals["picture_kinds"] = PICTURE_KINDS
     return env
 
 

@@ -24,14 +24,13 @@ from hfdaily.archive.index import Index
 from hfdaily.fileio import atomic_write
 from hfdaily.config import DEFAULT_FEED_DAYS
 from hfdaily.errors import RecordError, SiteError
-from hfdaily.outputs import Outputs
+from hfdaily.outputs import COVER, SITE_PICTURES, Outputs
 from hfdaily.publish import feeds, pages, podcast, search
 from hfdaily.publish.catalog import Catalog, field_slug, load_catalog
 
 log = logging.getLogger("hfdaily.publish.build")
 
 MANIFEST = ".hfdaily-manifest.json"
-PICTURES = ("poster", "wordcloud", "trend")
 
 
 @dataclass
@@ -110,7 +109,7 @@ def _assets(out: Path, writer: _Writer, date: dt.date) -> pages.DayAssets:
     """The day's pictures and broadcast (where the output map puts them) linked into the site."""
     outputs = Outputs(out)
     images = {}
-    for kind in PICTURES:
+    for kind in (k.name for k in SITE_PICTURES):
         source = outputs.image(date, kind)
         if source.exists():
             writer.link(f"images/{source.name}", source)
@@ -218,7 +217,7 @@ def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: di
             if latest[card.paper_id] != day.date:
                 continue
             dates = catalog.paper_dates[card.paper_id]
-            paper_key = _key("paper", version, site_url, [(d, digests[d]) for d in dates], a.images.get("poster"))
+            paper_key = _key("paper", version, site_url, [(d, digests[d]) for d in dates], a.images.get(COVER))
             if not writer.fresh(f"papers/{card.paper_id}.html", paper_key):
                 stale_papers.append(card.paper_id)
         if day_stale or stale_papers:
@@ -234,9 +233,9 @@ def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: di
         for entry in record.papers:
             if entry.paper.id in stale:
                 dates = catalog.paper_dates[entry.paper.id]
-                key = _key("paper", version, site_url, [(d, digests[d]) for d in dates], a.images.get("poster"))
+                key = _key("paper", version, site_url, [(d, digests[d]) for d in dates], a.images.get(COVER))
                 writer.put(f"papers/{entry.paper.id}.html",
-                           pages.paper_page(ctx, entry, dates, a.images.get("poster")), key=key)
+                           pages.paper_page(ctx, entry, dates, a.images.get(COVER)), key=key)
                 report.rendered += 1
 
 

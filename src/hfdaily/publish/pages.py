@@ -22,6 +22,7 @@ from hfdaily.archive.index import PaperRow
 from hfdaily.fields import FIELD_NAMES, hot_fields
 from hfdaily.make.render import bold, safe_url
 from hfdaily.models import DayRecord, PaperEntry
+from hfdaily.outputs import COVER, PICTURE_BY_NAME
 from hfdaily.publish.catalog import Catalog, DayInfo, field_slug, org_slug
 from hfdaily.text import plain
 
@@ -79,6 +80,7 @@ def _env() -> Environment:
                       lstrip_blocks=True, undefined=StrictUndefined)
     env.filters.update(safe_url=safe_url, field_slug=field_slug, org_slug=org_slug, fields_of=lambda entry: entry.fields,
                        bibtex=bibtex, guide_items=guide_items, bold=bold)
+    env.globals.update(pictures=PICTURE_BY_NAME, cover=COVER)  # what the pages call each picture (outputs.PICTURE_KINDS)
     return env
 
 
@@ -156,11 +158,12 @@ def day_page(site: SiteContext, record: DayRecord, prev: dt.date | None, next_: 
     date = record.date.isoformat()
     papers = sorted(record.papers, key=lambda e: -e.paper.upvotes)
     titles = "；".join(e.translation.title_zh if e.translation else e.paper.title for e in papers[:3])
-    order = [k for k in ("poster", "wordcloud", "trend") if k in assets.images]
+    order = [kind.name for kind in sorted(PICTURE_BY_NAME.values(), key=lambda kind: not kind.cover)
+             if kind.name in assets.images]  # the cover first
     return _render(
         "day.html.j2", site, "../", f"days/{date}.html",
         page_title=f"{date} Hugging Face 论文日报（{len(papers)} 篇）", og_type="article",
-        description=_description(f"{len(papers)} 篇论文：{titles}"), og_image_path=assets.images.get("poster"),
+        description=_description(f"{len(papers)} 篇论文：{titles}"), og_image_path=assets.images.get(COVER),
         date=date, papers=papers, prev=prev.isoformat() if prev else None, next=next_.isoformat() if next_ else None,
         translated=sum(1 for e in papers if e.translation), analysed=sum(1 for e in papers if e.analysis),
         hot_fields=hot_fields(papers, top=6), audio=assets.audio("../"),
@@ -247,7 +250,7 @@ def home_page(site: SiteContext, catalog: Catalog, latest_record: DayRecord | No
     fields = [(name, len(cards)) for name, cards in catalog.by_field.items()]
     orgs = [(name, len(cards)) for name, cards in list(catalog.by_org.items())[:40]]
     top_cards = sorted(latest.cards, key=lambda c: -c.upvotes)[:HOME_TOP] if latest else []
-    poster = assets.images.get("poster") if assets else None
+    poster = assets.images.get(COVER) if assets else None
     description = (f"{latest.date} 的 {len(latest.cards)} 篇 Hugging Face 热门论文：中文标题、摘要与全文深度解读"
                    if latest else "Hugging Face 每日热门论文的中文简报")
     return _render(
