@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import socket
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from hfdaily.cli import cli
@@ -11,6 +15,14 @@ from hfdaily.models import DayRecord
 def test_demo_makes_the_real_sample_day_offline(tmp_path, monkeypatch):
     for name in ("DEEPSEEK_API_KEY", "HFDAILY_LLM_BASE_URL", "HF_ENDPOINT", "HFDAILY_LLM_API_KEY"):
         monkeypatch.delenv(name, raising=False)
+
+    def no_network(self, *args):
+        raise AssertionError(f"the demo opened a socket: {args}")
+
+    # No server is started and no connection made: the stand-ins answer through httpx transports.
+    monkeypatch.setattr(socket.socket, "bind", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket.socket, "connect_ex", no_network)
     out = tmp_path / "demo"
     result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--no-audio", "-q"])
     assert result.exit_code == 0, result.output
@@ -23,3 +35,13 @@ def test_demo_makes_the_real_sample_day_offline(tmp_path, monkeypatch):
     day = DayRecord.model_validate_json((out / "data" / "2026-01-20.json").read_text())
     assert all(e.translation and e.analysis for e in day.papers)
     assert (out / "images" / "2026-01-20_poster.png").stat().st_size > 10_000
+
+
+def test_the_demo_uses_only_the_public_stand_ins():
+    """demo.py ships to users: it may use hfdaily.testing's public stand-ins, never a private test fake."""
+    import hfdaily.demo
+
+    tree = ast.parse(Path(hfdaily.demo.__file__).read_text(encoding="utf-8"))
+    names = [(node.module, alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+             for alias in node.names]
+    assert not [n for n in names if n[1].startswith("_")], names

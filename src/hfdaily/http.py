@@ -10,6 +10,7 @@ import asyncio
 import email.utils
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 import httpx
 from tenacity import (
@@ -26,6 +27,16 @@ from hfdaily import __version__
 USER_AGENT = f"hfdaily/{__version__} (python-httpx)"
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 120.0
+
+
+@dataclass(frozen=True)
+class Transports:
+    """Where each service's requests go instead of the network: httpx transports (``MockTransport``
+    in tests and ``hfdaily demo``), given to each client as ``transport=``. None: the network."""
+
+    hf: httpx.AsyncBaseTransport | None = None
+    arxiv: httpx.AsyncBaseTransport | None = None
+    llm: httpx.AsyncBaseTransport | None = None
 
 
 class RetryableStatus(Exception):

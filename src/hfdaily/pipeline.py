@@ -57,6 +57,7 @@ from hfdaily.enrich.llm import (
 from hfdaily.errors import RecordError
 from hfdaily.fields import classify
 from hfdaily.fileio import write_if_changed
+from hfdaily.http import Transports
 from hfdaily.make import artefacts
 from hfdaily.make.fonts import find_cjk_font
 from hfdaily.make.render import (
@@ -90,6 +91,7 @@ class RunOptions:
     audio: bool = True
     progress: bool = True
     deliver: bool = True  # `hfdaily run`: send the day to the configured channels once it is published
+    transports: Transports = field(default_factory=Transports)  # HF, arXiv, LLM: the network unless given
 
 
 @dataclass
@@ -168,7 +170,7 @@ class Workspace:
         if self._hf is None:
             hf = self.settings.hf
             self._hf = HFClient(hf.endpoint, hf.token, retries=hf.retries, max_papers=hf.max_papers,
-                                max_abstract_chars=hf.max_abstract_chars)
+                                max_abstract_chars=hf.max_abstract_chars, transport=self.opts.transports.hf)
             await self._hf.__aenter__()
         return self._hf
 
@@ -177,7 +179,8 @@ class Workspace:
         if self._trend_hf is None:
             hf = self.settings.hf
             self._trend_hf = HFClient(hf.endpoint, hf.token, retries=1, timeout=hf.trend_timeout, backoff=0.5,
-                                      max_papers=hf.max_papers, max_abstract_chars=hf.max_abstract_chars)
+                                      max_papers=hf.max_papers, max_abstract_chars=hf.max_abstract_chars,
+                                      transport=self.opts.transports.hf)
             await self._trend_hf.__aenter__()
         return self._trend_hf
 
@@ -189,8 +192,10 @@ class Workspace:
             llm = LLMClient(base_url=settings.llm.base_url, model=settings.llm.model, api_key=settings.llm.api_key,
                             store=self.store, concurrency=settings.llm.concurrency, timeout=settings.llm.timeout,
                             retries=settings.llm.max_retries, run_id=self.run_id,
-                            key_variable=key_variable(settings), breaker=settings.llm.breaker)
-            reader = ArxivReader(base_url=settings.arxiv.url, concurrency=settings.arxiv.concurrency)
+                            key_variable=key_variable(settings), breaker=settings.llm.breaker,
+                            transport=self.opts.transports.llm)
+            reader = ArxivReader(base_url=settings.arxiv.url, concurrency=settings.arxiv.concurrency,
+                                 transport=self.opts.transports.arxiv)
             self._llm = (llm, reader)  # set before any await: days starting at once share this one
             summary.llm = llm.stats
             await llm.__aenter__()

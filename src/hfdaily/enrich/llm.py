@@ -177,7 +177,8 @@ class LLMClient:
     def __init__(self, *, base_url: str, model: str, api_key: str | None, store: Store,
                  concurrency: int = 8, timeout: float = 180.0, retries: int = 5, reasks: int = 2,
                  run_id: int | None = None, temperature: float = 0.2, backoff: float = 1.0,
-                 key_variable: str = "HFDAILY_LLM_API_KEY", breaker: int = 5):
+                 key_variable: str = "HFDAILY_LLM_API_KEY", breaker: int = 5,
+                 transport: httpx.AsyncBaseTransport | None = None):
         base_url, userinfo = _split_userinfo(base_url)
         self._secrets = tuple(s for s in (api_key, *userinfo) if s)
         headers = {"User-Agent": USER_AGENT}
@@ -202,7 +203,8 @@ class LLMClient:
         self._first_done = asyncio.Event()
         self._first_taken = False
         self._slots = asyncio.Semaphore(concurrency)
-        self._client = httpx.AsyncClient(headers=headers, auth=auth, timeout=httpx.Timeout(timeout, connect=15.0))
+        self._client = httpx.AsyncClient(headers=headers, auth=auth, timeout=httpx.Timeout(timeout, connect=15.0),
+                                         transport=transport)
 
     async def __aenter__(self) -> LLMClient:
         return self

@@ -47,6 +47,7 @@ class ArxivReader:
         *,
         backoff: float = 1.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, got {concurrency}")
@@ -58,6 +59,7 @@ class ArxivReader:
         self._limit = asyncio.Semaphore(concurrency)
         self._concurrency = concurrency
         self._client: httpx.AsyncClient | None = None
+        self._transport = transport  # None: the network
 
     async def __aenter__(self) -> ArxivReader:
         self._client = httpx.AsyncClient(
@@ -65,6 +67,7 @@ class ArxivReader:
             timeout=self._timeout,
             follow_redirects=True,
             limits=httpx.Limits(max_connections=self._concurrency),
+            transport=self._transport,
         )
         return self
 

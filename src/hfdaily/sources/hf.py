@@ -99,7 +99,8 @@ class HFClient:
     """``async with HFClient(endpoint) as hf: papers = await hf.daily_papers(date)``."""
 
     def __init__(self, endpoint: str, token: str | None = None, retries: int = 5, timeout: float = 30.0,
-                 backoff: float = 1.0, max_papers: int = MAX_PAPERS, max_abstract_chars: int = MAX_ABSTRACT_CHARS):
+                 backoff: float = 1.0, max_papers: int = MAX_PAPERS, max_abstract_chars: int = MAX_ABSTRACT_CHARS,
+                 transport: httpx.AsyncBaseTransport | None = None):
         headers = {"User-Agent": USER_AGENT}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -107,7 +108,7 @@ class HFClient:
         self.retries, self.backoff = retries, backoff
         self.max_papers, self.max_abstract_chars = max_papers, max_abstract_chars
         self.capped: dict[dt.date, int] = {}  # day → how many papers HF listed when more than max_papers
-        self.client = httpx.AsyncClient(headers=headers, timeout=timeout, follow_redirects=True)
+        self.client = httpx.AsyncClient(headers=headers, timeout=timeout, follow_redirects=True, transport=transport)
 
     async def __aenter__(self) -> HFClient:
         return self

@@ -20,6 +20,8 @@ from functools import partial
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+import httpx
+
 from hfdaily.testing.serving import serve, wait_forever
 
 _VERSION = re.compile(r"v\d+$")
@@ -55,6 +57,19 @@ def _arxiv_id(stem: str) -> str:
     return stem.replace("_", "/", 1) if "_" in stem else stem
 
 
+NOT_FOUND = b"<!DOCTYPE html><title>Not Found</title><h1>Not Found</h1>"
+
+
+def arxiv_transport(pages: dict[str, tuple[int, Path]]) -> httpx.MockTransport:
+    """The recorded pages (``index_pages``; ``{}``: none, every paper read from its HF abstract) with
+    no server: pass as ``transport=``."""
+    def handle(request: httpx.Request) -> httpx.Response:
+        status, file = pages.get(_VERSION.sub("", request.url.path.rstrip("/")), (404, None))
+        return httpx.Response(status, content=file.read_bytes() if file else NOT_FOUND,
+                              headers={"Content-Type": "text/html; charset=utf-8"})
+    return httpx.MockTransport(handle)
+
+
 class _FixtureHandler(BaseHTTPRequestHandler):
     def __init__(self, *args, pages: dict[str, tuple[int, Path]], **kwargs) -> None:
         self.pages = pages
@@ -63,7 +78,7 @@ class _FixtureHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         path = _VERSION.sub("", self.path.split("?", 1)[0].rstrip("/"))
         status, file = self.pages.get(path, (404, None))
-        body = file.read_bytes() if file else b"<!DOCTYPE html><title>Not Found</title><h1>Not Found</h1>"
+        body = file.read_bytes() if file else NOT_FOUND
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))

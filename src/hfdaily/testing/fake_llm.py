@@ -26,6 +26,8 @@ from functools import lru_cache
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+import httpx
+
 from hfdaily.testing.serving import serve, wait_forever
 from hfdaily.text import cjk_share
 
@@ -190,6 +192,21 @@ class FakeLLM:
         else:
             content = {"error": "模拟服务器不认识这个提示词"}
         return self._reply(body, shaped(content, fault if fault in SHAPES else None))
+
+    def transport(self) -> httpx.MockTransport:
+        """Answers with no server (the demo, tests): pass as ``transport=``; faults other than HTTP
+        statuses need the real server (``serve``)."""
+        def handle(request: httpx.Request) -> httpx.Response:
+            body = json.loads(request.content or b"{}")
+            if not request.url.path.rstrip("/").endswith("/chat/completions"):
+                return httpx.Response(404, json={"error": "not found"})
+            fault = self.next_fault()
+            if "response_format" in body and not self.json_mode:
+                return httpx.Response(400, json={"error": {"message": "response_format is not supported"}})
+            if fault in ("429", "500"):
+                return httpx.Response(int(fault), json={"error": "try later"}, headers={"Retry-After": "0"})
+            return httpx.Response(200, json=self.answer(body, fault))
+        return httpx.MockTransport(handle)
 
     def _reply(self, body: dict, text: str) -> dict:
         prompt_chars = sum(len(m["content"]) for m in body["messages"])

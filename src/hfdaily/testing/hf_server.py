@@ -19,6 +19,8 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import httpx
+
 from hfdaily.testing.serving import serve, wait_forever
 
 
@@ -41,6 +43,32 @@ class FakeHF:
         with self._lock:
             self.requests.append(path)
             return self.faults.popleft() if self.faults else None
+
+    def respond(self, target: str, fault: str | None = None) -> tuple[int, bytes, str]:
+        """(status, body, content type) for a GET of ``target`` (path and query), as HF answers."""
+        url = urlparse(target)
+        if url.path != "/api/daily_papers":
+            return 404, b'{"error": "not found"}', "application/json"
+        if fault in ("429", "500", "503"):
+            return int(fault), b'{"error": "try later"}', "application/json"
+        if fault == "garbage":
+            return 200, b"<html>Service temporarily unavailable</html>", "text/html"
+        query = parse_qs(url.query)
+        data = self.day(query.get("date", [""])[0])
+        if isinstance(data, list):  # page it as the API does; other shapes pass through as stored
+            limit = int(query.get("limit", ["50"])[0])
+            page = int(query.get("p", ["0"])[0])
+            data = data[page * limit : (page + 1) * limit]
+        return 200, json.dumps(data, ensure_ascii=False).encode(), "application/json"
+
+    def transport(self) -> httpx.MockTransport:
+        """The same answers with no server: pass as ``transport=`` (the demo, tests)."""
+        def handle(request: httpx.Request) -> httpx.Response:
+            target = request.url.raw_path.decode("ascii")
+            status, body, content_type = self.respond(target, self.next_fault(target))
+            return httpx.Response(status, content=body, headers={"Content-Type": content_type,
+                                                                 **({"Retry-After": "0"} if status == 429 else {})})
+        return httpx.MockTransport(handle)
 
     @contextmanager
     def serve(self, host: str = "127.0.0.1", port: int = 0):
@@ -65,24 +93,10 @@ def _handler(fake: FakeHF) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(payload)
 
         def do_GET(self) -> None:  # noqa: N802
-            url = urlparse(self.path)
             fault = fake.next_fault(self.path)
-            if url.path != "/api/daily_papers":
-                return self._send(404, b'{"error": "not found"}')
-            if fault in ("429", "500", "503"):
-                return self._send(int(fault), b'{"error": "try later"}')
-            if fault == "garbage":
-                return self._send(200, b"<html>Service temporarily unavailable</html>", "text/html")
             if fault == "timeout":
                 time.sleep(3)
-            query = parse_qs(url.query)
-            date = query.get("date", [""])[0]
-            data = fake.day(date)
-            if isinstance(data, list):  # page it as the API does; other shapes pass through as stored
-                limit = int(query.get("limit", ["50"])[0])
-                page = int(query.get("p", ["0"])[0])
-                data = data[page * limit : (page + 1) * limit]
-            self._send(200, json.dumps(data, ensure_ascii=False).encode())
+            self._send(*fake.respond(self.path, fault))
 
     return Handler
 
