@@ -8,14 +8,15 @@ from hfdaily.config import ConfigError, load_settings, setting_names
 
 def test_deepseek_key_alone_is_enough(tmp_path):
     s = load_settings(env={"DEEPSEEK_API_KEY": "sk-1", "HFDAILY_CONFIG": str(tmp_path / "none.toml")})
-    assert s.llm_configured and s.llm.base_url.startswith("https://api.deepseek.com") and s.llm.api_key == "sk-1"
+    assert s.llm_configured and s.llm.base_url.startswith("https://api.deepseek.com") and s.llm.api_key.get_secret_value() == "sk-1"
 
 
 def test_environment_wins_over_toml(tmp_path):
     path = tmp_path / "hfdaily.toml"
     path.write_text('[llm]\nprovider = "qwen"\nmodel = "qwen-max"\nconcurrency = 3\n[hf]\nendpoint = "https://hf-mirror.com"\n')
     s = load_settings(path, env={"HFDAILY_LLM_CONCURRENCY": "5", "DASHSCOPE_API_KEY": "d"})
-    assert (s.llm.model, s.llm.concurrency, s.hf.endpoint, s.llm.api_key) == ("qwen-max", 5, "https://hf-mirror.com", "d")
+    assert (s.llm.model, s.llm.concurrency, s.hf.endpoint, s.llm.api_key.get_secret_value()) == (
+        "qwen-max", 5, "https://hf-mirror.com", "d")
     assert "dashscope" in s.llm.base_url
     s = load_settings(path, env={"HF_ENDPOINT": "http://127.0.0.1:1"})
     assert s.hf.endpoint == "http://127.0.0.1:1"
@@ -135,3 +136,14 @@ def test_rebuild_restores_translations_under_the_key_a_glossary_run_asks_with(tm
         assert store.cached_response(without) is None
     finally:
         store.close()
+
+
+def test_every_secret_is_a_secret(tmp_path):
+    """The LLM key, HF's token and the notify URLs never show in a repr, a log line or an error."""
+    env = {"HFDAILY_LLM_API_KEY": "sk-topsecret1", "HF_TOKEN": "hf_topsecret2", "HFDAILY_LLM_MODEL": "m",
+           "HFDAILY_LLM_BASE_URL": "https://llm.example/v1", "HFDAILY_NOTIFY": "json://host/topsecret3",
+           "HFDAILY_CONFIG": str(tmp_path / "none.toml")}
+    s = load_settings(env=env)
+    shown = repr(s) + str(s) + s.model_dump_json()
+    assert not re.search("topsecret", shown)
+    assert (s.llm.api_key.get_secret_value(), s.hf.token.get_secret_value()) == ("sk-topsecret1", "hf_topsecret2")

@@ -52,6 +52,11 @@ or run with --no-llm for an untranslated newsletter.
 To see a real day made offline with no key first: hfdaily demo   (or: bash run.sh --demo)"""
 
 
+def reveal(secret: SecretStr | None) -> str | None:
+    """The value of a secret setting, for the one client that sends it."""
+    return secret.get_secret_value() if secret is not None else None
+
+
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -81,7 +86,7 @@ def _existing_file(value: Path | None) -> Path | None:
 class LLMSettings(Section):
     provider: Provider | None = None
     base_url: HttpURL | None = None
-    api_key: str | None = None
+    api_key: SecretStr | None = None  # never shown: repr, logs and errors print **********
     model: str | None = None
     concurrency: int = Field(8, ge=1, le=256)
     timeout: float = Field(180.0, gt=0)
@@ -94,7 +99,7 @@ class LLMSettings(Section):
 
 class HFSettings(Section):
     endpoint: HttpURL = Field("https://huggingface.co", **env("HF_ENDPOINT", "HFDAILY_HF_ENDPOINT"))
-    token: str | None = Field(None, **env("HF_TOKEN", "HFDAILY_HF_TOKEN"))
+    token: SecretStr | None = Field(None, **env("HF_TOKEN", "HFDAILY_HF_TOKEN"))
     retries: int = Field(5, ge=0, le=20)
     # Bounds that only a broken or hostile list reaches (a real day has about 50 papers, arXiv
     # abstracts about 1,900 characters): they cap the time, memory and tokens of one day.

@@ -44,7 +44,7 @@ from hfdaily.archive.lock import (
 )
 from hfdaily.archive.record import load_record, merge, save_record
 from hfdaily.archive.store import Store, unusable
-from hfdaily.config import PRESETS, Settings
+from hfdaily.config import PRESETS, Settings, reveal
 from hfdaily.enrich import analyze, translate
 from hfdaily.enrich.budget import fit
 from hfdaily.enrich.llm import (
@@ -169,7 +169,7 @@ class Workspace:
     async def hf(self) -> HFClient:
         if self._hf is None:
             hf = self.settings.hf
-            self._hf = HFClient(hf.endpoint, hf.token, retries=hf.retries, max_papers=hf.max_papers,
+            self._hf = HFClient(hf.endpoint, reveal(hf.token), retries=hf.retries, max_papers=hf.max_papers,
                                 max_abstract_chars=hf.max_abstract_chars, transport=self.opts.transports.hf)
             await self._hf.__aenter__()
         return self._hf
@@ -178,7 +178,7 @@ class Workspace:
         """Past days' lists are an extra (the trend): a short timeout and one retry, not today's patience."""
         if self._trend_hf is None:
             hf = self.settings.hf
-            self._trend_hf = HFClient(hf.endpoint, hf.token, retries=1, timeout=hf.trend_timeout, backoff=0.5,
+            self._trend_hf = HFClient(hf.endpoint, reveal(hf.token), retries=1, timeout=hf.trend_timeout, backoff=0.5,
                                       max_papers=hf.max_papers, max_abstract_chars=hf.max_abstract_chars,
                                       transport=self.opts.transports.hf)
             await self._trend_hf.__aenter__()
@@ -189,7 +189,7 @@ class Workspace:
         if self._llm is None:
             settings = self.settings
             settings.require_llm()
-            llm = LLMClient(base_url=settings.llm.base_url, model=settings.llm.model, api_key=settings.llm.api_key,
+            llm = LLMClient(base_url=settings.llm.base_url, model=settings.llm.model, api_key=reveal(settings.llm.api_key),
                             store=self.store, concurrency=settings.llm.concurrency, timeout=settings.llm.timeout,
                             retries=settings.llm.max_retries, run_id=self.run_id,
                             key_variable=key_variable(settings), breaker=settings.llm.breaker,
