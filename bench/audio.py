@@ -22,7 +22,7 @@ from array import array
 from pathlib import Path
 
 from hfdaily.make.broadcast import build_script
-from hfdaily.make.tts import espeak_speech, synthesise
+from hfdaily.make.tts import synthesise
 from hfdaily.models import DayRecord, Translation
 from hfdaily.testing.days import recorded_day
 
@@ -66,15 +66,14 @@ def loudness(samples: array) -> tuple[float, float]:
 
 
 def decoded_samples(mp3: Path, paragraphs: list[str]) -> tuple[array, str]:
-    """The MP3 decoded by sox when it can (independent of our encoder); else espeak's own PCM."""
+    """The MP3 decoded by sox (independent of our encoder); nothing without sox."""
     if shutil.which("sox"):
         raw = subprocess.run(
             ["sox", str(mp3), "-t", "raw", "-e", "signed", "-b", "16", "-c", "1", "-r", "22050", "-"],
             capture_output=True, check=True,
         ).stdout  # fmt: skip
         return array("h", raw), "sox-decoded MP3"
-    pcm, _ = asyncio.run(espeak_speech(paragraphs, "cmn-latn-pinyin"))
-    return array("h", pcm.samples), "espeak PCM (sox not installed)"
+    return array("h"), "not measured: sox is not installed"
 
 
 def bench(name: str, record: DayRecord, out: Path) -> None:

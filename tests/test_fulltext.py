@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from hfdaily.enrich.budget import render_document
+from hfdaily.enrich.budget import fit
 from hfdaily.models import Document
 from hfdaily.sources.fulltext import NoHTMLError, NotAbsPageError, parse_abs, parse_html
 
@@ -28,6 +28,11 @@ PAGES = {
     "arxiv_html_modern/2601.19139.html": ("Native LLM and MLLM", "The growing adoption", 6, 11, 0, 2, 7),
 }
 NUMBERED = re.compile(r"^(Figure|Table) \d+[:.] ")
+
+
+def whole_text(doc: Document) -> str:
+    """The whole document as the model would read it: what ``fit`` sends when nothing needs cutting."""
+    return fit(doc, 10**9)[0]
 
 
 def _parse(fixtures_dir: Path, name: str) -> Document:
@@ -62,7 +67,7 @@ def test_structure_matches_the_readme(docs: dict[str, Document], name: str) -> N
 
 @pytest.mark.parametrize("name", PAGES)
 def test_chrome_bibliography_and_mathml_are_dropped(fixtures_dir: Path, docs: dict[str, Document], name: str) -> None:
-    text = render_document(docs[name])
+    text = whole_text(docs[name])
     page = LexborHTMLParser((fixtures_dir / name).read_bytes())
     for bibitem in page.css(".ltx_bibitem")[:5]:
         entry = " ".join(bibitem.css_first(".ltx_bibblock").text().split()) if bibitem.css_first(".ltx_bibblock") else ""
@@ -77,7 +82,7 @@ def test_chrome_bibliography_and_mathml_are_dropped(fixtures_dir: Path, docs: di
 
 
 def test_equations_are_tex(docs: dict[str, Document]) -> None:
-    dopamine = render_document(docs["arxiv_html_modern/2410.00260.html"])
+    dopamine = whole_text(docs["arxiv_html_modern/2410.00260.html"])
     assert r"$$\mathrm{sim}(d_{1},d_{2})\approx\cos(\vec{d_{1}},\vec{d_{2}})" in dopamine
     assert "$$ (1)" in dopamine  # equation number kept beside the display maths
     # 413 equation elements in the XHTML page; LaTeXML's "%"+newline wraps are undone
@@ -85,7 +90,7 @@ def test_equations_are_tex(docs: dict[str, Document]) -> None:
     assert sum(p.count("$$") for p in chow) // 2 == 223
     assert not any(re.search(r"(?<!\\)%", p) for p in chow)
     # arXiv Vanity (MathJax) pages: TeX from aria-label
-    vanity = render_document(docs["arxiv_html/1708.00137.html"])
+    vanity = whole_text(docs["arxiv_html/1708.00137.html"])
     assert r"$$\forall a,M,P:" in vanity
     # inline maths
     assert r"up to 2.19$\times$ faster" in docs["arxiv_html_modern/2512.14946.html"].abstract
@@ -136,7 +141,7 @@ def test_footnotes_collected_not_inline(docs: dict[str, Document]) -> None:
 
 
 def test_watermark_dropped(docs: dict[str, Document]) -> None:
-    assert "arXiv:2410.00260v2" not in render_document(docs["arxiv_html_modern/2410.00260.html"])
+    assert "arXiv:2410.00260v2" not in whole_text(docs["arxiv_html_modern/2410.00260.html"])
 
 
 def test_no_html_page_raises(fixtures_dir: Path) -> None:

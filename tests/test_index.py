@@ -148,7 +148,8 @@ def test_index_is_incremental_by_content(fixtures_dir, tmp_path):
         assert result.indexed == [changed.date] and result.unchanged == 4
         assert index.day(changed.date).papers == 3
         assert len(index.papers(date=changed.date)) == 3
-        assert index.spending() == {"days": 5, "calls": 6, "prompt_tokens": 9000, "completion_tokens": 2000}
+        assert tuple(index.db.execute("SELECT calls, prompt_tokens, completion_tokens FROM spending WHERE date = ?",
+                                      (changed.date.isoformat(),)).fetchone()) == (6, 9000, 2000)
 
         # a record removed from data/ leaves the index
         record_path(tmp_path, days[1]).unlink()
@@ -243,3 +244,39 @@ def test_a_day_indexed_meanwhile_by_another_process_is_replaced_not_duplicated(f
         assert result.indexed == [day]
         assert len(second.papers(date=day)) == second.day(day).papers
         assert second.db.execute("SELECT COUNT(*) FROM search_en").fetchone()[0] == second.day(day).papers
+
+
+def test_hfdaily_search_finds_papers_in_the_archive(fixtures_dir, seeds_dir, tmp_path):
+    from click.testing import CliRunner
+
+    from hfdaily.cli import cli
+
+    record = seed_day_zh(fixtures_dir, seeds_dir)
+    for entry in record.papers:
+        entry.fields = classify(entry)
+    save_record(tmp_path, record)
+    _archive(fixtures_dir, tmp_path, fixture_dates(fixtures_dir)[-3:])
+
+    def search(*args):
+        return CliRunner().invoke(cli, ["search", *args, "--out", str(tmp_path)])
+
+    assert search("多路思维").exit_code == 2  # no index yet: says how to make one
+    assert CliRunner().invoke(cli, ["index", "--out", str(tmp_path)]).exit_code == 0
+    found = search("多路思维")
+    assert found.exit_code == 0, found.output
+    assert "2026-01-20  2601.08808  多路思维：基于词元级分支与合并的推理方法" in found.output
+    assert "https://huggingface.co/papers/2601.08808" in found.output
+    assert found.output.rstrip().endswith("1 paper(s)")
+    # English words are prefixes; filters narrow (the day, the field); the limit is said
+    agents = search("agent", "-n", "3")
+    assert agents.exit_code == 0 and agents.output.count("https://huggingface.co/papers/") == 3
+    assert "the first 3" in agents.output
+    that_day = search("agent", "--date", "2026-01-20", "-n", "100")
+    assert {line.split()[0] for line in that_day.output.splitlines() if line[:1].isdigit() and "  " in line} == {"2026-01-20"}
+    field = next(f for e in record.papers for f in e.fields)
+    in_field = search("the", "--field", field, "-n", "100")
+    ids = re.findall(r"  (\d{4}\.\d{5})  ", in_field.output)
+    with Index.open(tmp_path) as index:
+        assert ids and set(ids) <= {p.paper_id for p in index.papers(field=field)}
+    nothing = search("完全不可能出现的词语组合")
+    assert nothing.exit_code == 1 and "0 paper(s)" in nothing.output

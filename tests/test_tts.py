@@ -31,7 +31,8 @@ DAY = dt.date(2026, 1, 20)
 TITLE = "Hugging Face 论文日报 2026-01-20"
 # Nothing listens on the discard port: real edge-tts fails at once, with or without network.
 DEAD_PROXY = "http://127.0.0.1:9"
-HALF_SECOND_MP3 = tts.encode_mp3(tts.Pcm(b"\0\0" * 11025, 22050))  # what a fake edge-tts returns
+_ENCODER = tts._encoder(22050)
+HALF_SECOND_MP3 = bytes(_ENCODER.encode(b"\0\0" * 11025) + _ENCODER.flush())  # what a fake edge-tts returns
 SHORT = ["大家好，今天共有两篇论文。", "第一篇，多路思维。我们提出多路思维机制。", "感谢收听。"]
 
 

@@ -156,7 +156,7 @@ def rebuild_store(out: Path, db: Path, fill) -> tuple[int, Path]:
             store.close()
 
 
-from hfdaily.archive.commands import index_command  # noqa: E402  (commands that live with their stage)
+from hfdaily.archive.commands import index_command, search_command  # noqa: E402  (commands that live with their stage)
 from hfdaily.commands import (  # noqa: E402
     backfill_command,
     enrich_command,
@@ -167,6 +167,7 @@ from hfdaily.commands import (  # noqa: E402
 from hfdaily.publish.commands import serve  # noqa: E402
 
 cli.add_command(index_command)
+cli.add_command(search_command)
 cli.add_command(fetch_command)
 cli.add_command(enrich_command)
 cli.add_command(render_command)

@@ -352,33 +352,15 @@ class Index:
         """The full day record (from ``data/DATE.json``, the truth), or None when there is none."""
         return load_record(record_path(self.out, date))
 
-    def papers(self, *, date: dt.date | None = None, field: str | None = None, organisation: str | None = None,
-               author: str | None = None, keyword: str | None = None, paper_id: str | None = None,
-               limit: int | None = None) -> list[PaperRow]:
-        """Papers matching every filter given, newest day first, then in the day's order."""
-        where, args = [], []
-        if date is not None:
-            where.append("p.date = ?")
-            args.append(date.isoformat())
-        if field is not None:
-            where.append("p.id IN (SELECT paper FROM fields WHERE name = ?)")
-            args.append(field)
-        if organisation is not None:
-            where.append("p.id IN (SELECT paper FROM organisations WHERE name = ?)")
-            args.append(organisation)
-        if author is not None:
-            where.append("p.id IN (SELECT paper FROM authors WHERE name = ?)")
-            args.append(author)
-        if keyword is not None:
-            where.append("p.id IN (SELECT paper FROM keywords WHERE keyword = ?)")
-            args.append(keyword)
-        if paper_id is not None:
-            where.append("p.paper_id = ?")
-            args.append(paper_id)
+    def papers(self, *, limit: int | None = None, **filters: object) -> list[PaperRow]:
+        """Papers matching every filter given (``date``, ``field``, ``organisation``, ``author``,
+        ``keyword``, ``paper_id``), newest day first, then in the day's order."""
+        where, args = _filters(**filters)
         return self._select(where, args, limit)
 
-    def search(self, query: str, limit: int = 50) -> list[PaperRow]:
-        """Papers that contain every word of ``query``, newest day first.
+    def search(self, query: str, limit: int | None = 50, **filters: object) -> list[PaperRow]:
+        """Papers that contain every word of ``query`` (and match ``filters``, as ``papers`` takes
+        them), newest day first; ``hfdaily search`` asks this.
 
         Words are split on spaces. A word with Chinese in it is looked for as a substring of the
         Chinese title, abstract and analysis (``多模态推理`` needs no spaces; three characters or more
@@ -402,7 +384,8 @@ class Index:
                 args.append(_phrase(word) + "*")
         if not where:
             return []
-        return self._select(where, args, limit)
+        more, more_args = _filters(**filters)
+        return self._select(where + more, args + more_args, limit)
 
     def _select(self, where: list[str], args: list[object], limit: int | None) -> list[PaperRow]:
         """Papers matching ``where``, newest day first: the ids are chosen first, and only the chosen
@@ -417,13 +400,24 @@ class Index:
                 _PAPER_SELECT + f" WHERE p.id IN ({','.join('?' * len(chunk))})", chunk))
         return [_paper_row(rows[i]) for i in ids]
 
-    def spending(self, since: dt.date | None = None, until: dt.date | None = None) -> dict[str, int]:
-        """LLM calls and tokens spent over a span of days (as each day's record counts them)."""
-        row = self.db.execute(
-            "SELECT COUNT(*) days, COALESCE(SUM(calls),0) calls, COALESCE(SUM(prompt_tokens),0) prompt_tokens,"
-            " COALESCE(SUM(completion_tokens),0) completion_tokens FROM spending WHERE date >= ? AND date <= ?",
-            (since.isoformat() if since else "", until.isoformat() if until else "9999")).fetchone()
-        return dict(row)
+
+def _filters(*, date: dt.date | None = None, field: str | None = None, organisation: str | None = None,
+             author: str | None = None, keyword: str | None = None, paper_id: str | None = None
+             ) -> tuple[list[str], list[object]]:
+    where: list[str] = []
+    args: list[object] = []
+    if date is not None:
+        where.append("p.date = ?")
+        args.append(date.isoformat())
+    for value, sql in ((field, "p.id IN (SELECT paper FROM fields WHERE name = ?)"),
+                       (organisation, "p.id IN (SELECT paper FROM organisations WHERE name = ?)"),
+                       (author, "p.id IN (SELECT paper FROM authors WHERE name = ?)"),
+                       (keyword, "p.id IN (SELECT paper FROM keywords WHERE keyword = ?)"),
+                       (paper_id, "p.paper_id = ?")):
+        if value is not None:
+            where.append(sql)
+            args.append(value)
+    return where, args
 
 
 def _phrase(word: str) -> str:

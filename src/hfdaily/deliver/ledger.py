@@ -80,6 +80,3 @@ class Ledger:
                                  "sent_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
             atomic_write(Outputs(self.out).deliveries(date), json.dumps({"date": date.isoformat(), "channels": channels},
                                                                ensure_ascii=False, indent=2) + "\n")
-
-    def history(self, date: dt.date) -> list[sqlite3.Row]:
-        return self.db.execute("SELECT * FROM deliveries WHERE date = ? ORDER BY id", (date.isoformat(),)).fetchall()

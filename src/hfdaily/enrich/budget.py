@@ -118,11 +118,6 @@ def _render(doc: Document, chunks: list[_Chunk]) -> str:
     return "\n\n".join(blocks)
 
 
-def render_document(doc: Document) -> str:
-    """The whole document as compact Markdown (what "whole text" token counts measure)."""
-    return _render(doc, _chunks(doc))
-
-
 # --- Priorities --------------------------------------------------------------------------
 
 _PRIORITY_PATTERNS = [  # first match wins; checked on the top-level section's heading

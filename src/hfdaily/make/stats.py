@@ -80,11 +80,6 @@ def _tokenizer() -> jieba.Tokenizer:
     return tokenizer
 
 
-def domain_words() -> list[str]:
-    """Terms jieba must keep whole (智能体, 大语言模型, …), from ``data/jieba_userdict.txt``."""
-    return [line.split()[0] for line in _data_lines("jieba_userdict.txt")]
-
-
 def _normalise_case(term: str) -> str:
     """"Large Language Models" and "large language models" are one term; "LLM", "CoDance" keep case."""
     return _CAPITALISED.sub(lambda m: m.group().lower(), " ".join(term.split()))

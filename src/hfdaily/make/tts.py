@@ -214,50 +214,6 @@ async def _espeak_chunk(binary: str, text: str, voice: str, english_voice: str) 
     return Pcm(b"".join(p.samples for p in parts), rates.pop() if rates else 22050)
 
 
-def encode_mp3(pcm: Pcm) -> bytes:
-    encoder = lameenc.Encoder()
-    encoder.set_in_sample_rate(pcm.rate)
-    encoder.set_channels(1)
-    encoder.set_bit_rate(MP3_KBPS)
-    # LAME's default quality: 2 is 1.5x slower for no audible gain on espeak's voice, and
-    # encoding is the slowest step (about 2.4 s for a 50-paper day, 15 minutes of audio).
-    encoder.set_quality(5)
-    return bytes(encoder.encode(pcm.samples) + encoder.flush())
-
-
-async def espeak_speech(paragraphs: list[str], voice: str, english_voice: str = "en-us") -> tuple[Pcm, list[Cue]]:
-    """Synthesise every chunk with espeak-ng (as many at once as there are cores), then join the
-    PCM with a short pause between paragraphs. Cue times come from the PCM lengths."""
-    binary = _espeak_binary()
-    chunks = [(p, text) for p, paragraph in enumerate(paragraphs) for text in chunk_text(paragraph, ESPEAK_MAX_CHARS)]
-    limit = asyncio.Semaphore(os.cpu_count() or 1)
-
-    async def render(text: str) -> Pcm:
-        async with limit:
-            return await _espeak_chunk(binary, text, voice, english_voice)
-
-    # A TaskGroup cancels the other chunks as soon as one fails; the first failure is the story.
-    try:
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(render(text)) for _, text in chunks]
-    except ExceptionGroup as failures:
-        raise failures.exceptions[0] from None
-    rate = tasks[0].result().rate if tasks else 22050
-    gap = b"\0\0" * round(rate * PARAGRAPH_GAP_SECONDS)
-    samples, cues, previous = bytearray(), [], None
-    for (paragraph, text), task in zip(chunks, tasks):
-        pcm = task.result()
-        if pcm.rate != rate:
-            raise TTSError(f"espeak-ng changed sample rate mid-script ({rate} → {pcm.rate})")
-        if previous is not None and paragraph != previous:
-            samples += gap
-        start = len(samples) / 2 / rate
-        samples += pcm.samples
-        cues.append(Cue(start, len(samples) / 2 / rate, text))
-        previous = paragraph
-    return Pcm(bytes(samples), rate), cues
-
-
 async def _espeak_into(sink: BinaryIO, paragraphs: list[str], voice: str, english_voice: str = "en-us") -> Streamed:
     """Synthesise chunk after chunk with espeak-ng (a few ahead, as many at once as there are
     cores) and encode each into ``sink`` as it comes: memory holds a few chunks, not the day's
@@ -310,7 +266,9 @@ def _encoder(rate: int) -> lameenc.Encoder:
     encoder.set_in_sample_rate(rate)
     encoder.set_channels(1)
     encoder.set_bit_rate(MP3_KBPS)
-    encoder.set_quality(5)  # see encode_mp3
+    # LAME's default quality: 2 is 1.5x slower for no audible gain on espeak's voice, and
+    # encoding is the slowest step (about 2.4 s for a 50-paper day, 15 minutes of audio).
+    encoder.set_quality(5)
     return encoder
 
 
