@@ -64,7 +64,7 @@ The demo day is in {outputs.root}/ — open these:
   {outputs.newsletter(DAY, 'md')}     论文日报 (also .html)
   {outputs.report(DAY, 'md')}         deep report (also .html)
   {outputs.site_page('index.html')}  the reader's site (search works with: hfdaily serve --out {out})
-  {outputs.root / 'images'}/                         word cloud, trend chart, poster
-  {outputs.root / 'audio'}/                          broadcast (.mp3), subtitles, transcript
+  {outputs.image(DAY, 'poster').parent}/                         word cloud, trend chart, poster
+  {outputs.audio(DAY).parent}/                          broadcast (.mp3), subtitles, transcript
 The Chinese is real (recorded answers for these four papers); papers were read from their abstracts.
 For a real day: DEEPSEEK_API_KEY=sk-... hfdaily run   (see README.md)""")
