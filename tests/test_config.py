@@ -147,3 +147,17 @@ def test_every_secret_is_a_secret(tmp_path):
     shown = repr(s) + str(s) + s.model_dump_json()
     assert not re.search("topsecret", shown)
     assert (s.llm.api_key.get_secret_value(), s.hf.token.get_secret_value()) == ("sk-topsecret1", "hf_topsecret2")
+
+
+def test_every_setting_also_has_its_regular_name_and_the_readme_spelling_wins(tmp_path):
+    """pydantic-settings reads HFDAILY_<SECTION>_<FIELD> for every setting; the README's other
+    spellings are AliasChoices of the same field and win over it, and the environment over the file."""
+    path = tmp_path / "hfdaily.toml"
+    path.write_text('[hf]\nendpoint = "https://from-the-file.example"\n[analysis]\ntoken_budget = 3000\n')
+    s = load_settings(path, env={"HFDAILY_MAKE_TREND_DAYS": "9", "HFDAILY_ANALYSIS_TOKEN_BUDGET": "5000",
+                                 "HFDAILY_HF_ENDPOINT": "https://regular.example", "HF_ENDPOINT": "https://readme.example"})
+    assert (s.make.trend_days, s.analysis.token_budget, s.hf.endpoint) == (9, 5000, "https://readme.example")
+    s = load_settings(path, env={"HFDAILY_TOKEN_BUDGET": "4000", "HFDAILY_ANALYSIS_TOKEN_BUDGET": "5000"})
+    assert (s.analysis.token_budget, s.hf.endpoint) == (4000, "https://from-the-file.example")
+    with pytest.raises(ConfigError, match=r"HFDAILY_TREND_DAYS \(\[make\] trend_days\) = 'many'"):
+        load_settings(path, env={"HFDAILY_MAKE_TREND_DAYS": "many"})

@@ -1,30 +1,41 @@
 """Settings: typed, nested, validated in full before anything is fetched or spent.
 
-Sources, strongest first: values passed in code, the environment, ``hfdaily.toml``. Every setting
-has one environment name (``HFDAILY_LLM_MODEL``, ``HFDAILY_TOKEN_BUDGET``, ``HF_ENDPOINT`` …, the
-names the README lists) and the same place in the TOML file (``[llm] model = "..."``; the flat
-env-style key ``token_budget = 12000`` is accepted too). A bad value is a :class:`ConfigError`
-naming the variable, the TOML key and the allowed values; the CLI exits 2 with it.
+Sources, strongest first, all pydantic-settings' own: values passed in code, the environment
+(``EnvSettingsSource``: ``HFDAILY_<SECTION>_<FIELD>``, e.g. ``HFDAILY_LLM_MODEL``), the README's
+other spellings (``HF_ENDPOINT``, ``HFDAILY_TOKEN_BUDGET`` …: ``AliasChoices`` of their field), and
+``hfdaily.toml`` (``TomlConfigSettingsSource``: ``[llm] model = "..."``; the flat env-style key
+``token_budget = 12000`` is accepted too). A bad value is a :class:`ConfigError` naming the
+variable, the TOML key and the allowed values; the CLI exits 2 with it.
 
 Named presets fill the LLM base URL and model for the common providers.
 """
 
 from __future__ import annotations
 
+import contextvars
 import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
     SecretStr,
     ValidationError,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+    TomlConfigSettingsSource,
+)
 
 from hfdaily.errors import ConfigError
 from hfdaily.models import DEFAULT_TOKEN_BUDGET
@@ -58,13 +69,18 @@ def reveal(secret: SecretStr | None) -> str | None:
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # extra="ignore": a setting given under two spellings (HF_ENDPOINT and [hf] endpoint) is taken
+    # from the first of its AliasChoices and the other dropped; unknown keys of hfdaily.toml are
+    # refused before this (_sections_of), so nothing mistyped passes unnoticed.
+    model_config = ConfigDict(extra="ignore", validate_assignment=True, populate_by_name=True)
 
 
 def env(*names: str) -> dict:
-    """The environment variables of a setting (the first found wins), when they are not
-    ``HFDAILY_<SECTION>_<FIELD>``; ``env()`` with no name: a table set only in hfdaily.toml."""
-    return {"json_schema_extra": {"env": list(names)}}
+    """The README's spellings of a setting that are not ``HFDAILY_<SECTION>_<FIELD>`` (the first
+    found wins, over that one too): ``AliasChoices`` of the field. ``env()`` with no name: a table
+    set only in hfdaily.toml."""
+    extra = {"json_schema_extra": {"env": list(names)}}
+    return {"validation_alias": AliasChoices(*names), **extra} if names else extra
 
 
 def _http_url(value: str) -> str:
@@ -153,7 +169,7 @@ class NotifySettings(Section):
     """Where the day is pushed; hfdaily.deliver.channels parses and checks both. URLs carry tokens: never shown."""
 
     urls: SecretStr = Field(SecretStr(""), **env("HFDAILY_NOTIFY"))  # apprise URLs, "name=url", space/comma separated
-    table: dict[str, Any] = Field({}, repr=False)  # the [notify] table: defaults and one sub-table per channel
+    table: dict[str, Any] = Field({}, repr=False, **env())  # the [notify] table: defaults and one sub-table per channel
 
 
 class Settings(BaseSettings):
@@ -174,10 +190,12 @@ class Settings(BaseSettings):
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
                                    file_secret_settings):
-        # The README's variable names follow no single delimiter rule (HFDAILY_TOKEN_BUDGET is
-        # [analysis] token_budget, HF_ENDPOINT is [hf] endpoint), so load_settings() resolves the
-        # environment and the file through one table of names and passes the values in.
-        return (init_settings,)
+        loading = _LOADING.get(None)
+        if loading is None:  # Settings(): the defaults and what the code passes, nothing read
+            return (init_settings,)
+        environ, toml_file = loading
+        return (init_settings, _Environment(settings_cls, environ), _OtherSpellings(settings_cls, environ),
+                _Toml(settings_cls, toml_file))
 
     @property
     def llm_configured(self) -> bool:
@@ -199,8 +217,10 @@ def setting_names() -> dict[str, tuple[str, str]]:
     for section, info in Settings.model_fields.items():
         for name, field in info.annotation.model_fields.items():
             extra = field.json_schema_extra or {}
-            for var in extra.get("env", [f"HFDAILY_{section}_{name}".upper()]):
-                names[var] = (section, name)
+            if extra.get("env") == []:
+                continue  # a table set only in hfdaily.toml
+            for var in (*extra.get("env", []), f"HFDAILY_{section}_{name}".upper()):
+                names.setdefault(var, (section, name))
     return names
 
 
@@ -211,21 +231,64 @@ def _describe(section: str, name: str) -> str:
     return f"{var} ([{section}] {name})"
 
 
-def _from_env(env: dict[str, str]) -> dict[str, dict[str, Any]]:
-    values: dict[str, dict[str, Any]] = {}
-    for var, (section, name) in setting_names().items():
-        if env.get(var) not in (None, "") and name not in values.get(section, {}):
-            values.setdefault(section, {})[name] = env[var]
-    return values
+_LOADING: contextvars.ContextVar[tuple[Mapping[str, str], Path | None]] = contextvars.ContextVar("hfdaily_loading")
 
 
-def _from_toml(path: Path) -> dict[str, dict[str, Any]]:
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
-    except OSError as exc:  # a folder named hfdaily.toml, an unreadable file
-        raise ConfigError(f"cannot read the config file {path}: {exc.strerror or exc}") from exc
+class _Environment(EnvSettingsSource):
+    """``HFDAILY_<SECTION>_<FIELD>`` from the environment ``load_settings`` was given."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]):
+        self._environ = environ
+        super().__init__(settings_cls, env_prefix="HFDAILY_", env_nested_delimiter="_", env_nested_max_split=1,
+                         case_sensitive=False, env_ignore_empty=True)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        # HFDAILY_NOTIFY and HFDAILY_ANALYSIS name one field each (_OtherSpellings), not a whole section as JSON.
+        # Tables ([glossary], [notify] …) are set only in hfdaily.toml.
+        skip = {f"hfdaily_{name}" for name in Settings.model_fields}
+        skip |= {f"hfdaily_{section}_{name}" for section, info in Settings.model_fields.items()
+                 for name, field in info.annotation.model_fields.items()
+                 if (field.json_schema_extra or {}).get("env") == []}
+        return {k.lower(): v for k, v in self._environ.items() if v != "" and k.lower() not in skip}
+
+
+class _OtherSpellings(PydanticBaseSettingsSource):
+    """The README's names that are not ``HFDAILY_<SECTION>_<FIELD>``, each handed to its section
+    under its own name, where the field's ``AliasChoices`` takes it."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]):
+        super().__init__(settings_cls)
+        self._environ = environ
+
+    def get_field_value(self, field, field_name):  # unused: __call__ answers for every section at once
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        values: dict[str, dict[str, Any]] = {}
+        for section, info in Settings.model_fields.items():
+            for field in info.annotation.model_fields.values():
+                for var in (field.json_schema_extra or {}).get("env", []):
+                    if self._environ.get(var) not in (None, ""):
+                        values.setdefault(section, {})[var] = self._environ[var]
+        return values
+
+
+class _Toml(TomlConfigSettingsSource):
+    """``hfdaily.toml``, its errors said plainly and its flat spellings put in their sections."""
+
+    def _read_file(self, file_path: Path) -> dict[str, Any]:
+        try:
+            table = super()._read_file(file_path)
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{file_path} is not valid TOML: {exc}") from exc
+        except OSError as exc:  # a folder named hfdaily.toml, an unreadable file
+            raise ConfigError(f"cannot read the config file {file_path}: {exc.strerror or exc}") from exc
+        return _sections_of(Path(file_path), table)
+
+
+def _sections_of(path: Path, table: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The file's keys in their sections: ``token_budget = 4000`` and ``[trend] days = 9`` are the
+    env names split differently; ``[notify]`` and ``[glossary]`` are tables of their own."""
     sections = Settings.model_fields
     by_env = setting_names()
     values: dict[str, dict[str, Any]] = {}
@@ -256,32 +319,30 @@ def _from_toml(path: Path) -> dict[str, dict[str, Any]]:
             unknown.append(key)
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: "
-                          + ", ".join(f"[{s}] {n}" for s, n in setting_names().values()))
+                          + ", ".join(dict.fromkeys(f"[{s}] {n}" for s, n in setting_names().values())))
     return values
 
 
-def _merge(*layers: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    merged: dict[str, dict[str, Any]] = {}
-    for layer in reversed(layers):  # weakest first, stronger ones overwrite
-        for section, fields in layer.items():
-            merged.setdefault(section, {}).update(fields)
-    return merged
-
-
-def load_settings(config_path: Path | None = None, env: dict[str, str] | None = None,
+def load_settings(config_path: Path | None = None, env: Mapping[str, str] | None = None,
                   **overrides: dict[str, Any]) -> Settings:
     """Read and validate every setting (``overrides`` are sections from code or the command line)."""
-    env = dict(os.environ if env is None else env)
-    path = config_path or Path(env.get("HFDAILY_CONFIG", "hfdaily.toml"))
+    environ = dict(os.environ if env is None else env)
+    path = config_path or Path(environ.get("HFDAILY_CONFIG", "hfdaily.toml"))
     if config_path is not None and not path.exists():
         raise ConfigError(f"config file {path} does not exist")
-    from_file = _from_toml(path) if path.exists() else {}
-    values = _merge(overrides, _from_env(env), from_file)
-    _apply_preset(values.setdefault("llm", {}), env)
+    if path.exists() and not path.is_file():  # the file source would skip it silently
+        raise ConfigError(f"cannot read the config file {path}: it is a folder, not a TOML file")
+    token = _LOADING.set((environ, path if path.exists() else None))
     try:
-        return Settings(**values)
+        settings = Settings(**overrides)
     except ValidationError as exc:
         raise ConfigError(_explain(exc)) from exc
+    except SettingsError as exc:  # a value the environment source could not parse
+        raise ConfigError(f"invalid setting: {exc}") from exc
+    finally:
+        _LOADING.reset(token)
+    _apply_preset(settings.llm, environ)
+    return settings
 
 
 def _explain(exc: ValidationError) -> str:
@@ -289,7 +350,11 @@ def _explain(exc: ValidationError) -> str:
     for error in exc.errors():
         loc = [str(part) for part in error["loc"]]
         if len(loc) >= 2 and loc[0] in Settings.model_fields:
-            what = _describe(loc[0], loc[1])
+            name = setting_names().get(loc[1], (loc[0], loc[1]))[1]  # an old spelling: its field
+            if (loc[0], name) == ("llm", "provider"):
+                raise ConfigError(f"unknown LLM provider {error.get('input')!r} (HFDAILY_LLM_PROVIDER, [llm] provider); "
+                                  f"choose one of {', '.join(PRESETS)}")
+            what = _describe(loc[0], name)
         else:
             what = ".".join(loc)
         message = error["msg"].removeprefix("Value error, ")
@@ -299,19 +364,16 @@ def _explain(exc: ValidationError) -> str:
     return "invalid setting: " + "; ".join(problems)
 
 
-def _apply_preset(llm: dict[str, Any], env: dict[str, str]) -> None:
-    provider = llm.get("provider")
-    if provider is None and not llm.get("base_url"):
+def _apply_preset(llm: LLMSettings, env: Mapping[str, str]) -> None:
+    provider = llm.provider
+    if provider is None and not llm.base_url:
         # Users of the original bot set only DEEPSEEK_API_KEY; honour any provider key alone.
         provider = next((name for name, (_, _, var) in PRESETS.items() if env.get(var) and name != "ollama"), None)
     if provider is None:
         return
-    if provider not in PRESETS:
-        raise ConfigError(f"unknown LLM provider {provider!r} (HFDAILY_LLM_PROVIDER, [llm] provider); "
-                          f"choose one of {', '.join(PRESETS)}")
     base_url, model, key_var = PRESETS[str(provider)]
-    llm["provider"] = provider
-    llm.setdefault("base_url", base_url)
-    llm.setdefault("model", model)
-    if not llm.get("api_key") and env.get(key_var):
-        llm["api_key"] = env[key_var]
+    llm.provider = provider
+    llm.base_url = llm.base_url or base_url
+    llm.model = llm.model or model
+    if llm.api_key is None and env.get(key_var):
+        llm.api_key = SecretStr(env[key_var])
