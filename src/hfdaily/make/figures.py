@@ -91,7 +91,7 @@ class ShownFigure:
         return f"{self.label}：{self.caption}" if self.caption else self.label
 
 
-def _size(path: Path) -> tuple[int, int]:
+def figure_size(path: Path) -> tuple[int, int]:
     with Image.open(path) as image:
         return image.size
 
@@ -105,7 +105,7 @@ def shown(outputs: Outputs, entry: PaperEntry, page: Path | None = None,
         return None
     link = href or (lambda path: outputs.href(path, page))
     web = outputs.figure(entry.paper.id, "web")
-    width, height = _size(web)
+    width, height = figure_size(web)
     return ShownFigure(web=link(web), thumb=link(outputs.figure(entry.paper.id, "thumb")),
                        label=entry.figure.label, caption=entry.figure_caption, width=width, height=height)
 
