@@ -297,5 +297,6 @@ def search_record(entry: PaperEntry, date: dt.date) -> dict:
         meta["title_en"] = p.title
     if p.organization:
         meta["org"] = p.organization
-    return {"url": f"papers/{p.id}.html", "content": "\n".join(x for x in parts if x), "meta": meta,
+    # Formulas as the characters they show ("\\(TPP\\)" → "TPP", "$\\alpha$" → "α"): what a reader types.
+    return {"url": f"papers/{p.id}.html", "content": to_plain("\n".join(x for x in parts if x)), "meta": meta,
             "fields": entry.fields}
