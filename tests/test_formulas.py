@@ -95,3 +95,16 @@ def test_a_built_page_shows_no_raw_tex(tmp_path):
     body = LexborHTMLParser(html).css_first("body").text()
     assert not re.search(r"\\[()\[\]]", body) and html.count("<math ") == 4  # the title twice, the abstract twice
     json.dumps(body)  # plain text, nothing odd
+
+
+def test_converter_output_is_checked_element_by_element_and_attribute_by_attribute():
+    """Second line of defence: even if a command slipped past the refusals, a link or a handler
+    in latex2mathml's output is never emitted."""
+    from hfdaily.make.formulas import _checked
+
+    good = mathml(r"\frac{a}{b}")
+    assert _checked(good) == good
+    assert _checked('<math><mrow href="javascript:alert(1)"><mi>x</mi></mrow></math>') is None
+    assert _checked('<math><mi onclick="alert(1)">x</mi></math>') is None
+    assert _checked('<math><a>x</a></math>') is None
+    assert _checked('<math><mi mathvariant="normal" style>x</mi></math>') is None
