@@ -245,7 +245,9 @@ def test_a_day_shows_each_key_figure_everywhere_and_never_a_broken_image(day_ser
     assert sorted(thumbs) == sorted(with_figure)
     paper_page = (out / "site" / "papers" / "2410.00260.html").read_text()
     assert '<img src="../images/figures/2410.00260.jpg"' in paper_page and big.analysis.figure_caption in paper_page
-    assert 'property="og:image" content="../images/figures/2410.00260.jpg"' in paper_page or "og:image" not in paper_page
+    # the paper's share card is its figure (the day's poster before); the abstract-only paper keeps the poster
+    assert '<meta property="og:image" content="../images/figures/2410.00260.jpg">' in paper_page
+    assert "images/figures" not in (out / "site" / "papers" / "2401.02954.html").read_text()
     assert "images/figures/" not in (out / "site" / "papers" / "2601.17668.html").read_text()
     newsletter_md = (out / "newsletters" / f"{DAY}.md").read_text()
     assert "[![Figure 1](../images/figures/2410.00260_thumb.jpg)](../images/figures/2410.00260.jpg)" in newsletter_md

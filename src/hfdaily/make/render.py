@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from hfdaily.make.figures import ShownFigure
 from hfdaily.make.formulas import to_html
+from hfdaily.make.icons import icon
 from hfdaily.models import DayRecord
 from hfdaily.outputs import Outputs
 
@@ -81,6 +82,7 @@ def _env(autoescape: bool) -> Environment:
     env.filters["bold"] = bold
     env.filters["tex"] = to_html  # titles and abstracts: formulas as MathML
     env.globals["source_label"] = source_label
+    env.globals["icon"] = icon  # HTML headings: drawn icons, not emoji (boxes where no emoji font is installed)
     return env
 
 
