@@ -309,3 +309,23 @@ def test_the_stand_in_serves_real_pictures_for_the_recorded_figure_paths(fixture
     assert drawn_figure("/x.png")[:8] == b"\x89PNG\r\n\x1a\n"
     assert urlsplit(urljoin(url + "/html/2410.00260", "2410.00260v2/latex/fig1_new.png")).path == \
         "/html/2410.00260v2/latex/fig1_new.png"
+
+
+def test_the_poster_shows_the_lead_papers_figure(tmp_path):
+    from hfdaily.make.charts import draw_poster
+    from hfdaily.make.fonts import find_cjk_font
+
+    record = DayRecord.model_validate({"date": DAY, "papers": [
+        {"paper": {"id": f"2601.0000{i}", "title": f"Paper {i}", "summary": "s", "authors": ["A"], "upvotes": 10 - i,
+                   "published_at": "2026-01-29T00:00:00Z"},
+         "figure": {"url": "https://arxiv.org/html/x.png", "label": "Figure 1"}} for i in range(1, 4)]})
+    picture = tmp_path / "fig.jpg"
+    Image.open(io.BytesIO(drawn_figure("/fig", (1200, 600)))).save(picture)
+    font = find_cjk_font()
+    plain = Image.open(draw_poster(record, tmp_path / "plain.png", font))
+    with_figure = Image.open(draw_poster(record, tmp_path / "fig.png", font, figures={"2601.00001": picture}))
+    assert with_figure.width == plain.width and with_figure.height > plain.height + 300
+    assert Image.open(draw_poster(record, tmp_path / "other.png", font, figures={"2601.00002": picture})).height \
+        == plain.height  # only the most upvoted paper's figure is drawn
+    colours = with_figure.crop((0, 330, with_figure.width, 330 + 700)).getcolors(1 << 20)
+    assert any(c[1] == (78, 121, 167) for c in colours)  # the figure's blue box is on the poster

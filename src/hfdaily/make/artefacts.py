@@ -93,7 +93,9 @@ def _draw_pictures(outputs: Outputs, record: DayRecord, trend: list[TrendPoint],
     made = [
         charts.draw_wordcloud(record, outputs.image(record.date, "wordcloud"), font),
         charts.draw_trend(trend, record.date, outputs.image(record.date, "trend"), font),
-        charts.draw_poster(record, outputs.image(record.date, "poster"), font),
+        charts.draw_poster(record, outputs.image(record.date, "poster"), font,
+                           figures={e.paper.id: outputs.figure(e.paper.id, "web") for e in record.papers
+                                    if e.figure is not None and figures.has_files(outputs, e.paper.id)}),
     ]
     return [Path(p) for p in made]
 
