@@ -82,6 +82,7 @@ def test_search_and_speech_read_the_characters_a_formula_shows():
     assert "O(n3)" in to_plain(REAL[0])
     spoken = speakable(r"本文采样 $K$ 个候选，复杂度为 \( O(n^3) \)。")
     assert "$" not in spoken and "\\" not in spoken and "K" in spoken
+    assert "fast" in speakable(r"a \textbf{fast} method") and "textbf" not in speakable(r"a \textbf{fast} method")
 
 
 def test_a_built_page_shows_no_raw_tex(tmp_path):

@@ -150,6 +150,11 @@ def to_plain(text: str, limit: int = 1000) -> str:
     return _TEXT_MACRO.sub(lambda m: m.group(2), text)
 
 
+def unwrap_text_macros(text: str) -> str:
+    """``\\textbf{fast}`` → ``fast`` (prose, not maths: read and indexed as its words)."""
+    return _TEXT_MACRO.sub(lambda m: m.group(2), text)
+
+
 def to_speech(text: str) -> str:
     """Text for the voice: a short formula is read as the characters it shows (``K``, ``α``); a
     long one is skipped (said as 公式)."""
