@@ -109,3 +109,17 @@ def test_converter_output_is_checked_element_by_element_and_attribute_by_attribu
     assert _checked('<math><mi onclick="alert(1)">x</mi></math>') is None
     assert _checked('<math><a>x</a></math>') is None
     assert _checked('<math><mi mathvariant="normal" style>x</mi></math>') is None
+
+
+def test_page_titles_and_descriptions_show_a_formula_as_its_characters():
+    import datetime as dt
+
+    from hfdaily.models import PaperEntry
+    from hfdaily.publish.pages import SiteContext, paper_page
+
+    entry = PaperEntry.model_validate({"paper": {"id": "2410.00001", "title": r"Fast \(O(n^2)\) Norms",
+                                                 "summary": REAL[0], "authors": ["A"],
+                                                 "published_at": "2024-10-17T00:00:00Z"}})
+    html = paper_page(SiteContext("", "", False, "v", {}), entry, [dt.date(2024, 10, 17)], None)
+    head = html.split("</head>", 1)[0]
+    assert "<title>Fast O(n2) Norms · arXiv:2410.00001" in head and "\\(" not in head

@@ -133,7 +133,7 @@ def _render(template: str, site: SiteContext, root: str, path: str, **context) -
 
 
 def _description(text: str, limit: int = 120) -> str:
-    text = " ".join(text.split())
+    text = " ".join(to_plain(text).split())  # meta tags are plain text: a formula as what it shows
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -189,7 +189,7 @@ def paper_page(site: SiteContext, entry: PaperEntry, dates: list[dt.date], poste
         entry.translation.summary_zh if entry.translation else p.summary)
     return _render(
         "paper.html.j2", site, "../", f"papers/{p.id}.html",
-        page_title=f"{title} · arXiv:{p.id}", og_type="article", description=_description(summary),
+        page_title=f"{to_plain(title)} · arXiv:{p.id}", og_type="article", description=_description(summary),
         og_image_path=figure.web.removeprefix("../") if figure else poster, entry=entry,
         dates=[d.isoformat() for d in dates], figure=figure)
 
