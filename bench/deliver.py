@@ -35,12 +35,12 @@ from hfdaily.testing.smtp_server import smtp_server
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
 
 published_at: list[float] = []
-_publish = pipeline.publish_site
+_publish = pipeline.publish_front_door
 
 
 def _timed_publish(*args, **kwargs):
     result = _publish(*args, **kwargs)
-    published_at.append(time.monotonic())  # the end of the run proper: what follows is delivery
+    published_at.append(time.monotonic())  # the front door is written last: the end of the run proper, what follows is delivery
     return result
 
 
@@ -52,7 +52,7 @@ def main() -> None:
     args = parser.parse_args()
     if not (args.fixtures / "hf_daily_papers").is_dir():
         sys.exit(f"recorded data not found at {args.fixtures}; pass --fixtures")
-    pipeline.publish_site = _timed_publish
+    pipeline.publish_front_door = _timed_publish
     date = dt.date.fromisoformat(args.date)
 
     with FakeLLM().serve() as llm_url, FakeHF(args.fixtures / "hf_daily_papers").serve() as hf_url, \

@@ -108,7 +108,7 @@ def test_a_picture_kind_is_declared_once_and_every_page_follows(monkeypatch):
     from hfdaily.make import render
     from hfdaily.publish import pages
 
-    heatmap = outputs.PictureKind("heatmap", "🌡️ 领域热力图", "领域热力图", "热力")  # a kind no template knows
+    heatmap = outputs.PictureKind("heatmap", "🌡️", "领域热力图", "领域热力图", "热力", "trend")  # a kind no template knows
     kinds = (*outputs.PICTURE_KINDS, heatmap)
     for env in (render._MD, render._HTML):
         monkeypatch.setitem(env.globals, "picture_kinds", kinds)
@@ -117,7 +117,7 @@ def test_a_picture_kind_is_declared_once_and_every_page_follows(monkeypatch):
     md = newsletter_md(record(), Extras(images=images))
     assert [line for line in md.splitlines() if line.startswith("## ") and "图" in line][-1] == "## 🌡️ 领域热力图"
     assert "![领域热力图](../images/2026-01-20_heatmap.png)" in md
-    assert '<h2>🌡️ 领域热力图</h2><img class="figure" src="../images/2026-01-20_heatmap.png" alt="领域热力图">' in \
+    assert ' 领域热力图</h2><img class="figure" src="../images/2026-01-20_heatmap.png" alt="领域热力图">' in \
         newsletter_html(record(), Extras(images=images))
     site = pages.SiteContext(site_url="", github_url="", feeds=False, asset_version="1", org_slugs={})
     day = pages.day_page(site, record(), None, None, pages.DayAssets(images={k.name: f"images/{k.name}.png" for k in kinds}))

@@ -17,6 +17,7 @@ from typing import Literal
 
 Picture = Literal["wordcloud", "trend", "poster"]
 Format = Literal["md", "html"]
+FigureSize = Literal["web", "thumb"]
 
 
 @dataclass(frozen=True)
@@ -25,17 +26,23 @@ class PictureKind:
     the site call it. A new kind is a line here and its drawing in ``make/artefacts.py``."""
 
     name: Picture
-    heading: str  # the newsletter's section heading
+    emoji: str  # the Markdown newsletter's heading mark (the HTML one draws ``icon``: make/icons.py)
+    title: str  # the newsletter's section title
     alt: str  # what it shows: the alt text everywhere
     label: str  # short, in the site's list of a day's figures
+    icon: str  # the HTML heading's drawn icon
     cover: bool = False  # the day's cover: first on the site, the pages' og:image
+
+    @property
+    def heading(self) -> str:
+        return f"{self.emoji} {self.title}"
 
 
 # In the newsletter's order (seed 000: word cloud, trend, poster).
 PICTURE_KINDS: tuple[PictureKind, ...] = (
-    PictureKind("wordcloud", "🔍 关键词云图", "关键词云图", "词云"),
-    PictureKind("trend", "📈 近期论文趋势", "论文趋势", "趋势"),
-    PictureKind("poster", "🖼️ 今日海报", "今日海报", "海报", cover=True),
+    PictureKind("wordcloud", "🔍", "关键词云图", "关键词云图", "词云", "search"),
+    PictureKind("trend", "📈", "近期论文趋势", "论文趋势", "趋势", "trend"),
+    PictureKind("poster", "🖼️", "今日海报", "今日海报", "海报", "picture", cover=True),
 )
 PICTURES: tuple[Picture, ...] = tuple(kind.name for kind in PICTURE_KINDS)
 SITE_PICTURES: tuple[PictureKind, ...] = tuple(sorted(PICTURE_KINDS, key=lambda kind: not kind.cover))  # cover first
@@ -98,6 +105,10 @@ class Outputs:
     def image(self, date: dt.date, kind: Picture) -> Path:
         return self.root / "images" / f"{date.isoformat()}_{kind}.png"
 
+    def figure(self, paper_id: str, size: FigureSize = "web") -> Path:
+        """A paper's key figure (one per paper, whichever days list it): ``web`` ≤ 1,200 px wide, ``thumb``."""
+        return self.root / "images" / "figures" / (f"{paper_id}.jpg" if size == "web" else f"{paper_id}_thumb.jpg")
+
     def audio(self, date: dt.date, suffix: str = ".mp3") -> Path:
         """The broadcast (``.mp3``), its subtitles (``.vtt``) and transcript (``.txt``)."""
         return self.root / "audio" / f"{date.isoformat()}{suffix}"
@@ -121,7 +132,8 @@ class Outputs:
     def folders(self) -> list[Path]:
         """Every folder hfdaily writes files straight into (a temporary is made beside its final file)."""
         any_day = dt.date(2000, 1, 1)
-        return sorted({p.parent for p in (*self.day_files(any_day), self.deliveries(any_day), self.logo)})
+        return sorted({p.parent for p in (*self.day_files(any_day), self.deliveries(any_day), self.logo,
+                                          self.figure("0000.00000"))})
 
     @property
     def trees(self) -> list[Path]:

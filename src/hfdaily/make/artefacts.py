@@ -21,7 +21,7 @@ from hfdaily.archive.index import Index
 from hfdaily.fileio import atomic_write, write_if_changed
 from hfdaily.archive.store import Store
 from hfdaily.config import Settings
-from hfdaily.make import charts, tts
+from hfdaily.make import charts, figures, tts
 from hfdaily.make.broadcast import build_script, script_to_text
 from hfdaily.fields import classify, hot_fields
 from hfdaily.make.render import Extras
@@ -92,7 +92,9 @@ def _draw_pictures(outputs: Outputs, record: DayRecord, trend: list[TrendPoint],
     draw = {  # how each declared kind (outputs.PICTURE_KINDS) is drawn
         "wordcloud": lambda path: charts.draw_wordcloud(record, path, font),
         "trend": lambda path: charts.draw_trend(trend, record.date, path, font),
-        "poster": lambda path: charts.draw_poster(record, path, font),
+        "poster": lambda path: charts.draw_poster(
+            record, path, font, figures={e.paper.id: outputs.figure(e.paper.id, "web") for e in record.papers
+                                         if e.figure is not None and figures.has_files(outputs, e.paper.id)}),
     }
     outputs.image(record.date, PICTURES[0]).parent.mkdir(parents=True, exist_ok=True)
     return [Path(draw[kind](outputs.image(record.date, kind))) for kind in PICTURES]
@@ -155,6 +157,7 @@ def extras_for(outputs: Outputs, record: DayRecord, settings: Settings, untransl
     mp3 = outputs.audio(record.date)
     return Extras(
         images=images,
+        figures=figures.shown_for_day(outputs, record, page),
         audio=outputs.href(mp3, page) if mp3.exists() and mp3.stat().st_size else None,
         hot_fields=hot_fields(record.papers),
         untranslated=untranslated,
