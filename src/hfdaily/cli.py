@@ -181,3 +181,8 @@ cli.add_command(init)
 from hfdaily.demo import demo  # noqa: E402  (its own module; imports nothing heavy until run)
 
 cli.add_command(demo)
+
+from hfdaily.rank.commands import recommend, similar  # noqa: E402  (similar papers and a reader's order)
+
+cli.add_command(similar)
+cli.add_command(recommend)
