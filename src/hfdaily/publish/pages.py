@@ -27,7 +27,7 @@ from hfdaily.text import plain
 
 LISTING_PAGE_SIZE = 100
 HOME_TOP = 8
-STATIC_FILES = ("site.css", "site.js", "logo.svg")
+STATIC_FILES = ("site.css", "site.js", "rank.js", "logo.svg")
 
 # Labels of the 使用指南 parts we know; parts added later (another prompt version) show their
 # own description, so whatever the Analysis model holds is rendered.
@@ -167,7 +167,8 @@ def day_page(site: SiteContext, record: DayRecord, prev: dt.date | None, next_: 
         images={k: "../" + assets.images[k] for k in order})
 
 
-def paper_page(site: SiteContext, entry: PaperEntry, dates: list[dt.date], poster: str | None) -> str:
+def paper_page(site: SiteContext, entry: PaperEntry, dates: list[dt.date], poster: str | None,
+               related: list | None = None) -> str:
     p = entry.paper
     title = entry.translation.title_zh if entry.translation else p.title
     summary = plain(entry.analysis.contribution) if entry.analysis else (
@@ -175,7 +176,7 @@ def paper_page(site: SiteContext, entry: PaperEntry, dates: list[dt.date], poste
     return _render(
         "paper.html.j2", site, "../", f"papers/{p.id}.html",
         page_title=f"{title} · arXiv:{p.id}", og_type="article", description=_description(summary),
-        og_image_path=poster, entry=entry, dates=[d.isoformat() for d in dates])
+        og_image_path=poster, entry=entry, dates=[d.isoformat() for d in dates], related=related or [])
 
 
 @dataclass
