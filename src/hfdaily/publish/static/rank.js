@@ -151,6 +151,7 @@
     var negative = null;
     for (i = 0; i < p.negative.length && !negative; i++) if (match(p.negative[i], text)) negative = p.negative[i];
     if (negative) why = "含屏蔽词：" + negative;
+    else if (p.liked[id]) why = "你赞过这篇";
     else if (hit) why = "关注词：" + hit + (word.toLowerCase() !== hit.toLowerCase() ? "（" + word + "）" : "");
     else if (bestTitle) why = "接近你赞过的：" + bestTitle + "（相似度 " + best.toFixed(2) + "）";
     else why = "没有匹配你的关注";
@@ -174,7 +175,7 @@
     if (card.querySelector(".rank-vote")) return;
     var box = document.createElement("p");
     box.className = "rank-vote";
-    [["liked", "👍", "喜欢这篇（用于为你推荐）"], ["disliked", "👎", "不感兴趣"]].forEach(function (b) {
+    [["liked", "👍 喜欢", "喜欢这篇（用于为你推荐）"], ["disliked", "👎 不感兴趣", "不感兴趣"]].forEach(function (b) {
       var btn = document.createElement("button");
       btn.type = "button"; btn.className = "btn vote-" + b[0]; btn.textContent = b[1];
       btn.setAttribute("aria-label", b[2]); btn.title = b[2];
