@@ -147,3 +147,33 @@ def test_dislikes_push_papers_down(archive):
         rank_after = [r.id for r in pushed].index("2510.08002")
         assert rank_after >= rank_before
         assert np.isclose(plain[0].score, max(r.score for r in plain))
+
+
+def test_a_channel_profile_orders_its_digest_with_a_why(archive, tmp_path):
+    from hfdaily.archive.record import load_record, record_path
+    from hfdaily.deliver.channels import parse_channels
+    from hfdaily.deliver.digest import build_digest, render
+    from hfdaily.errors import ConfigError
+    from hfdaily.rank.channel import channel_ranking
+
+    (tmp_path / "lab.bib").write_text(BIB)
+    channels, _ = parse_channels("", {"top": 5, "lab": {"url": "json://127.0.0.1/x", "like": AGENTS["liked"][:3],
+                                                        "bib": str(tmp_path / "lab.bib"), "exclude": ["safety"]},
+                                      "all": {"url": "json://127.0.0.1/y"}}, env={})
+    lab, everyone = channels
+    assert lab.options.profile and not everyone.options.profile
+    record = load_record(record_path(archive, END))
+    ranking = channel_ranking(archive, record, lab.options, lab.name)
+    digest = build_digest(record, lab.options, "markdown", ranking=ranking)
+    ids = [i.id for i in digest.items]
+    assert len(ids) == 5 and sum(i in AGENTS["relevant"] for i in ids) >= 4
+    assert "2510.08240" not in [i.id for i in build_digest(record, lab.options.model_copy(update={"top": 50}), "markdown",
+                                                           ranking=ranking).items]  # "…for Safety": excluded
+    assert all(i.why for i in digest.items)
+    assert "为你推荐：" in render(digest, "markdown") and "为你推荐：" in render(digest, "email")
+    assert [i.id for i in build_digest(record, everyone.options, "markdown").items] == [
+        e.paper.id for e in sorted(record.papers, key=lambda e: -e.paper.upvotes)[:5]]  # unchanged without a profile
+    with pytest.raises(ConfigError, match=r"\[notify.lab\] like: not in the archive"):
+        channel_ranking(archive, record, lab.options.model_copy(update={"like": ["2001.00001"]}), lab.name)
+    with pytest.raises(ConfigError, match="not arXiv ids"):
+        parse_channels("", {"x": {"url": "json://h/x", "like": ["agents"]}}, env={})
