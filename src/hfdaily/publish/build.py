@@ -45,6 +45,7 @@ class BuildReport:
     removed: int = 0
     search: str = "none"  # which search bundles were rebuilt: all / recent / none / off
     similar: str = ""  # what the similar-paper step did
+    relinked: set[str] = field(default_factory=set)  # papers whose 相关论文 changed (their pages are rendered)
     feeds: bool = False
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -210,6 +211,7 @@ def _similar(out: Path, index: Index | None, catalog: Catalog, writer: _Writer,
             return _similar(out, own, catalog, writer, report)
     vectors, related, rank_report = rank_site.site_vectors(out, index)
     report.similar = rank_report.line()
+    report.relinked = rank_report.relinked
     writer.put("static/glossary.js", rank_site.glossary_js())
     for day in catalog.days:
         path = f"vectors/{day.date}.js"

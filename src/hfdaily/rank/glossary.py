@@ -3,7 +3,6 @@ translates to (agent, agents, agentic), so it finds papers of an archive made wi
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from importlib import resources
 
@@ -20,6 +19,7 @@ def glossary() -> dict[str, tuple[str, ...]]:
     return found
 
 
+@cache
 def expand(term: str) -> tuple[str, ...]:
     """The term itself and its English translations (longest glossary entries inside it too:
     多模态推理 → multimodal, vision-language, reasoning)."""
@@ -38,13 +38,15 @@ def expand(term: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w for w in words if w))
 
 
-def matcher(term: str) -> re.Pattern[str]:
-    """English words match at a word start ("agent" finds "agents", "RL" not "world"); Chinese anywhere."""
-    parts = [re.escape(w) if has_cjk(w) else r"\b" + re.escape(w) for w in expand(term)]
-    return re.compile("|".join(parts), re.IGNORECASE)
-
-
 def matches(term: str, text: str) -> str | None:
-    """The word of ``term`` (or of its translations) found in ``text``, else None."""
-    found = matcher(term).search(text)
-    return found.group(0) if found else None
+    """The word of ``term`` (or of its translations) found in ``text``, else None. English words match
+    at a word start ("agent" finds "agents", "RL" not "world"); Chinese anywhere. (str.find, not a
+    regex: ranking 10,000 papers asks this 10,000 times.)"""
+    low = text.lower()
+    for word in expand(term):
+        at = low.find(word)
+        while at >= 0:
+            if has_cjk(word) or at == 0 or not low[at - 1].isalnum():
+                return text[at:at + len(word)]
+            at = low.find(word, at + 1)
+    return None

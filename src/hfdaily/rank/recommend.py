@@ -72,13 +72,14 @@ def recommend(vectors: Vectors, profile: Profile, candidates: list[str]) -> list
     liked_matrix = normalise(np.array(liked, dtype=np.float32)) if liked else np.zeros((0, vectors.matrix.shape[1]), np.float32)
     disliked = np.array([vectors.matrix[vectors.position[p]] for p in profile.disliked], dtype=np.float32)
     items = []
-    for pid in candidates:
+    matrix = vectors.matrix[[vectors.position[pid] for pid in candidates]]
+    all_sims = matrix @ liked_matrix.T  # (candidates, liked): one product, not one per paper
+    base = all_sims.mean(axis=1) if len(liked_matrix) else np.zeros(len(candidates), np.float32)
+    if len(disliked):
+        base = base - DISLIKE_WEIGHT * (matrix @ disliked.T).mean(axis=1)
+    nearest = all_sims.argmax(axis=1).tolist() if len(liked_matrix) else [None] * len(candidates)
+    for pid, best, score in zip(candidates, nearest, base.tolist()):
         row = vectors.papers[pid]
-        vec = vectors.matrix[vectors.position[pid]]
-        sims = liked_matrix @ vec if len(liked_matrix) else np.zeros(0)
-        score = float(sims.mean()) if len(sims) else 0.0
-        if len(disliked):
-            score -= DISLIKE_WEIGHT * float((disliked @ vec).mean())
         text = _searchable(row)
         hit = next(((k, w) for k in profile.keywords if (w := glossary.matches(k, text))), None)
         if hit:
@@ -88,9 +89,8 @@ def recommend(vectors: Vectors, profile: Profile, candidates: list[str]) -> list
             why = f"含屏蔽词：{negative}"
         elif hit:
             why = f"关注词：{hit[0]}" + (f"（{hit[1]}）" if hit[1].lower() != hit[0].lower() else "")
-        elif len(sims):
-            best = int(np.argmax(sims))
-            why = f"接近你赞过的：{liked_titles[best]}（相似度 {sims[best]:.2f}）"
+        elif best is not None:
+            why = f"接近你赞过的：{liked_titles[best]}（相似度 {all_sims[len(items), best]:.2f}）"
         else:
             why = "没有匹配你的关注"
         folded = bool(negative) or (profile.threshold is not None and score < profile.threshold)

@@ -25,8 +25,11 @@
     try { var f = JSON.parse(localStorage.getItem(FOLLOW) || "{}"); return Array.isArray(f.keyword) ? f.keyword : []; }
     catch (err) { return []; }
   }
+  // Followed terms alone keep site.js's order (followed first, in the day's order); they weigh in once
+  // the reader has a profile of their own.
   function hasProfile(p) {
-    return Object.keys(p.liked).length || Object.keys(p.disliked).length || p.texts.length || p.negative.length || follows().length;
+    return Object.keys(p.liked).length || Object.keys(p.disliked).length || p.texts.length || p.negative.length ||
+      (p.threshold !== null && p.threshold !== "");
   }
 
   /* ---------- vectors ---------- */
