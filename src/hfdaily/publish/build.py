@@ -215,9 +215,9 @@ def _similar(out: Path, index: Index | None, catalog: Catalog, writer: _Writer,
     writer.put("static/glossary.js", rank_site.glossary_js())
     for day in catalog.days:
         path = f"vectors/{day.date}.js"
-        if not writer.fresh(path, _key("vectors", vectors.model.version, day.digest)):
+        if not writer.fresh(path, _key("vectors", rank_site.model_version(vectors), day.digest)):
             writer.put(path, rank_site.day_vectors_js(vectors, day.date.isoformat(), [c.paper_id for c in day.cards]),
-                       key=_key("vectors", vectors.model.version, day.digest))
+                       key=_key("vectors", rank_site.model_version(vectors), day.digest))
     return related
 
 

@@ -37,6 +37,7 @@ def _open(out: Path):
     """The index (refreshed) and the archive's vectors, updated as a publish would."""
     from hfdaily.archive.index import Index
     from hfdaily.archive.lock import hold_output
+    from hfdaily.rank.model import MIN_PAPERS
     from hfdaily.rank.vectors import RANK, Vectors
 
     if not (out / "data").is_dir():
@@ -45,7 +46,11 @@ def _open(out: Path):
         index = Index.open(out, extra=[RANK])
         try:
             index.refresh()
-            return index, Vectors.update(out, index)
+            vectors = Vectors.update(out, index)
+            if vectors.model is None:
+                raise ConfigError(f"the archive of {out} has {len(vectors.papers)} papers: similar papers and "
+                                  f"recommendations need {MIN_PAPERS} or more (a few days)")
+            return index, vectors
         except BaseException:
             index.close()
             raise

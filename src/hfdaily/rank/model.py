@@ -14,15 +14,18 @@ is recomputed once).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
 DIM = 128
 MAX_TERMS = 20_000  # vocabulary (unigrams): the browser needs this table only to import a .bib
-MIN_PAPERS = 50  # fewer papers than this: no SVD (the vectors are then TF-IDF folded to DIM by hashing)
-TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b"  # the browser tokenises with the same pattern (site rank.js)
+MIN_PAPERS = 50  # an archive smaller than this has no model yet (and no 相关论文): too few papers to learn words from
+TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b"
+_TOKEN = re.compile(TOKEN)
 
 
 def paper_text(title: str, summary: str, keywords: list[str] | tuple[str, ...] = ()) -> str:
@@ -54,7 +57,7 @@ class Model:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", token_pattern=TOKEN, lowercase=True,
-                                     min_df=2 if len(texts) >= MIN_PAPERS else 1, max_df=0.5 if len(texts) >= MIN_PAPERS else 1.0,
+                                     min_df=2, max_df=0.5,
                                      max_features=MAX_TERMS, dtype=np.float32)
         matrix = vectorizer.fit_transform(texts)
         vocabulary = vectorizer.get_feature_names_out().tolist()
@@ -66,14 +69,28 @@ class Model:
         return cls(vocabulary, vectorizer.idf_.astype(np.float32), components, len(texts))
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """Unit vectors (n, DIM), float32; a text with no known word is the zero vector."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
+        """Unit vectors (n, DIM), float32; a text with no known word is the zero vector.
 
-        vectorizer = TfidfVectorizer(sublinear_tf=True, token_pattern=TOKEN, lowercase=True,
-                                     vocabulary={w: i for i, w in enumerate(self.vocabulary)}, dtype=np.float32)
-        vectorizer.idf_ = self.idf
-        vectors = np.asarray(vectorizer.transform(texts) @ self.components.T, dtype=np.float32)
+        TF-IDF as scikit-learn computes it (sublinear tf × idf, L2-normalised), in plain numpy: a
+        publish that only projects a day's papers does not pay for importing scikit-learn."""
+        lookup = self._lookup
+        vectors = np.zeros((len(texts), DIM), dtype=np.float32)
+        for row, text in enumerate(texts):
+            counts: dict[int, int] = {}
+            for word in _TOKEN.findall(text.lower()):
+                if (i := lookup.get(word)) is not None:
+                    counts[i] = counts.get(i, 0) + 1
+            if not counts:
+                continue
+            cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            weights = (1 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))) * self.idf[cols]
+            weights /= np.linalg.norm(weights)
+            vectors[row] = self.components[:, cols] @ weights
         return normalise(vectors)
+
+    @cached_property
+    def _lookup(self) -> dict[str, int]:
+        return {w: i for i, w in enumerate(self.vocabulary)}
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

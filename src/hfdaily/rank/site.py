@@ -37,6 +37,10 @@ def site_vectors(out: Path, index: Index) -> tuple[Vectors, dict[str, list[Relat
     return vectors, related, report
 
 
+def model_version(vectors: Vectors) -> str:
+    return vectors.model.version if vectors.model is not None else "none"
+
+
 def day_vectors_js(vectors: Vectors, date: str, ids: list[str]) -> str:
     """The script that hands the day's vectors to the page (``hfdailyVectors``), ids in card order."""
     known = [pid for pid in ids if pid in vectors.position]

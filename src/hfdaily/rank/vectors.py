@@ -20,7 +20,7 @@ import numpy as np
 
 from hfdaily.archive.index import Index, PaperRow
 from hfdaily.archive.migrations import Migrations
-from hfdaily.rank.model import DIM, Model, paper_text, text_hash
+from hfdaily.rank.model import DIM, MIN_PAPERS, Model, paper_text, text_hash
 
 log = logging.getLogger("hfdaily.rank")
 
@@ -53,8 +53,11 @@ class UpdateReport:
     encoded: int = 0  # papers whose vector was computed
     relinked: set[str] = field(default_factory=set)  # papers whose neighbour list changed
     seconds: float = 0.0
+    note: str = ""
 
     def line(self) -> str:
+        if self.note:
+            return f"similar papers: none yet ({self.note})"
         return (f"similar papers: {self.encoded} vectors computed{' (model fitted)' if self.fitted else ''}, "
                 f"{len(self.relinked)} neighbour lists changed in {self.seconds:.1f} s")
 
@@ -74,7 +77,7 @@ def text_of(row: PaperRow) -> str:
 class Vectors:
     """The archive's vectors in memory (ids in a stable order, one matrix) and the model."""
 
-    def __init__(self, index: Index, model: Model, ids: list[str], matrix: np.ndarray, papers: dict[str, PaperRow]):
+    def __init__(self, index: Index, model: Model | None, ids: list[str], matrix: np.ndarray, papers: dict[str, PaperRow]):
         self.index, self.model, self.ids, self.matrix, self.papers = index, model, ids, matrix, papers
         self.position = {pid: i for i, pid in enumerate(ids)}
 
@@ -88,9 +91,12 @@ class Vectors:
         papers = papers if papers is not None else latest_papers(index)
         texts = {pid: text_of(row) for pid, row in papers.items()}
         model = Model.load(model_path(out))
+        if model is None and len(papers) < MIN_PAPERS:
+            report.seconds = time.perf_counter() - started
+            report.note = f"{len(papers)} papers: similar papers start at {MIN_PAPERS}"
+            return cls(index, None, [], np.zeros((0, DIM), np.float32), papers)
         if model is None or len(papers) >= REFIT_GROWTH * model.papers and len(papers) > model.papers:
-            model = Model.fit(list(texts.values())) if texts else Model([], np.zeros(0, np.float32),
-                                                                      np.zeros((DIM, 0), np.float32), 0)
+            model = Model.fit(list(texts.values()))
             model.save(model_path(out))
             report.fitted = True
         version = model.version
