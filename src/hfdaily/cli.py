@@ -186,5 +186,7 @@ cli.add_command(notify)
 cli.add_command(init)
 
 from hfdaily.demo import demo  # noqa: E402  (its own module; imports nothing heavy until run)
+from hfdaily.doctor import doctor  # noqa: E402  (checks what a scheduled run needs)
 
 cli.add_command(demo)
+cli.add_command(doctor)
