@@ -9,6 +9,7 @@ once, each with a short timeout.
 from __future__ import annotations
 
 import errno
+import json
 import fcntl
 import os
 import shutil
@@ -104,7 +105,8 @@ def check_llm(settings: Settings) -> Check:
     if status >= 400:
         return Check("LLM", False, f"{where} answered HTTP {status}: {said}; check HFDAILY_LLM_MODEL, "
                      "HFDAILY_LLM_BASE_URL and HFDAILY_LLM_THINKING")
-    mode = ", ".join(f"{k}={v}" for k, v in provider.reasoning(False).items()) if provider else "no reasoning field"
+    mode = (json.dumps(provider.reasoning(False)) if provider else "no reasoning field: an endpoint hfdaily "
+            "has no preset for")
     thinking = "on" if llm.thinking else "off"
     return Check("LLM", True, f"{where} answers ({mode}; analysis thinking {thinking})")
 
