@@ -24,19 +24,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import hashlib
+import json
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from hfdaily.archive.lock import check_writable, clean_leftovers, hold_output, ignore_temporaries
-from hfdaily.archive.record import load_record, merge, save_record
+from hfdaily.archive.migrations import unusable
+from hfdaily.archive.record import atomic_write, load_record, merge, save_record
 from hfdaily.config import Settings
 from hfdaily.enrich.scheduler import SAVE_EVERY, enrich_papers, spending  # noqa: F401  (re-exported)
 from hfdaily.errors import HFError, RecordError
 from hfdaily.make import artefacts
-from hfdaily.make.day import render, render_pages, untranslated_note  # noqa: F401  (re-exported)
+from hfdaily.make.day import DaySpeech, render, render_pages, untranslated_note  # noqa: F401  (re-exported)
+from hfdaily.models import DayRecord
 from hfdaily.outputs import Outputs
 from hfdaily.workspace import RunOptions, RunSummary, Workspace, key_variable  # noqa: F401  (re-exported)
 
@@ -117,6 +122,7 @@ async def _fetch_trend_lists(ws: Workspace, date: dt.date, summary: RunSummary) 
                 store.day_list_failed(day, str(exc))
                 return
         store.save_day_list(day, "[" + ",".join(p.model_dump_json() for p in papers) + "]")
+        ws.trend_fetched.add(date)
 
     await asyncio.gather(*(one(day) for day in todo))
     if skipped:
@@ -139,11 +145,7 @@ async def enrich(ws: Workspace, dates: Iterable[dt.date], summary: RunSummary,
     if ws.opts.use_llm:
         written |= await enrich_papers(ws, records, summary, on_paper)
     for record in records:
-        summary.flagged += [e.paper.id for e in record.papers
-                            if (e.translation and e.translation.problems)
-                            or (e.analysis and (e.analysis.ungrounded_numbers or e.analysis.problems))]
-        summary.pending += [e.paper.id for e in record.papers if e.translation is None
-                            or (ws.opts.use_llm and ws.opts.analysis and e.analysis is None)]
+        tally(ws, record, summary)
         changed = False
         if ws.db_path.exists():  # the call log counts every paid answer, even of a killed run
             usage = spending(record.usage, ws.store.spent_on(record.date))
@@ -152,11 +154,21 @@ async def enrich(ws: Workspace, dates: Iterable[dt.date], summary: RunSummary,
             fields = classify(entry)
             changed |= fields != entry.fields
             entry.fields = fields
-            if entry.read_source:
-                summary.read_sources[entry.read_source] = summary.read_sources.get(entry.read_source, 0) + 1
         if changed:
             written.add(save_record(ws.outputs.root, record))
     return sorted(written)
+
+
+def tally(ws: Workspace, record: DayRecord, summary: RunSummary) -> None:
+    """The day's papers in the run's summary: kept with problems (⚠️), still pending (待补), read from where."""
+    summary.flagged += [e.paper.id for e in record.papers
+                        if (e.translation and e.translation.problems)
+                        or (e.analysis and (e.analysis.ungrounded_numbers or e.analysis.problems))]
+    summary.pending += [e.paper.id for e in record.papers if e.translation is None
+                        or (ws.opts.use_llm and ws.opts.analysis and e.analysis is None)]
+    for entry in record.papers:
+        if entry.read_source:
+            summary.read_sources[entry.read_source] = summary.read_sources.get(entry.read_source, 0) + 1
 
 
 # --- publish --------------------------------------------------------------------------------------
@@ -233,22 +245,36 @@ async def _run_days(settings: Settings, opts: RunOptions, dates: list[dt.date], 
         if ws.db_path.exists():
             ws.store  # a damaged store is reported now, before anything is fetched or paid for
         # Days flow through on their own: while the next day is fetched, the days before it are
-        # being enriched (all sharing the one LLM client and its limit) and rendered.
+        # being enriched (all sharing the one LLM client and its limit) and rendered; pictures are
+        # drawn in other processes, so drawing day N never holds up the asking for day N+1.
+        if opts.pictures:
+            ws.drawing_processes = min(len(dates), os.cpu_count() or 1)
         days: list[asyncio.Task] = []
+        made: list[dt.date] = []
         try:
             for date in dates:
-                if await _fetched(ws, date, summary):
-                    days.append(asyncio.create_task(_enrich_and_render(ws, date, summary)))
-                    await asyncio.sleep(0)  # let it queue its papers before the next fetch
-            for made in await asyncio.gather(*days):
-                summary.outputs += made
+                if not await _fetched(ws, date, summary):
+                    continue
+                if (key := _made_from(ws, date)) is not None and key == _read_made(ws, date).get("day"):
+                    _tally_unchanged(ws, date, summary)  # made and published from just this: nothing to do
+                    continue
+                if opts.pictures:
+                    ws.warm_drawing()  # a drawing process starts now: its imports overlap the LLM
+                made.append(date)
+                days.append(asyncio.create_task(_enrich_and_render(ws, date, summary)))
+                await asyncio.sleep(0)  # let it queue its papers before the next fetch
+            for written in await asyncio.gather(*days):
+                summary.outputs += written
         except BaseException:
             for task in days:
                 task.cancel()
             await asyncio.gather(*days, return_exceptions=True)
             raise
-        if days:
+        if days or any(_read_made(ws, d).get("archive") != _archive_state(ws) for d in dates
+                       if ws.outputs.record(d).exists()):
             summary.outputs += publish(ws, summary)
+            for date in made if not summary.failed else ():
+                _write_made(ws, date)
         status = "ok"
     except sqlite3.DatabaseError as exc:  # the store went bad under us: say what to do
         error = str(exc)
@@ -267,8 +293,81 @@ async def _run_days(settings: Settings, opts: RunOptions, dates: list[dt.date], 
 
 
 async def _enrich_and_render(ws: Workspace, date: dt.date, summary: RunSummary) -> list[Path]:
-    written = await enrich(ws, [date], summary)
-    return written + await render(ws, date, summary)
+    """One day through the stream: its speech starts at once and grows paper by paper as the answers
+    arrive; its aggregates (pictures, the audio's join, pages) are made once its papers are done."""
+    record = load_record(ws.outputs.record(date))
+    speech = DaySpeech(ws.settings, record, ws.opts.analysis) if record and DaySpeech.wanted(ws, record) else None
+    try:
+        written = await enrich(ws, [date], summary, on_paper=speech.paper if speech else None)
+        return written + await render(ws, date, summary, speech=speech.segments if speech else None)
+    finally:
+        if speech is not None:
+            await speech.segments.close()
+
+
+# --- what a re-run can skip ------------------------------------------------------------------------
+#
+# Once a day is made and the site published, ``OUT/stats/DATE.made.json`` keeps what they were
+# made from: the record and the records of the trend's window (size and mtime), the run's options
+# and settings, and the code (hfdaily's files). A re-run whose fetch changed nothing and that has
+# nothing to ask the LLM finds the same key and skips the day's enrich, render and publish: it
+# fetches, compares and exits. The stamp is written last (atomically), after the site is
+# published, so a run killed at any moment before leaves no stamp and the next run makes the day.
+
+
+def _code_state() -> list:
+    package = Path(__file__).parent
+    return sorted((str(p.relative_to(package)), p.stat().st_mtime_ns) for p in package.rglob("*")
+                  if p.suffix in (".py", ".j2", ".css", ".js", ".txt", ".svg") and "__pycache__" not in p.parts)
+
+
+def _archive_state(ws: Workspace) -> str:
+    """Every record's name, size and mtime: any record saved or removed since (by any command)
+    changes it. (Not the folder's mtime: the writability check touches the folder on every run.)"""
+    with os.scandir(ws.outputs.data) as found:
+        state = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in found if e.name.endswith(".json"))
+    return hashlib.blake2b(json.dumps(state).encode(), digest_size=16).hexdigest()
+
+
+def _made_from(ws: Workspace, date: dt.date, made: bool = False) -> str | None:
+    """The key of what ``date``'s outputs are made from now (``made``: they were just made from
+    it), or None when the day must be made."""
+    from hfdaily.enrich.scheduler import needs_llm
+
+    if date in ws.trend_fetched and not made:  # new past lists: the trend changes
+        return None
+    files = [ws.outputs.record(day) for day in [*artefacts.trend_window(date, ws.settings.make.trend_days), date]]
+    state = [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files if p.exists()]
+    record = load_record(ws.outputs.record(date)) if ws.opts.use_llm else None
+    if record is not None and needs_llm(ws, record):  # papers to ask about (new, or failed last time)
+        return None
+    opts = ws.opts
+    parts = [state, [opts.use_llm, opts.analysis, opts.pictures, opts.audio], ws.settings.model_dump_json(),
+             _code_state()]
+    return hashlib.blake2b(json.dumps(parts, default=str).encode(), digest_size=16).hexdigest()
+
+
+def _read_made(ws: Workspace, date: dt.date) -> dict:
+    try:
+        return json.loads(ws.outputs.made(date).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_made(ws: Workspace, date: dt.date) -> None:
+    key = _made_from(ws, date, made=True)
+    if key is not None:
+        atomic_write(ws.outputs.made(date), json.dumps({"day": key, "archive": _archive_state(ws)}) + "\n")
+
+
+def _tally_unchanged(ws: Workspace, date: dt.date, summary: RunSummary) -> None:
+    """A day skipped as unchanged still counts in the run's line (its papers, their answers reused)."""
+    record = load_record(ws.outputs.record(date))
+    if record is None:
+        return
+    summary.reused += sum(e.translation is not None for e in record.papers) + sum(
+        ws.opts.analysis and e.analysis is not None for e in record.papers)
+    tally(ws, record, summary)
 
 
 async def _fetched(ws: Workspace, date: dt.date, summary: RunSummary) -> bool:

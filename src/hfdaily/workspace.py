@@ -97,7 +97,8 @@ class Workspace:
         self._font = None
         self._llm: tuple[LLMClient, ArxivReader] | None = None
         self.bar: tqdm | None = None  # one progress bar over every paper being enriched
-        self.drawing_processes = 0  # > 1: pictures drawn in a pool of processes (render --all)
+        self.drawing_processes = 0  # > 0: pictures drawn in a pool of processes (a run, backfill, render --all)
+        self.trend_fetched: set[dt.date] = set()  # days whose trend gained past lists in this run
         self._drawing: Executor | None = None
         self.run_id: int | None = None
         self._trend_hf: HFClient | None = None
@@ -184,9 +185,20 @@ class Workspace:
     @property
     def drawing(self) -> Executor | None:
         """The process pool for pictures, started when the first picture is to be drawn."""
-        if self._drawing is None and self.drawing_processes > 1:
+        if self._drawing is None and self.drawing_processes > 0:
+            # spawned, not forked: a child must not inherit OUT's lock (nor the event loop's state)
             self._drawing = ProcessPoolExecutor(self.drawing_processes, mp_context=multiprocessing.get_context("spawn"))
         return self._drawing
+
+    def warm_drawing(self) -> None:
+        """Start the drawing processes now (matplotlib's import takes a second or two each), so
+        they are ready by the time the LLM has answered."""
+        if self.drawing is not None and not getattr(self, "_warmed", False):
+            from hfdaily.make.artefacts import warm_up
+
+            self._warmed = True
+            for _ in range(self.drawing_processes):
+                self.drawing.submit(warm_up)
 
     def start_run(self, date: dt.date) -> None:
         if self.run_id is None:

@@ -87,6 +87,11 @@ def cached_entries(store: Store, day: dt.date) -> list[PaperEntry] | None:
 _DRAWING = threading.Lock()
 
 
+def warm_up() -> None:
+    """Run in a drawing process as it starts: the imports the pictures need."""
+    from hfdaily.make import charts  # noqa: F401
+
+
 def _pictures(outputs: Outputs, record: DayRecord, trend: list[TrendPoint], font) -> list[Path]:
     with _DRAWING:
         return _draw_pictures(outputs, record, trend, font)
@@ -104,7 +109,7 @@ def _draw_pictures(outputs: Outputs, record: DayRecord, trend: list[TrendPoint],
     return [Path(p) for p in made]
 
 
-async def _audio(settings: Settings, outputs: Outputs, record: DayRecord) -> list[Path]:
+async def _audio(settings: Settings, outputs: Outputs, record: DayRecord, speech: Segments | None = None) -> list[Path]:
     """Speak the day; skipped when the same script was already spoken (it is slow)."""
     from hfdaily.make import tts
     from hfdaily.make.broadcast import build_script, script_to_text
@@ -114,8 +119,12 @@ async def _audio(settings: Settings, outputs: Outputs, record: DayRecord) -> lis
     text = script_to_text(script)
     if mp3.exists() and transcript.exists() and transcript.read_text(encoding="utf-8") == text:
         return []
-    result = await tts.synthesise(script, mp3, title=f"Hugging Face {record.date} 论文日报", date=record.date,
-                                  engine=settings.tts.engine, voice=settings.tts.voice)
+    title = f"Hugging Face {record.date} 论文日报"
+    if speech is not None:  # most paragraphs were spoken while the LLM was still busy: join them
+        result = await speech.write(script, mp3, title=title, date=record.date)
+    else:
+        result = await tts.synthesise(script, mp3, title=title, date=record.date,
+                                      engine=settings.tts.engine, voice=settings.tts.voice)
     atomic_write(transcript, text)
     return [p for p in (result.mp3_path, result.vtt_path, transcript) if p]
 
@@ -145,7 +154,7 @@ async def make_all(settings: Settings, outputs: Outputs, record: DayRecord, tren
         jobs.append(asyncio.get_running_loop().run_in_executor(executor, _pictures, outputs, record, trend, font)
                     if executor is not None else asyncio.to_thread(_pictures, outputs, record, trend, font))
     if audio:
-        jobs.append(_audio(settings, outputs, record))
+        jobs.append(_audio(settings, outputs, record, speech))
     made = [stats_file] if stats_written else []
     for result in await asyncio.gather(*jobs, return_exceptions=True):
         if isinstance(result, tts.TTSUnavailableError):

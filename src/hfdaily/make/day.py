@@ -17,6 +17,8 @@ from hfdaily.make import artefacts
 from hfdaily.models import DayRecord
 from hfdaily.outputs import Outputs
 
+SPOKEN_AHEAD_MAX_PAPERS = 300  # a bigger day is spoken at the end, streamed to disk (memory stays flat)
+
 if TYPE_CHECKING:
     import datetime as dt
 
@@ -86,3 +88,35 @@ def render_pages(settings: Settings, outputs: Outputs, record: DayRecord, untran
     return [path for path, text in pages if write_if_changed(path, text)] + ship_assets(outputs)
 
 
+
+
+def complete(entry, analysis: bool) -> bool:
+    """Whether a paper has every answer the run asks for (its paragraph will not change)."""
+    return entry.translation is not None and (entry.analysis is not None or not analysis)
+
+
+class DaySpeech:
+    """A day's broadcast spoken while the day is still being enriched: the greeting and closing at
+    once, each paper's paragraph as soon as its answers are in (``paper``, the scheduler's
+    ``on_paper``); ``render`` then only joins them."""
+
+    def __init__(self, settings: Settings, record: DayRecord, analysis: bool):
+        from hfdaily.make import broadcast, tts
+
+        self.segments = tts.Segments(settings.tts.engine, settings.tts.voice)
+        self.analysis, self._paragraph = analysis, broadcast.paper_paragraph
+        self.segments.speak(broadcast.greeting(record))
+        self.segments.speak(broadcast.closing(record))
+        for entry in record.papers:
+            self.paper(record, entry)
+
+    def paper(self, record: DayRecord, entry) -> None:
+        if complete(entry, self.analysis):
+            self.segments.speak(self._paragraph(record.papers.index(entry) + 1, entry))
+
+    @classmethod
+    def wanted(cls, ws: Workspace, record: DayRecord) -> bool:
+        """Speak ahead only when the day will be spoken anew (papers still to enrich) and is not huge."""
+        from hfdaily.enrich.scheduler import needs_llm
+
+        return ws.opts.audio and len(record.papers) <= SPOKEN_AHEAD_MAX_PAPERS and needs_llm(ws, record)
