@@ -255,7 +255,8 @@ async def _run_days(settings: Settings, opts: RunOptions, dates: list[dt.date], 
             for date in dates:
                 if not await _fetched(ws, date, summary):
                     continue
-                if (key := _made_from(ws, date)) is not None and key == _read_made(ws, date).get("day"):
+                if ((key := _made_from(ws, date)) is not None and key == _read_made(ws, date).get("day")
+                        and _outputs_present(ws, date)):
                     _tally_unchanged(ws, date, summary)  # made and published from just this: nothing to do
                     continue
                 if opts.pictures:
@@ -296,7 +297,8 @@ async def _enrich_and_render(ws: Workspace, date: dt.date, summary: RunSummary) 
     """One day through the stream: its speech starts at once and grows paper by paper as the answers
     arrive; its aggregates (pictures, the audio's join, pages) are made once its papers are done."""
     record = load_record(ws.outputs.record(date))
-    speech = DaySpeech(ws.settings, record, ws.opts.analysis) if record and DaySpeech.wanted(ws, record) else None
+    speech = (DaySpeech(ws.settings, record, ws.opts.analysis, ws.speaking) if record and DaySpeech.wanted(ws, record)
+              else None)
     try:
         written = await enrich(ws, [date], summary, on_paper=speech.paper if speech else None)
         return written + await render(ws, date, summary, speech=speech.segments if speech else None)
@@ -345,6 +347,16 @@ def _made_from(ws: Workspace, date: dt.date, made: bool = False) -> str | None:
     parts = [state, [opts.use_llm, opts.analysis, opts.pictures, opts.audio], ws.settings.model_dump_json(),
              _code_state()]
     return hashlib.blake2b(json.dumps(parts, default=str).encode(), digest_size=16).hexdigest()
+
+
+def _outputs_present(ws: Workspace, date: dt.date) -> bool:
+    """The day's outputs are all there (one deleted by hand is made again)."""
+    outputs = ws.outputs
+    wanted = [outputs.newsletter(date, "md"), outputs.newsletter(date, "html"), outputs.stats(date),
+              outputs.root / "site" / "days" / f"{date}.html"]
+    wanted += [outputs.image(date, kind) for kind in artefacts.PICTURES] if ws.opts.pictures else []
+    wanted += [outputs.audio(date)] if ws.opts.audio else []
+    return all(path.exists() for path in wanted)
 
 
 def _read_made(ws: Workspace, date: dt.date) -> dict:

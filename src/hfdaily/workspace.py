@@ -190,6 +190,16 @@ class Workspace:
             self._drawing = ProcessPoolExecutor(self.drawing_processes, mp_context=multiprocessing.get_context("spawn"))
         return self._drawing
 
+    @property
+    def speaking(self):
+        """One limit on the espeak-ng processes of every day of the run (one per core)."""
+        if getattr(self, "_speaking", None) is None:
+            import asyncio
+            import os
+
+            self._speaking = asyncio.Semaphore(os.cpu_count() or 1)
+        return self._speaking
+
     def warm_drawing(self) -> None:
         """Start the drawing processes now (matplotlib's import takes a second or two each), so
         they are ready by the time the LLM has answered."""

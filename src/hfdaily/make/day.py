@@ -100,10 +100,10 @@ class DaySpeech:
     once, each paper's paragraph as soon as its answers are in (``paper``, the scheduler's
     ``on_paper``); ``render`` then only joins them."""
 
-    def __init__(self, settings: Settings, record: DayRecord, analysis: bool):
+    def __init__(self, settings: Settings, record: DayRecord, analysis: bool, slots=None):
         from hfdaily.make import broadcast, tts
 
-        self.segments = tts.Segments(settings.tts.engine, settings.tts.voice)
+        self.segments = tts.Segments(settings.tts.engine, settings.tts.voice, slots=slots)
         self.analysis, self._paragraph = analysis, broadcast.paper_paragraph
         self.segments.speak(broadcast.greeting(record))
         self.segments.speak(broadcast.closing(record))

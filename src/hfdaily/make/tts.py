@@ -460,13 +460,15 @@ class Segments:
     50 papers); the pipeline speaks days this way only up to a few hundred papers."""
 
     def __init__(self, engine: str = "auto", voice: str = "zh-CN-XiaoxiaoNeural", *,
-                 espeak_voice: str = "cmn-latn-pinyin", edge_proxy: str | None = None):
+                 espeak_voice: str = "cmn-latn-pinyin", edge_proxy: str | None = None,
+                 slots: asyncio.Semaphore | None = None):
         self.engine = _resolve_engine(engine)
         self.voice, self.espeak_voice, self.edge_proxy = voice, espeak_voice, edge_proxy
         self._espeak_only = self.engine == "espeak"
         self._edge_failure: str | None = None
         self._tasks: dict[str, asyncio.Task[Segment]] = {}
-        self._slots = asyncio.Semaphore(os.cpu_count() or 1)  # espeak-ng processes at once
+        # espeak-ng processes at once; a backfill shares one limit between its days
+        self._slots = slots or asyncio.Semaphore(os.cpu_count() or 1)
 
     def speak(self, paragraph: str) -> None:
         """Start synthesising ``paragraph`` (once: the same text is spoken once)."""
