@@ -144,6 +144,8 @@ async def enrich(ws: Workspace, dates: Iterable[dt.date], summary: RunSummary,
     (ws.llm_days if ws.opts.use_llm else ws.no_llm_days).update(r.date for r in records)
     if ws.opts.use_llm:
         written |= await enrich_papers(ws, records, summary, on_paper)
+    if ws.opts.pictures and ws.settings.arxiv.figures:
+        written |= await _figures(ws, records, summary)
     for record in records:
         tally(ws, record, summary)
         changed = False
@@ -157,6 +159,32 @@ async def enrich(ws: Workspace, dates: Iterable[dt.date], summary: RunSummary,
         if changed:
             written.add(save_record(ws.outputs.root, record))
     return sorted(written)
+
+
+async def _figures(ws: Workspace, records: list[DayRecord], summary: RunSummary) -> set[Path]:
+    """Each paper's key figure as web pictures under OUT/images/figures, downloaded once (the store
+    keeps the original); one that fails is a warning and is tried again next run."""
+    from hfdaily.make import figures
+    from hfdaily.sources.figures import fetch_figure
+
+    todo = [e for r in records for e in r.papers if e.figure is not None and not figures.has_files(ws.outputs, e.paper.id)]
+    if not todo:
+        return set()
+    reader = await ws.arxiv.__aenter__()
+    timeout = ws.settings.arxiv.figure_timeout
+
+    async def one(entry) -> list[Path]:
+        data = await fetch_figure(ws.store.db, reader, entry.paper.id, entry.figure, timeout)
+        if data is None:
+            summary.warnings.append(f"figure of {entry.paper.id} not downloaded; tried again next run")
+            return []
+        try:
+            return await asyncio.to_thread(figures.write_figure, ws.outputs, entry.paper.id, data)
+        except figures.FigureImageError as exc:
+            summary.warnings.append(f"figure of {entry.paper.id} not shown: {exc}")
+            return []
+
+    return {path for made in await asyncio.gather(*(one(e) for e in todo)) for path in made}
 
 
 def tally(ws: Workspace, record: DayRecord, summary: RunSummary) -> None:
@@ -343,6 +371,13 @@ def _made_from(ws: Workspace, date: dt.date, made: bool = False) -> str | None:
     record = load_record(ws.outputs.record(date)) if ws.opts.use_llm else None
     if record is not None and needs_llm(ws, record):  # papers to ask about (new, or failed last time)
         return None
+    if ws.opts.pictures and ws.settings.arxiv.figures:  # a key figure not downloaded yet is tried again
+        from hfdaily.make import figures
+
+        record = record or load_record(ws.outputs.record(date))
+        if record is not None and any(e.figure is not None and not figures.has_files(ws.outputs, e.paper.id)
+                                      for e in record.papers):
+            return None
     opts = ws.opts
     parts = [state, [opts.use_llm, opts.analysis, opts.pictures, opts.audio], ws.settings.model_dump_json(),
              _code_state()]

@@ -96,6 +96,7 @@ class Workspace:
         self._hf: HFClient | None = None
         self._font = None
         self._llm: tuple[LLMClient, ArxivReader] | None = None
+        self._arxiv: ArxivReader | None = None
         self.bar: tqdm | None = None  # one progress bar over every paper being enriched
         self.drawing_processes = 0  # > 0: pictures drawn in a pool of processes (a run, backfill, render --all)
         self.trend_fetched: set[dt.date] = set()  # days whose trend gained past lists in this run
@@ -157,7 +158,6 @@ class Workspace:
         """One LLM client (one concurrency limit) and one arXiv reader for every day of the run."""
         if self._llm is None:
             from hfdaily.enrich.llm import LLMClient
-            from hfdaily.sources.arxiv import ArxivReader
 
             settings = self.settings
             settings.require_llm()
@@ -165,12 +165,20 @@ class Workspace:
                             store=self.store, concurrency=settings.llm.concurrency, timeout=settings.llm.timeout,
                             retries=settings.llm.max_retries, run_id=self.run_id,
                             key_variable=key_variable(settings), breaker=settings.llm.breaker)
-            reader = ArxivReader(base_url=settings.arxiv.url, concurrency=settings.arxiv.concurrency)
-            self._llm = (llm, reader)  # set before any await: days starting at once share this one
+            self._llm = (llm, self.arxiv)  # set before any await: days starting at once share this one
             summary.llm = llm.stats
             await llm.__aenter__()
-            await reader.__aenter__()
+            await self.arxiv.__aenter__()
         return self._llm
+
+    @property
+    def arxiv(self) -> ArxivReader:
+        """The one arXiv reader (one politeness limit) for pages and figures; entered by its first user."""
+        if self._arxiv is None:
+            from hfdaily.sources.arxiv import ArxivReader
+
+            self._arxiv = ArxivReader(base_url=self.settings.arxiv.url, concurrency=self.settings.arxiv.concurrency)
+        return self._arxiv
 
     def progress(self, papers: int) -> tqdm:
         """The run's one progress bar, grown by ``papers`` more to enrich."""
@@ -221,8 +229,9 @@ class Workspace:
         if self.bar is not None:
             self.bar.close()
         if self._llm is not None:
-            for client in self._llm:
-                await client.__aexit__(None, None, None)
+            await self._llm[0].__aexit__(None, None, None)
+        if self._arxiv is not None:
+            await self._arxiv.__aexit__(None, None, None)
         for hf in (self._hf, self._trend_hf):
             if hf is not None:
                 await hf.__aexit__(None, None, None)

@@ -122,9 +122,10 @@ async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, 
                 if doc.source != "HF":  # an arXiv outage must not be remembered as "no full text"
                     store.save_document(paper.id, doc)
             text, budget = fit(doc, settings.analysis.token_budget)
-            entry.analysis = await analyze.analyse(llm, paper, text, doc.source, budget, settings.llm.glossary)
-            entry.analysis_model = f"{llm.model}/{analyze.PROMPT_VERSION}"
-            entry.read_source, entry.budget = doc.source, budget
+            entry.analysis = await analyze.analyse(llm, paper, text, doc.source, budget, settings.llm.glossary,
+                                                   doc.figure)
+            entry.analysis_model = f"{llm.model}/{analyze.prompt_version(doc.figure)}"
+            entry.read_source, entry.budget, entry.figure = doc.source, budget, doc.figure
         jobs.append(do_analysis())
     results = await asyncio.gather(*jobs, return_exceptions=True)
     errors = [r for r in results if isinstance(r, BaseException)]

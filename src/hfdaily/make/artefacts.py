@@ -98,13 +98,15 @@ def _pictures(outputs: Outputs, record: DayRecord, trend: list[TrendPoint], font
 
 
 def _draw_pictures(outputs: Outputs, record: DayRecord, trend: list[TrendPoint], font) -> list[Path]:
-    from hfdaily.make import charts
+    from hfdaily.make import charts, figures
 
     outputs.image(record.date, "wordcloud").parent.mkdir(parents=True, exist_ok=True)
     made = [
         charts.draw_wordcloud(record, outputs.image(record.date, "wordcloud"), font),
         charts.draw_trend(trend, record.date, outputs.image(record.date, "trend"), font),
-        charts.draw_poster(record, outputs.image(record.date, "poster"), font),
+        charts.draw_poster(record, outputs.image(record.date, "poster"), font,
+                           figures={e.paper.id: outputs.figure(e.paper.id, "web") for e in record.papers
+                                    if e.figure is not None and figures.has_files(outputs, e.paper.id)}),
     ]
     return [Path(p) for p in made]
 
@@ -170,6 +172,7 @@ def extras_for(outputs: Outputs, record: DayRecord, settings: Settings, untransl
                llm_ran: bool = True) -> Extras:
     """Links (relative to newsletters/ and reports/) to the artefacts that exist: no broken links;
     ``untranslated`` is why no paper is translated (the banner), ``llm_ran`` whether missing ones are 待补."""
+    from hfdaily.make import figures
     from hfdaily.make.render import Extras
 
     page = outputs.newsletter(record.date)
@@ -178,6 +181,7 @@ def extras_for(outputs: Outputs, record: DayRecord, settings: Settings, untransl
     mp3 = outputs.audio(record.date)
     return Extras(
         images=images,
+        figures=figures.shown_for_day(outputs, record, page),
         audio=outputs.href(mp3, page) if mp3.exists() and mp3.stat().st_size else None,
         hot_fields=hot_fields(record.papers),
         untranslated=untranslated,

@@ -83,7 +83,7 @@ def render_pages(settings: Settings, outputs: Outputs, record: DayRecord, untran
     pages = [(outputs.newsletter(record.date, "md"), newsletter_md(record, extras)),
              (outputs.newsletter(record.date, "html"), newsletter_html(record, extras))]
     if extras.has_report:
-        pages += [(outputs.report(record.date, "md"), report_md(record)),
+        pages += [(outputs.report(record.date, "md"), report_md(record, extras)),
                   (outputs.report(record.date, "html"), report_html(record, extras))]
     return [path for path, text in pages if write_if_changed(path, text)] + ship_assets(outputs)
 
