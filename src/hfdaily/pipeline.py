@@ -192,6 +192,9 @@ def tally(ws: Workspace, record: DayRecord, summary: RunSummary) -> None:
     summary.flagged += [e.paper.id for e in record.papers
                         if (e.translation and e.translation.problems)
                         or (e.analysis and (e.analysis.ungrounded_numbers or e.analysis.problems))]
+    summary.flagged_in |= {"newsletter" for e in record.papers if e.translation and e.translation.problems}
+    summary.flagged_in |= {"report" for e in record.papers
+                           if e.analysis and (e.analysis.ungrounded_numbers or e.analysis.problems)}
     summary.pending += [e.paper.id for e in record.papers if e.translation is None
                         or (ws.opts.use_llm and ws.opts.analysis and e.analysis is None)]
     for entry in record.papers:

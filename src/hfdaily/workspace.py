@@ -67,6 +67,7 @@ class RunSummary:
     delivery: object = None  # hfdaily.deliver.notify.DeliveryReport, when channels are configured
     reused: int = 0  # translations and analyses already in the records (nothing asked)
     flagged: list[str] = field(default_factory=list)  # kept, with problems shown to the reader (⚠️ 核查提示)
+    flagged_in: set[str] = field(default_factory=set)  # where the marks are: "newsletter" (translations), "report"
     pending: list[str] = field(default_factory=list)  # still lacking a translation or an analysis (待补)
 
     def line(self) -> str:
@@ -77,9 +78,12 @@ class RunSummary:
         span = f"{self.date}..{self.last} ({self.days} days with papers)" if self.last else f"{self.date}"
         text = (f"{span}: {self.papers} papers ({self.new} new), {llm.cached + self.reused} cached, "
                 f"{llm.calls} LLM calls, {llm.prompt_tokens + llm.completion_tokens} tokens "
-                f"({llm.prompt_tokens} in / {llm.completion_tokens} out), {self.seconds:.1f} s")
+                f"({llm.prompt_tokens} in / {llm.completion_tokens} out"
+                + (f", of which {llm.reasoning_tokens} reasoning" if llm.reasoning_tokens else "")
+                + f"), {self.seconds:.1f} s")
         text += f"; read {sources}" if sources else ""
-        text += f", {len(self.flagged)} flagged (see ⚠️ in the newsletter)" if self.flagged else ""
+        where = " and the ".join(sorted(self.flagged_in, reverse=True)) or "newsletter"
+        text += f", {len(self.flagged)} flagged (see ⚠️ 核查提示 in the {where})" if self.flagged else ""
         return text + (f", {len(self.failed)} failed (retried next run)" if self.failed else "")
 
 
@@ -158,13 +162,16 @@ class Workspace:
         """One LLM client (one concurrency limit) and one arXiv reader for every day of the run."""
         if self._llm is None:
             from hfdaily.enrich.llm import LLMClient
+            from hfdaily.enrich.providers import provider_for
 
             settings = self.settings
             settings.require_llm()
             llm = LLMClient(base_url=settings.llm.base_url, model=settings.llm.model, api_key=settings.llm.api_key,
                             store=self.store, concurrency=settings.llm.concurrency, timeout=settings.llm.timeout,
                             retries=settings.llm.max_retries, run_id=self.run_id,
-                            key_variable=key_variable(settings), breaker=settings.llm.breaker)
+                            key_variable=key_variable(settings), breaker=settings.llm.breaker,
+                            provider=provider_for(settings.llm.provider, settings.llm.base_url),
+                            thinking=settings.llm.thinking)
             self._llm = (llm, self.arxiv)  # set before any await: days starting at once share this one
             summary.llm = llm.stats
             await llm.__aenter__()

@@ -142,6 +142,7 @@ def spending(recorded: Usage, logged: Usage) -> Usage:
     runs; the record's own count wins only where the log is younger (a store deleted and rebuilt)."""
     return Usage(calls=max(recorded.calls, logged.calls),
                  prompt_tokens=max(recorded.prompt_tokens, logged.prompt_tokens),
-                 completion_tokens=max(recorded.completion_tokens, logged.completion_tokens))
+                 completion_tokens=max(recorded.completion_tokens, logged.completion_tokens),
+                 reasoning_tokens=max(recorded.reasoning_tokens, logged.reasoning_tokens))
 
 
