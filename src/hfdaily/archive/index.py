@@ -71,6 +71,7 @@ class PaperRow:
     authors: list[str] = field(default_factory=list)
     fields: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
+    project_page: str | None = None
 
     @property
     def display_title(self) -> str:
@@ -113,7 +114,7 @@ def _paper_row(row: sqlite3.Row) -> PaperRow:
         contribution=row["contribution"], field_zh=row["field_zh"], upvotes=row["upvotes"],
         github_repo=row["github_repo"], github_stars=row["github_stars"], organisation=row["organisation"],
         authors=json.loads(row["authors_json"]), fields=json.loads(row["fields_json"]),
-        keywords=json.loads(row["keywords_json"]),
+        keywords=json.loads(row["keywords_json"]), project_page=row["project_page"],
     )
 
 

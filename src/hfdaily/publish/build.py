@@ -24,13 +24,14 @@ from hfdaily.archive.index import Index
 from hfdaily.archive.record import atomic_write
 from hfdaily.errors import RecordError, SiteError
 from hfdaily.outputs import Outputs
-from hfdaily.publish import feeds, pages, podcast, search
+from hfdaily.publish import citation, feeds, pages, podcast, search
 from hfdaily.publish.catalog import Catalog, field_slug, load_catalog
 
 log = logging.getLogger("hfdaily.publish.build")
 
 MANIFEST = ".hfdaily-manifest.json"
 PICTURES = ("poster", "wordcloud", "trend")
+CITED = ("html", "bib", "ris")  # a paper's page and its citation files, made together
 
 
 @dataclass
@@ -217,7 +218,7 @@ def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: di
                 continue
             dates = catalog.paper_dates[card.paper_id]
             paper_key = _key("paper", version, site_url, [(d, digests[d]) for d in dates], a.images.get("poster"))
-            if not writer.fresh(f"papers/{card.paper_id}.html", paper_key):
+            if not all([writer.fresh(f"papers/{card.paper_id}.{suffix}", paper_key) for suffix in CITED]):
                 stale_papers.append(card.paper_id)
         if day_stale or stale_papers:
             todo[day.date] = (day_key if day_stale else None, stale_papers)
@@ -235,6 +236,8 @@ def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: di
                 key = _key("paper", version, site_url, [(d, digests[d]) for d in dates], a.images.get("poster"))
                 writer.put(f"papers/{entry.paper.id}.html",
                            pages.paper_page(ctx, entry, dates, a.images.get("poster")), key=key)
+                writer.put(f"papers/{entry.paper.id}.bib", citation.bibtex(entry.paper) + "\n", key=key)
+                writer.put(f"papers/{entry.paper.id}.ris", citation.ris(entry.paper), key=key)
                 report.rendered += 1
 
 

@@ -11,7 +11,6 @@ import calendar
 import datetime as dt
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 
@@ -22,6 +21,7 @@ from hfdaily.archive.index import PaperRow
 from hfdaily.make.fields import FIELD_NAMES, hot_fields
 from hfdaily.make.render import bold, safe_url
 from hfdaily.models import DayRecord, PaperEntry
+from hfdaily.publish import citation
 from hfdaily.publish.catalog import Catalog, DayInfo, field_slug, org_slug
 from hfdaily.text import plain
 
@@ -51,34 +51,13 @@ def guide_items(guide: BaseModel) -> list[tuple[str, str | list[str]]]:
     return items
 
 
-_ASCII_WORD = re.compile(r"[A-Za-z]+")
-
-
-def bibtex(entry: PaperEntry) -> str:
-    """A BibTeX entry as arXiv's own export writes it (@misc with eprint/archivePrefix)."""
-    p = entry.paper
-    year = p.published_at.year
-    last = ""
-    if p.authors:
-        ascii_name = unicodedata.normalize("NFKD", p.authors[0]).encode("ascii", "ignore").decode()
-        words = _ASCII_WORD.findall(ascii_name)
-        last = words[-1].lower() if words else ""
-    first_word = next((w.lower() for w in _ASCII_WORD.findall(p.title) if len(w) > 3), "")
-    key = f"{last}{year}{first_word}" if last else f"arxiv{p.id.replace('.', '')}"
-
-    def clean(text: str) -> str:
-        return text.replace("{", "(").replace("}", ")")
-
-    authors = " and ".join(clean(a) for a in p.authors) or "Anonymous"
-    return (f"@misc{{{key},\n  title={{{clean(p.title)}}},\n  author={{{authors}}},\n  year={{{year}}},\n"
-            f"  eprint={{{p.id}}},\n  archivePrefix={{arXiv}},\n  url={{https://arxiv.org/abs/{p.id}}}\n}}")
-
-
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("hfdaily", "templates"), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True, undefined=StrictUndefined)
     env.filters.update(safe_url=safe_url, field_slug=field_slug, org_slug=org_slug, fields_of=lambda entry: entry.fields,
-                       bibtex=bibtex, guide_items=guide_items, bold=bold)
+                       # a paper's key figure, where the record has one (another change adds it)
+                       figure_of=lambda paper: getattr(paper, "figure", None),
+                       bibtex=lambda entry: citation.bibtex(entry.paper), guide_items=guide_items, bold=bold)
     return env
 
 
@@ -102,7 +81,7 @@ def template_version() -> str:
     folder = resources.files("hfdaily.templates").joinpath("site")
     parts = [folder.joinpath(name).read_bytes() for name in sorted(p.name for p in folder.iterdir() if p.name.endswith(".j2"))]
     parts += list(static_files().values())
-    parts.append(resources.files("hfdaily.publish").joinpath("pages.py").read_bytes())
+    parts += [resources.files("hfdaily.publish").joinpath(name).read_bytes() for name in ("pages.py", "citation.py")]
     parts.append(resources.files("hfdaily").joinpath("models.py").read_bytes())
     return _hash_bytes(*parts)
 
@@ -175,7 +154,7 @@ def paper_page(site: SiteContext, entry: PaperEntry, dates: list[dt.date], poste
     return _render(
         "paper.html.j2", site, "../", f"papers/{p.id}.html",
         page_title=f"{title} · arXiv:{p.id}", og_type="article", description=_description(summary),
-        og_image_path=poster, entry=entry, dates=[d.isoformat() for d in dates])
+        og_image_path=poster, entry=entry, dates=[d.isoformat() for d in dates], citation_tags=citation.highwire(p))
 
 
 @dataclass

@@ -158,30 +158,14 @@
   }
 
   /* ---------- BibTeX ---------- */
-  // The same entry as pages.bibtex() in Python (paper pages show that one): @misc with eprint.
-  function bibtexOf(card) {
-    var authors = (card.getAttribute("data-authors") || "").split("|").filter(Boolean);
-    var title = card.getAttribute("data-title") || "", year = card.getAttribute("data-year") || "", id = card.id;
-    var last = "";
-    if (authors.length) {
-      var words = authors[0].normalize("NFKD").replace(/[^\x00-\x7f]/g, "").match(/[A-Za-z]+/g);
-      last = words ? words[words.length - 1].toLowerCase() : "";
-    }
-    var first = ((title.match(/[A-Za-z]+/g) || []).filter(function (w) { return w.length > 3; })[0] || "").toLowerCase();
-    var key = last ? last + year + first : "arxiv" + id.replace(".", "");
-    var clean = function (t) { return t.replace(/{/g, "(").replace(/}/g, ")"); };
-    return "@misc{" + key + ",\n  title={" + clean(title) + "},\n  author={" + (authors.map(clean).join(" and ") || "Anonymous") +
-      "},\n  year={" + year + "},\n  eprint={" + id + "},\n  archivePrefix={arXiv},\n  url={https://arxiv.org/abs/" + id + "}\n}";
-  }
-  window.hfdailyBibtex = function (id) { return bibtexOf(document.getElementById(id)); };
-
+  // The text comes from the page (publish/citation.py wrote it): nothing is composed here.
   function setupBibtex() {
     document.querySelectorAll("button.copy-bib[hidden]").forEach(function (b) { b.hidden = false; });
     document.addEventListener("click", function (ev) {
       var btn = ev.target.closest && ev.target.closest("button.copy-bib");
       if (!btn) return;
       var pre = btn.hasAttribute("data-target") ? document.getElementById(btn.getAttribute("data-target")) : null;
-      var text = pre ? pre.textContent : bibtexOf(btn.closest("article.paper"));
+      var text = pre ? pre.textContent : btn.getAttribute("data-bibtex");
       var done = function () { btn.textContent = "已复制 ✓"; setTimeout(function () { btn.textContent = "复制 BibTeX"; }, 2000); };
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text, done); });
@@ -198,6 +182,33 @@
     area.select();
     try { if (document.execCommand("copy")) done(); } catch (e) { /* the reader can copy from the paper page */ }
     area.remove();
+  }
+
+  /* ---------- filters: 有代码 / 有项目页 / 有图 ---------- */
+  function setupFilters() {
+    document.querySelectorAll("fieldset.filters").forEach(function (box) {
+      var list = box.nextElementSibling;  // the list it filters is the next list after it
+      while (list && list.tagName !== "UL" && list.tagName !== "OL") list = list.nextElementSibling;
+      if (!list) return;
+      box.hidden = false;
+      var boxes = box.querySelectorAll("input[data-filter]");
+      var count = box.querySelector("[data-filter-count]");
+      function apply() {
+        var wanted = Array.prototype.filter.call(boxes, function (b) { return b.checked; })
+          .map(function (b) { return "data-" + b.getAttribute("data-filter"); });
+        var shown = 0, total = 0;
+        Array.prototype.forEach.call(list.children, function (li) {
+          var card = li.querySelector(".paper") || li;
+          var ok = wanted.every(function (a) { return card.hasAttribute(a); });
+          li.hidden = !ok;
+          total++;
+          if (ok) shown++;
+        });
+        count.textContent = wanted.length ? "显示 " + shown + " / " + total + " 篇" : "";
+      }
+      boxes.forEach(function (b) { b.addEventListener("change", apply); });
+      apply();
+    });
   }
 
   /* ---------- search ---------- */
@@ -300,5 +311,6 @@
   setupFollow();
   applyFollows();
   setupBibtex();
+  setupFilters();
   setupSearch();
 })();
