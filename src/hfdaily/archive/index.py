@@ -355,12 +355,18 @@ class Index:
 
     def papers(self, *, date: dt.date | None = None, field: str | None = None, organisation: str | None = None,
                author: str | None = None, keyword: str | None = None, paper_id: str | None = None,
-               limit: int | None = None) -> list[PaperRow]:
-        """Papers matching every filter given, newest day first, then in the day's order."""
+               since: dt.date | None = None, until: dt.date | None = None, limit: int | None = None) -> list[PaperRow]:
+        """Papers matching every filter given (``since``/``until`` inclusive), newest day first, then in the day's order."""
         where, args = [], []
         if date is not None:
             where.append("p.date = ?")
             args.append(date.isoformat())
+        if since is not None:
+            where.append("p.date >= ?")
+            args.append(since.isoformat())
+        if until is not None:
+            where.append("p.date <= ?")
+            args.append(until.isoformat())
         if field is not None:
             where.append("p.id IN (SELECT paper FROM fields WHERE name = ?)")
             args.append(field)

@@ -25,7 +25,9 @@ from hfdaily.archive.record import atomic_write
 from hfdaily.errors import RecordError, SiteError
 from hfdaily.outputs import Outputs
 from hfdaily.publish import citation, feeds, pages, podcast, search
+from hfdaily.make.periods import Edition
 from hfdaily.publish.catalog import Catalog, field_slug, load_catalog
+from hfdaily.publish.editions import edition_page, load_editions
 
 log = logging.getLogger("hfdaily.publish.build")
 
@@ -180,10 +182,12 @@ def build_site(out: Path, *, site_url: str = "", github_url: str = "",
 
     assets = {d.date: _assets(out, writer, d.date) for d in catalog.days}
     _pages(catalog, ctx, writer, assets, version, site_url, report)
-    _listings(out, catalog, ctx, writer, assets, version, report)
+    editions = load_editions(out)
+    _listings(out, catalog, ctx, writer, assets, version, report, editions)
+    _editions(ctx, writer, version, editions, report)
     durations = manifest.get("durations", {})
     if site_url:
-        _feeds(out, catalog, ctx, writer, assets, durations)
+        _feeds(out, catalog, ctx, writer, assets, durations, editions)
         report.feeds = True
     else:
         report.warnings.append(feeds.NEEDS_SITE_URL)
@@ -241,12 +245,27 @@ def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: di
                 report.rendered += 1
 
 
+def _editions(ctx: pages.SiteContext, writer: _Writer, version: str, editions: list[Edition],
+              report: BuildReport) -> None:
+    """A page per weekly and monthly edition, rendered again only when it or its neighbours changed."""
+    for kind in ("week", "month"):
+        labels = [e.label for e in editions if e.kind == kind]
+        for i, edition in enumerate(e for e in editions if e.kind == kind):
+            prev, next_ = (labels[i - 1] if i else None), (labels[i + 1] if i + 1 < len(labels) else None)
+            key = _key("edition", version, ctx.site_url, edition.model_dump_json(), prev, next_, ctx.org_slugs)
+            if not writer.fresh(edition.path, key):
+                writer.put(edition.path, edition_page(ctx, edition, prev, next_), key=key)
+                report.listings += 1
+
+
 def _listings(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writer,
-              assets: dict[dt.date, pages.DayAssets], version: str, report: BuildReport) -> None:
+              assets: dict[dt.date, pages.DayAssets], version: str, report: BuildReport,
+              editions: list[Edition] = ()) -> None:
     latest = catalog.days[-1] if catalog.days else None
     record = catalog.record(latest.date) if latest else None
     writer.put("index.html", pages.home_page(ctx, catalog, record, assets.get(latest.date) if latest else None,
-                                             _keywords(out, latest.date) if latest else []))
+                                             _keywords(out, latest.date) if latest else [],
+                                             editions={e.label for e in editions}))
     writer.put("search.html", pages.search_page(ctx))
     digests = {d.date: d.digest for d in catalog.days}
     groups = [("field", name, field_slug(name), cards) for name, cards in catalog.by_field.items()]
@@ -264,9 +283,9 @@ def _listings(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writ
 
 
 def _feeds(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writer,
-           assets: dict[dt.date, pages.DayAssets], durations: dict) -> None:
+           assets: dict[dt.date, pages.DayAssets], durations: dict, editions: list[Edition] = ()) -> None:
     recent = [catalog.record(d.date) for d in catalog.days[-feeds.FEED_DAYS:]]
-    writer.put("feed.xml", feeds.day_feed(recent, ctx.site_url))
+    writer.put("feed.xml", feeds.day_feed(recent, ctx.site_url, editions))
     for name, cards in catalog.by_field.items():
         wanted: dict[dt.date, set[str]] = {}
         for card in cards[: feeds.FIELD_FEED_PAPERS]:

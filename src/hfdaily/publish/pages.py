@@ -205,23 +205,28 @@ class CalendarDay:
     count: int
 
 
-def month_calendar(days: list[DayInfo]) -> list[tuple[int, list[dict]]]:
-    """Years (newest first) of months (newest first), each a grid of weeks Monday..Sunday."""
+def month_calendar(days: list[DayInfo], editions: set[str] | frozenset[str] = frozenset()) -> list[tuple[int, list[dict]]]:
+    """Years (newest first) of months (newest first), each a grid of weeks Monday..Sunday; a week's
+    and a month's edition label where ``editions`` has one (the calendar links them)."""
     counts = {d.date: len(d.cards) for d in days}
     months = sorted({(d.year, d.month) for d in counts}, reverse=True)
     years: dict[int, list[dict]] = {}
     for year, month in months:
-        weeks = []
+        weeks, weekly = [], []
         for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
             weeks.append([CalendarDay(d.day, d.isoformat(), counts.get(d, 0)) if d.month == month else None
                           for d in week])
-        years.setdefault(year, []).append({"year": year, "month": month, "weeks": weeks,
+            iso_year, iso_week, _ = week[0].isocalendar()
+            weekly.append(label if (label := f"{iso_year}-W{iso_week:02d}") in editions else None)
+        monthly = f"{year}-{month:02d}"
+        years.setdefault(year, []).append({"year": year, "month": month, "weeks": weeks, "weekly": weekly,
+                                           "monthly": monthly if monthly in editions else None,
                                            "count": sum(1 for d in counts if (d.year, d.month) == (year, month))})
     return list(years.items())
 
 
 def home_page(site: SiteContext, catalog: Catalog, latest_record: DayRecord | None, assets: DayAssets | None,
-              keywords: list[str]) -> str:
+              keywords: list[str], editions: set[str] | frozenset[str] = frozenset()) -> str:
     latest = catalog.days[-1] if catalog.days else None
     fields = [(name, len(cards)) for name, cards in catalog.by_field.items()]
     orgs = [(name, len(cards)) for name, cards in list(catalog.by_org.items())[:40]]
@@ -238,7 +243,7 @@ def home_page(site: SiteContext, catalog: Catalog, latest_record: DayRecord | No
         total_days=len(catalog.days), total_papers=len(catalog.paper_dates),
         hot_fields=hot_fields(latest_record.papers, top=6) if latest_record else [], keywords=keywords,
         audio=assets.audio("") if assets else None, top_cards=top_cards,
-        calendar=month_calendar(catalog.days), fields=fields, orgs=orgs)
+        calendar=month_calendar(catalog.days, editions), fields=fields, orgs=orgs)
 
 
 def search_page(site: SiteContext) -> str:
