@@ -108,7 +108,7 @@ class _Writer:
             self.report.removed += 1
 
 
-def _assets(out: Path, writer: _Writer, date: dt.date) -> pages.DayAssets:
+def _assets(out: Path, writer: _Writer, date: dt.date, durations: dict | None = None) -> pages.DayAssets:
     """The day's pictures and broadcast (where the output map puts them) linked into the site."""
     outputs = Outputs(out)
     images = {}
@@ -123,8 +123,13 @@ def _assets(out: Path, writer: _Writer, date: dt.date) -> pages.DayAssets:
         if source.exists() and source.stat().st_size:
             writer.link(f"audio/{source.name}", source)
             found[suffix] = f"audio/{source.name}"
+    seconds = None
+    if "mp3" in found:  # the player shows the length before it is played (read once per file, kept in the manifest)
+        stat = outputs.audio(date, ".mp3").stat()
+        seconds = _mp3_seconds(outputs.audio(date, ".mp3"), {} if durations is None else durations,
+                               f"{date}:{stat.st_size}:{stat.st_mtime_ns}") or None
     return pages.DayAssets(images=images, mp3=found.get("mp3"), vtt=found.get("vtt") if "mp3" in found else None,
-                           txt=found.get("txt") if "mp3" in found else None)
+                           txt=found.get("txt") if "mp3" in found else None, seconds=seconds)
 
 
 def _mp3_seconds(path: Path, cache: dict, key: str) -> int:
@@ -180,12 +185,12 @@ def build_site(out: Path, *, site_url: str = "", github_url: str = "",
         writer.put(f"static/{name}", data)
     writer.put(".nojekyll", b"")  # GitHub Pages: serve the folder as it is
 
-    assets = {d.date: _assets(out, writer, d.date) for d in catalog.days}
+    durations = manifest.get("durations", {})
+    assets = {d.date: _assets(out, writer, d.date, durations) for d in catalog.days}
     _pages(catalog, ctx, writer, assets, version, site_url, report)
     editions = load_editions(out)
     _listings(out, catalog, ctx, writer, assets, version, report, editions)
     _editions(ctx, writer, version, editions, report)
-    durations = manifest.get("durations", {})
     if site_url:
         _feeds(out, catalog, ctx, writer, assets, durations, editions)
         report.feeds = True
@@ -213,7 +218,7 @@ def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: di
     for day in catalog.days:
         prev, next_ = catalog.neighbours(day.date)
         a = assets[day.date]
-        day_key = _key("day", version, site_url, day.digest, prev, next_, a.images, a.mp3, a.vtt, a.txt)
+        day_key = _key("day", version, site_url, day.digest, prev, next_, a.images, a.mp3, a.vtt, a.txt, a.seconds)
         path = f"days/{day.date}.html"
         day_stale = not writer.fresh(path, day_key)
         stale_papers = []

@@ -79,7 +79,12 @@ def day_feed(records: list[DayRecord], site_url: str, editions: Sequence[Edition
     records = sorted(records, key=lambda r: r.date)[-FEED_DAYS:]
     updated = max((r.updated_at or _midnight(r.date) for r in records), default=_midnight(dt.date(2024, 1, 1)))
     feed = _feed(site_url, "feed.xml", TITLE, "每日 Hugging Face 热门论文的中文简报与全文深度解读", updated)
-    for record in records:  # feedgen lists entries newest-added first
+    first = records[0].date if records else dt.date.min
+    made = [(e.end + dt.timedelta(days=1), e) for e in editions if e.end >= first]  # an edition is made the day after
+    for record in records:  # feedgen lists entries newest-added first: editions go in between by date
+        for _, edition in sorted((m for m in made if m[0] <= record.date), key=lambda m: (m[0], m[1].kind)):
+            edition_entry(feed, edition, base)
+        made = [m for m in made if m[0] > record.date]
         day = record.date.isoformat()
         papers = sorted(record.papers, key=lambda e: -e.paper.upvotes)
         entry = feed.add_entry()
@@ -90,10 +95,8 @@ def day_feed(records: list[DayRecord], site_url: str, editions: Sequence[Edition
         entry.updated(record.updated_at or _midnight(record.date))
         entry.summary("；".join((e.translation.title_zh if e.translation else e.paper.title) for e in papers[:5]))
         entry.content("\n<hr>\n".join(paper_html(e, base) for e in papers), type="html")
-    first = records[0].date if records else dt.date.min
-    for edition in sorted(editions, key=lambda e: e.end):
-        if edition.end >= first:
-            edition_entry(feed, edition, base)
+    for _, edition in sorted(made, key=lambda m: (m[0], m[1].kind)):
+        edition_entry(feed, edition, base)
     return feed.atom_str(pretty=True)
 
 

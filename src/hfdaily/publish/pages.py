@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 from pydantic import BaseModel
 
 from hfdaily.archive.index import PaperRow
@@ -23,7 +24,7 @@ from hfdaily.make.render import bold, safe_url
 from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.publish import citation
 from hfdaily.publish.catalog import Catalog, DayInfo, field_slug, org_slug
-from hfdaily.text import plain
+from hfdaily.text import URL, plain
 
 LISTING_PAGE_SIZE = 100
 HOME_TOP = 8
@@ -35,9 +36,36 @@ GUIDE_LABELS = {"input": "输入", "process": "处理流程", "output": "输出"
                 "open_source": "开源情况", "resources": "资源"}
 
 
-def guide_items(guide: BaseModel) -> list[tuple[str, str | list[str]]]:
-    """(label, text) for each part of 使用指南 that has a value; a list of several steps (处理流程
-    since analyse-v2) stays a list, one step is its text (a v1 record's one 处理流程 text)."""
+# What the model writes when the paper says nothing: no information for a reader, so not shown.
+_FILLER = re.compile(r"^[（(]?(?:文中|论文|原文|摘要|全文)?(?:中)?(?:均)?(?:未|没有|并未|尚未)(?:明确|具体|详细)?"
+                     r"(?:说明|提及|给出|提供|披露|描述|报告)[^，,；;]{0,8}[）)]?[。.]?$")
+# "1. … 2. …", "(1) … (2) …", "① … ②": a numbered list the model wrote, flattened into one line when stored.
+_ENUM = re.compile(r"(?:(?<=^)|(?<=[\s。；;：:，,]))(?:(\d{1,2})[.．、)）](?!\d)|[（(](\d{1,2})[)）]|([①-⑨]))\s*")
+
+
+def is_filler(text: str) -> bool:
+    return bool(_FILLER.match(text.strip().strip("*").strip()))
+
+
+def numbered_parts(text: str) -> tuple[str, list[str]] | None:
+    """``"包括：1. 图像 2. 姿态序列"`` → ``("包括：", ["图像", "姿态序列"])``; None unless it holds a list
+    numbered 1, 2, … (at least two items), so "Llama 3.3 70B" or "第 2 阶段" never become lists."""
+    marks, expected = [], 1
+    for m in _ENUM.finditer(text):
+        number = int(m.group(1) or m.group(2) or (ord(m.group(3)) - ord("①") + 1))
+        if number == expected:
+            marks.append(m)
+            expected += 1
+    if len(marks) < 2:
+        return None
+    items = [text[a.end():b.start()] for a, b in zip(marks, marks[1:])] + [text[marks[-1].end():]]
+    items = [i.strip().rstrip("；;，,").strip() for i in items]
+    return text[:marks[0].start()].strip(), [i for i in items if i]
+
+
+def guide_items(guide: BaseModel) -> list[tuple[str, str, list[str]]]:
+    """(label, text, steps) for each part of 使用指南 that says something: 处理流程's several steps
+    (analyse-v2) and a numbered list written into one text are ``steps``; "文中未说明" is left out."""
     items = []
     for name, info in type(guide).model_fields.items():
         value = getattr(guide, name)
@@ -45,10 +73,29 @@ def guide_items(guide: BaseModel) -> list[tuple[str, str | list[str]]]:
             continue
         label = GUIDE_LABELS.get(name) or (info.description or name).split("/")[0].split(",")[0]
         if isinstance(value, list):
-            items.append((label, [str(v) for v in value] if len(value) > 1 else str(value[0])))
-        else:
-            items.append((label, str(value)))
+            steps = [str(v) for v in value if not is_filler(str(v))]
+            if len(steps) > 1:
+                items.append((label, "", steps))
+            elif steps:
+                items.append((label, steps[0], []))
+            continue
+        text = str(value)
+        if is_filler(text):
+            continue
+        parts = numbered_parts(text)
+        items.append((label, parts[0], parts[1]) if parts else (label, text, []))
     return items
+
+
+def rich(text: str) -> Markup:
+    """``bold`` (escaped, **key numbers** strong) with the web addresses in it as links: a repository
+    named in 开源情况 is one click away."""
+    def link(m: re.Match) -> str:
+        url = m.group()
+        href = url if url.startswith("http") else "https://" + url
+        return f'<a href="{href}" rel="noopener">{url}</a>'
+
+    return Markup(URL.sub(link, str(bold(text))))
 
 
 def _env() -> Environment:
@@ -57,7 +104,7 @@ def _env() -> Environment:
     env.filters.update(safe_url=safe_url, field_slug=field_slug, org_slug=org_slug, fields_of=lambda entry: entry.fields,
                        # a paper's key figure, where the record has one (another change adds it)
                        figure_of=lambda paper: getattr(paper, "figure", None),
-                       bibtex=lambda entry: citation.bibtex(entry.paper), guide_items=guide_items, bold=bold)
+                       bibtex=lambda entry: citation.bibtex(entry.paper), guide_items=guide_items, bold=bold, rich=rich)
     return env
 
 
@@ -122,12 +169,14 @@ class DayAssets:
     mp3: str | None = None
     vtt: str | None = None
     txt: str | None = None
+    seconds: int | None = None  # the broadcast's length
 
     def audio(self, root: str) -> dict | None:
         if not self.mp3:
             return None
+        length = f"{self.seconds // 60}:{self.seconds % 60:02d}" if self.seconds else None
         return {"mp3": root + self.mp3, "vtt": root + self.vtt if self.vtt else None,
-                "txt": root + self.txt if self.txt else None}
+                "txt": root + self.txt if self.txt else None, "length": length, "seconds": self.seconds}
 
 
 def day_page(site: SiteContext, record: DayRecord, prev: dt.date | None, next_: dt.date | None,
@@ -141,7 +190,7 @@ def day_page(site: SiteContext, record: DayRecord, prev: dt.date | None, next_: 
         page_title=f"{date} Hugging Face 论文日报（{len(papers)} 篇）", og_type="article",
         description=_description(f"{len(papers)} 篇论文：{titles}"), og_image_path=assets.images.get("poster"),
         date=date, papers=papers, prev=prev.isoformat() if prev else None, next=next_.isoformat() if next_ else None,
-        translated=sum(1 for e in papers if e.translation), analysed=sum(1 for e in papers if e.analysis),
+        translated=sum(1 for e in papers if e.translation),
         hot_fields=hot_fields(papers, top=6), audio=assets.audio("../"),
         images={k: "../" + assets.images[k] for k in order})
 
@@ -238,8 +287,6 @@ def home_page(site: SiteContext, catalog: Catalog, latest_record: DayRecord | No
         "home.html.j2", site, "", "index.html",
         page_title="Hugging Face 论文日报" + (f" · {latest.date}" if latest else ""), description=description,
         og_image_path=poster, latest=latest, poster=poster,
-        latest_translated=sum(1 for e in latest_record.papers if e.translation) if latest_record else 0,
-        latest_analysed=sum(1 for e in latest_record.papers if e.analysis) if latest_record else 0,
         total_days=len(catalog.days), total_papers=len(catalog.paper_dates),
         hot_fields=hot_fields(latest_record.papers, top=6) if latest_record else [], keywords=keywords,
         audio=assets.audio("") if assets else None, top_cards=top_cards,
