@@ -23,8 +23,8 @@ from pydantic import BaseModel
 from hfdaily.archive.index import PaperRow
 from hfdaily.errors import ConfigError
 from hfdaily.make.fields import FIELD_NAMES
+from hfdaily.make.keywords import is_specific
 from hfdaily.make.stats import chinese_terms, stop_words
-from hfdaily.text import has_cjk
 
 Kind = Literal["week", "month"]
 KINDS: dict[Kind, str] = {"week": "周报", "month": "月报"}
@@ -215,11 +215,11 @@ def _distinct(rows: Iterable[PaperRow]) -> list[PaperRow]:
 
 
 def paper_terms(row: PaperRow) -> set[str]:
-    """The words a paper is about, for rising keywords: from its Chinese title and contribution when
-    translated (the briefing is Chinese), else HF's keywords; generic words are stop words."""
+    """The words a paper is about, for rising keywords: the specific Chinese terms of its title and
+    contribution when translated (the briefing is Chinese), else HF's keywords without stop words."""
     if row.title_zh:
         text = " ".join(filter(None, [row.title_zh, row.contribution or ""]))
-        return {t for t in chinese_terms(text) if has_cjk(t)}
+        return {t for t in chinese_terms(text) if is_specific(t)}
     stops = stop_words()
     return {k.strip().lower() for k in row.keywords if k.strip() and k.strip().lower() not in stops}
 

@@ -25,6 +25,7 @@ from hfdaily.archive.record import atomic_write
 from hfdaily.errors import RecordError, SiteError
 from hfdaily.outputs import Outputs
 from hfdaily.publish import citation, feeds, pages, podcast, search
+from hfdaily.make.keywords import headline
 from hfdaily.make.periods import Edition
 from hfdaily.publish.catalog import Catalog, field_slug, load_catalog
 from hfdaily.publish.editions import edition_page, load_editions
@@ -147,7 +148,8 @@ def _keywords(out: Path, date: dt.date) -> list[str]:
     path = Outputs(out).stats(date)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return [k["word"] for k in data.get("keywords", [])[:10]]
+        # the telling Chinese ones, not the day's most frequent words (make/keywords.py)
+        return headline([(k["word"], int(k.get("papers", 1))) for k in data.get("keywords", [])])
     except (OSError, ValueError, KeyError, TypeError):
         return []
 

@@ -301,8 +301,9 @@ def search_page(site: SiteContext) -> str:
 def search_record(entry: PaperEntry, date: dt.date) -> dict:
     """What the search index holds for a paper (a Pagefind custom record; URL relative to the site)."""
     p = entry.paper
-    parts = [p.title if entry.translation else "", " ".join(p.authors),
-             p.organization or "", " ".join(entry.fields), " ".join(p.ai_keywords),
+    # Pagefind's excerpts run the text together: names and terms keep their separators.
+    parts = [p.title if entry.translation else "", ", ".join(p.authors),
+             p.organization or "", "、".join(entry.fields), ", ".join(p.ai_keywords),
              plain(entry.analysis.contribution) if entry.analysis else "",
              entry.translation.summary_zh if entry.translation else "", p.summary,
              # The segmenter splits "2601.10387" at the dot; one token finds the id whole.
