@@ -121,7 +121,7 @@ def test_phone_home_page_leads_with_papers(browser, url):  # noqa: F811
 def test_player_shows_the_length_before_play(page, url, demo):  # noqa: F811
     from mutagen.mp3 import MP3
 
-    seconds = round(MP3(demo / "audio" / f"{SEED_DAY}.mp3").info.length)
+    seconds = int(MP3(demo / "audio" / f"{SEED_DAY}.mp3").info.length)
     page.goto(url + f"days/{SEED_DAY}.html")
     assert page.locator(".player .length").inner_text() == f"{seconds // 60}:{seconds % 60:02d}"
     assert page.locator(".player audio").get_attribute("preload") == "metadata"

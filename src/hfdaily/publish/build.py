@@ -138,7 +138,7 @@ def _mp3_seconds(path: Path, cache: dict, key: str) -> int:
         from mutagen.mp3 import MP3
 
         try:
-            cache[key] = round(MP3(path).info.length)
+            cache[key] = int(MP3(path).info.length)  # whole seconds, as the player counts them
         except Exception:  # an unreadable file: the episode is still listed, without a duration
             cache[key] = 0
     return cache[key]
