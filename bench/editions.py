@@ -26,6 +26,7 @@ from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(os.environ.get("HFDAILY_FIXTURES", REPO.parent / "shared" / "fixtures"))
+SITE_URL = "https://example.github.io/hfdaily"  # without the trailing slash, as the settings keep it
 
 
 def main() -> None:
@@ -49,7 +50,7 @@ def main() -> None:
     if not (out / "site" / "index.html").exists() or len(list((out / "data").glob("*.json"))) != len(dates):
         started = time.perf_counter()
         write_archive(args.fixtures, out, dates)
-        report = build_site(out, site_url="https://example.github.io/hfdaily/")
+        report = build_site(out, site_url=SITE_URL)  # as the command's settings spell it: no page is re-keyed
         print(f"archive: {len(dates)} days written and the site built in {time.perf_counter() - started:.0f} s "
               f"({report.papers} papers; not part of the figures below)")
     today = dates[-1] + dt.timedelta(days=7)
@@ -57,26 +58,31 @@ def main() -> None:
     span = (last.start - first.start).days // 7
     weeks = [Period.containing("week", first.start + dt.timedelta(weeks=round(i * span / max(1, args.weeks - 1))))
              for i in range(args.weeks)]
-    env = {"HFDAILY_SITE_URL": "https://example.github.io/hfdaily/", "HFDAILY_NOTIFY": ""}
-    commands, alone = [], []
+    env = {"HFDAILY_SITE_URL": SITE_URL, "HFDAILY_NOTIFY": ""}
+    for made in (out / "weekly").glob("*.json"):  # each timed run makes a new edition, as Monday's does
+        made.unlink()
+    commands, alone, cpus = [], [], []
     for week in weeks:
         with Index.open(out) as index:
             started = time.perf_counter()
             edition = make_edition(index, week, today)
             alone.append(time.perf_counter() - started)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = CliRunner().invoke(cli, ["weekly", "--week", week.label, "--out", str(out), "--no-notify"], env=env)
         commands.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)
         if result.exit_code != 0:
             sys.exit(result.output)
-        print(f"  {week.label}: {edition.total:3d} papers, {len(edition.days)} days — hfdaily weekly {commands[-1]:.2f} s, "
+        print(f"  {week.label}: {edition.total:3d} papers, {len(edition.days)} days — hfdaily weekly {commands[-1]:.2f} s "
+              f"({cpus[-1]:.2f} s CPU), "
               f"edition alone {alone[-1] * 1000:.0f} ms")
     started = time.perf_counter()
     again = CliRunner().invoke(cli, ["weekly", "--week", weeks[-1].label, "--out", str(out), "--no-notify"], env=env)
     rerun = time.perf_counter() - started
     load = os.getloadavg()
     print(f"hfdaily weekly over {len(dates)} days: median {statistics.median(commands):.2f} s "
-          f"(min {min(commands):.2f}, max {max(commands):.2f}, {len(commands)} weeks); the edition alone: median "
+          f"(min {min(commands):.2f}, max {max(commands):.2f}, {len(commands)} weeks; CPU median "
+          f"{statistics.median(cpus):.2f} s); the edition alone: median "
           f"{statistics.median(alone) * 1000:.0f} ms; a re-run: {rerun:.2f} s "
           f"({'nothing written' if 'edition unchanged' in again.output else 'WROTE FILES'})")
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores (shared machine)")
