@@ -16,6 +16,7 @@ from hfdaily.archive.record import write_if_changed
 from hfdaily.errors import ArchiveError
 from hfdaily.make.periods import FOLDERS, Edition, Kind, Period, build_edition
 from hfdaily.make.render import md_text, md_url
+from hfdaily.outputs import Outputs
 
 
 class NoDaysError(ArchiveError):
@@ -34,7 +35,19 @@ def make_edition(index: Index, period: Period, today: dt.date) -> Edition:
                           f"hfdaily backfill --from {period.start} --to {min(period.end, today)}")
     rows = index.papers(since=period.start, until=period.end)
     before = index.papers(since=previous.start, until=previous.end)
-    return build_edition(period, rows, before, today=today, recorded=recorded)
+    edition = build_edition(period, rows, before, today=today, recorded=recorded)
+    top = [p.model_copy(update={"figure": p.figure or thumbnail(index.out, p.id)}) for p in edition.top]
+    return edition.model_copy(update={"top": top})
+
+
+def thumbnail(out: Path, paper_id: str) -> str | None:
+    """The site path of a paper's key-figure thumbnail, when the archive has one (the output map's
+    ``figure``, where this version of hfdaily has key figures; the site links it under the same name)."""
+    locate = getattr(Outputs(out), "figure", None)
+    if locate is None:
+        return None
+    thumb = locate(paper_id, "thumb")
+    return f"images/figures/{thumb.name}" if thumb.is_file() else None
 
 
 def edition_files(out: Path, kind: Kind, label: str) -> tuple[Path, Path]:
