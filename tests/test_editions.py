@@ -169,3 +169,25 @@ def test_edition_goes_to_the_channels_that_ask_for_it(archive, tmp_path):
         day = asyncio.run(deliver_day(settings, out, out / "hfdaily.db", dt.date(2025, 1, 15)))
         assert [(o.channel, o.status) for o in day.outcomes] == [("daily", "sent")]
         assert len(chat.to("/lab")) == 1 and not chat.to("/boss")
+
+
+def test_edition_by_email(archive, tmp_path):
+    from hfdaily.deliver.periodic import deliver_edition
+    from hfdaily.testing.smtp_server import smtp_server
+
+    out, _ = archive
+    assert run(out, "monthly", "--month", "2025-01").exit_code == 0
+    edition = load(out, "monthly", "2025-01")
+    with smtp_server(password="pw-for-smtp") as (mailbox, port):
+        config = tmp_path / "hfdaily.toml"
+        config.write_text('[notify]\nretries = 0\n[notify.inbox]\ncadence = "monthly"\n', encoding="utf-8")
+        url = f"inbox=mailto://reader:pw-for-smtp@127.0.0.1:{port}?to=reader@example.com&from=hfdaily@example.com"
+        settings = load_settings(config, env={"HFDAILY_NOTIFY": url, "HFDAILY_SITE_URL": SITE})
+        report = asyncio.run(deliver_edition(settings, out, out / "hfdaily.db", edition))
+        assert [(o.channel, o.status, o.papers) for o in report.outcomes] == [("inbox", "sent", 20)]
+        message = mailbox.mails[0].message
+        assert message["Subject"] == "Hugging Face 论文月报 2025-01"
+        html = message.get_body(("html",)).get_content()
+        assert "<style" not in html and html.count("<h2 ") == 20  # every paper of the edition, inline styles
+        assert edition.top[0].title in html and "1月1日、1月16日" in html
+        assert f"{SITE}monthly/2025-01.html" in html
