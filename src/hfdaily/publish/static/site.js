@@ -190,8 +190,12 @@
       var list = box.nextElementSibling;  // the list it filters is the next list after it
       while (list && list.tagName !== "UL" && list.tagName !== "OL") list = list.nextElementSibling;
       if (!list) return;
+      // a filter no card of this list could pass (no paper with a figure yet) is not offered
+      Array.prototype.forEach.call(box.querySelectorAll("input[data-filter]"), function (b) {
+        if (!list.querySelector("[data-" + b.getAttribute("data-filter") + "]")) b.closest("label").hidden = true;
+      });
       box.hidden = false;
-      var boxes = box.querySelectorAll("input[data-filter]");
+      var boxes = box.querySelectorAll("label:not([hidden]) input[data-filter]");
       var count = box.querySelector("[data-filter-count]");
       function apply() {
         var wanted = Array.prototype.filter.call(boxes, function (b) { return b.checked; })
@@ -206,7 +210,7 @@
         });
         count.textContent = wanted.length ? "显示 " + shown + " / " + total + " 篇" : "";
       }
-      boxes.forEach(function (b) { b.addEventListener("change", apply); });
+      Array.prototype.forEach.call(boxes, function (b) { b.addEventListener("change", apply); });
       apply();
     });
   }
