@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -20,6 +20,8 @@ from pydantic import BaseModel
 
 from hfdaily.archive.index import PaperRow
 from hfdaily.make.fields import FIELD_NAMES, hot_fields
+from hfdaily.make.figures import ShownFigure
+from hfdaily.make.formulas import to_html, to_plain
 from hfdaily.make.render import bold, safe_url
 from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.publish import citation
@@ -95,16 +97,30 @@ def rich(text: str) -> Markup:
         href = url if url.startswith("http") else "https://" + url
         return f'<a href="{href}" rel="noopener">{url}</a>'
 
-    return Markup(URL.sub(link, str(bold(text))))
+    # Only the text between tags, outside formulas (MathML carries its namespace URL in an attribute).
+    parts, inside = [], 0
+    for piece in _TAG.split(str(bold(text))):
+        if piece.startswith("<"):
+            name = piece.strip("</>").split()[0].lower() if piece.strip("</>") else ""
+            if name in ("math", "a"):
+                inside += -1 if piece.startswith("</") else (0 if piece.endswith("/>") else 1)
+            parts.append(piece)
+        else:
+            parts.append(URL.sub(link, piece) if inside <= 0 else piece)
+    return Markup("".join(parts))
+
+
+_TAG = re.compile(r"(<[^>]*>)")
 
 
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("hfdaily", "templates"), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True, undefined=StrictUndefined)
     env.filters.update(safe_url=safe_url, field_slug=field_slug, org_slug=org_slug, fields_of=lambda entry: entry.fields,
-                       # a paper's key figure, where the record has one (another change adds it)
+                       # a listing row's key figure, when the row carries one (day cards pass the shown figure)
                        figure_of=lambda paper: getattr(paper, "figure", None),
-                       bibtex=lambda entry: citation.bibtex(entry.paper), guide_items=guide_items, bold=bold, rich=rich)
+                       bibtex=lambda entry: citation.bibtex(entry.paper), guide_items=guide_items, bold=bold, rich=rich,
+                       tex=to_html)
     return env
 
 
@@ -157,7 +173,7 @@ def _render(template: str, site: SiteContext, root: str, path: str, **context) -
 
 
 def _description(text: str, limit: int = 120) -> str:
-    text = " ".join(text.split())
+    text = " ".join(to_plain(text).split())  # meta tags are plain text: a formula as what it shows
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -166,10 +182,21 @@ class DayAssets:
     """The day's pictures and audio inside the site (paths relative to the site root)."""
 
     images: dict[str, str]  # kind → images/D_kind.png
+    # paper id → (web picture, thumbnail, width, height) of its key figure, for the papers that have one
+    figures: dict[str, tuple[str, str, int, int]] = field(default_factory=dict)
     mp3: str | None = None
     vtt: str | None = None
     txt: str | None = None
     seconds: int | None = None  # the broadcast's length
+
+    def figure(self, entry: PaperEntry, root: str) -> ShownFigure | None:
+        """The key figure of ``entry`` as a page ``root`` away shows it (None: no picture at all)."""
+        found = self.figures.get(entry.paper.id)
+        if found is None or entry.figure is None:
+            return None
+        web, thumb, width, height = found
+        return ShownFigure(web=root + web, thumb=root + thumb, label=entry.figure.label,
+                           caption=entry.figure_caption, width=width, height=height)
 
     def audio(self, root: str) -> dict | None:
         if not self.mp3:
@@ -192,18 +219,21 @@ def day_page(site: SiteContext, record: DayRecord, prev: dt.date | None, next_: 
         date=date, papers=papers, prev=prev.isoformat() if prev else None, next=next_.isoformat() if next_ else None,
         translated=sum(1 for e in papers if e.translation),
         hot_fields=hot_fields(papers, top=6), audio=assets.audio("../"),
+        figures={e.paper.id: f for e in papers if (f := assets.figure(e, "../")) is not None},
         images={k: "../" + assets.images[k] for k in order})
 
 
-def paper_page(site: SiteContext, entry: PaperEntry, dates: list[dt.date], poster: str | None) -> str:
+def paper_page(site: SiteContext, entry: PaperEntry, dates: list[dt.date], poster: str | None,
+               figure: ShownFigure | None = None) -> str:
     p = entry.paper
     title = entry.translation.title_zh if entry.translation else p.title
     summary = plain(entry.analysis.contribution) if entry.analysis else (
         entry.translation.summary_zh if entry.translation else p.summary)
     return _render(
         "paper.html.j2", site, "../", f"papers/{p.id}.html",
-        page_title=f"{title} · arXiv:{p.id}", og_type="article", description=_description(summary),
-        og_image_path=poster, entry=entry, dates=[d.isoformat() for d in dates], citation_tags=citation.highwire(p))
+        page_title=f"{to_plain(title)} · arXiv:{p.id}", og_type="article", description=_description(summary),
+        og_image_path=figure.web.removeprefix("../") if figure else poster, entry=entry,
+        dates=[d.isoformat() for d in dates], figure=figure, citation_tags=citation.highwire(p))
 
 
 @dataclass
@@ -313,5 +343,6 @@ def search_record(entry: PaperEntry, date: dt.date) -> dict:
         meta["title_en"] = p.title
     if p.organization:
         meta["org"] = p.organization
-    return {"url": f"papers/{p.id}.html", "content": "\n".join(x for x in parts if x), "meta": meta,
+    # Formulas as the characters they show ("\\(TPP\\)" → "TPP", "$\\alpha$" → "α"): what a reader types.
+    return {"url": f"papers/{p.id}.html", "content": to_plain("\n".join(x for x in parts if x)), "meta": meta,
             "fields": entry.fields}
