@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from hfdaily.make.formulas import to_plain
 from hfdaily.models import Paper
 
 ARXIV_PDF_URL = "https://arxiv.org/pdf/{}"
@@ -47,11 +48,11 @@ def bibtex(paper: Paper) -> str:
 def ris(paper: Paper) -> str:
     """An RIS record (tags ``XX  - value``, CRLF line ends as the format asks); a preprint is ``GEN``
     with arXiv as publisher, its DOI and the PDF link, which EndNote, Mendeley and Zotero all import."""
-    lines = [("TY", "GEN"), ("TI", paper.title)]
+    lines = [("TY", "GEN"), ("TI", to_plain(paper.title))]  # formulas as their characters: RIS is plain text
     lines += [("AU", author) for author in paper.authors]
     lines += [("PY", str(paper.published_at.year)), ("DA", paper.published_at.strftime("%Y/%m/%d")),
               ("PB", "arXiv"), ("DO", ARXIV_DOI.format(paper.id)), ("UR", paper.arxiv_url),
-              ("L1", ARXIV_PDF_URL.format(paper.id)), ("AB", paper.summary), ("M1", f"arXiv:{paper.id}")]
+              ("L1", ARXIV_PDF_URL.format(paper.id)), ("AB", to_plain(paper.summary)), ("M1", f"arXiv:{paper.id}")]
     lines += [("KW", keyword) for keyword in paper.ai_keywords]
     lines.append(("ER", ""))
     return "".join(f"{tag}  - {' '.join(value.split())}\r\n" for tag, value in lines)
@@ -60,12 +61,12 @@ def ris(paper: Paper) -> str:
 def highwire(paper: Paper) -> list[tuple[str, str]]:
     """(name, content) of the ``<meta name="citation_…">`` tags, one ``citation_author`` per author in order."""
     date = paper.published_at.strftime("%Y/%m/%d")
-    tags = [("citation_title", paper.title)]
+    tags = [("citation_title", to_plain(paper.title))]  # a formula as its characters, as the page title shows it
     tags += [("citation_author", author) for author in paper.authors]
     tags += [("citation_date", date), ("citation_publication_date", date), ("citation_online_date", date),
              ("citation_publisher", "arXiv"), ("citation_arxiv_id", paper.id),
              ("citation_doi", ARXIV_DOI.format(paper.id)), ("citation_pdf_url", ARXIV_PDF_URL.format(paper.id)),
-             ("citation_abstract_html_url", paper.arxiv_url), ("citation_abstract", paper.summary)]
+             ("citation_abstract_html_url", paper.arxiv_url), ("citation_abstract", to_plain(paper.summary))]
     if paper.ai_keywords:
         tags.append(("citation_keywords", "; ".join(paper.ai_keywords)))
     return tags
