@@ -88,7 +88,8 @@ def _show(outcome) -> None:
               help="Cron (UTC) of last week's edition (周报): Monday 11:00 in Beijing.")
 @click.option("--monthly", default="0 3 1 * *", show_default=True,
               help="Cron (UTC) of last month's edition (月报): the 1st, 11:00 in Beijing.")
-@click.option("--python", "python_version", default="3.12", show_default=True)
+@click.option("--python", "python_version", default="3.12", show_default=True,
+              help="Python version the workflow installs hfdaily with (actions/setup-python).")
 @click.option("--force", is_flag=True, help="Overwrite an existing workflow.")
 def init(repo: Path, morning: str, late: str, weekly: str, monthly: str, python_version: str, force: bool) -> None:
     """Write .github/workflows/hfdaily.yml: hfdaily runs, commits and publishes every morning by itself,
