@@ -170,7 +170,7 @@ from hfdaily.commands import (  # noqa: E402
     publish_command,
     render_command,
 )
-from hfdaily.publish.commands import serve  # noqa: E402
+from hfdaily.publish.commands import monthly, serve, weekly  # noqa: E402
 
 cli.add_command(index_command)
 cli.add_command(fetch_command)
@@ -179,6 +179,8 @@ cli.add_command(render_command)
 cli.add_command(publish_command)
 cli.add_command(backfill_command)
 cli.add_command(serve)
+cli.add_command(weekly)
+cli.add_command(monthly)
 
 from hfdaily.deliver.commands import init, notify  # noqa: E402  (delivery and scheduling)
 

@@ -12,6 +12,7 @@ A channel is a name, one apprise URL and what to send there::
     keywords = ["world model"]
     [notify.lab]
     url_env = "LAB_DINGTALK_URL"   # the URL is a secret: keep it out of a committed file
+    cadence = "weekly"             # daily (default) | weekly: the 周报 each Monday | monthly: the 月报
 
 Names key the "sent once per day" record, so an unnamed URL is named after its service
 (``feishu``, ``feishu-2``, …). Every URL carries secrets (webhook tokens, passwords, keys), so a
@@ -24,6 +25,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
+from typing import Literal
 from urllib.parse import quote, unquote
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -53,6 +55,8 @@ class ChannelOptions(BaseModel):
     threshold: float | None = Field(None, description="with a profile: leave out papers scoring below this")
     audio: bool = True  # link the broadcast when the site has it
     poster: bool = True  # e-mail: the poster inline
+    cadence: Literal["daily", "weekly", "monthly"] = Field(
+        "daily", description="what the channel receives: each day, the weekly edition (周报) or the monthly one (月报)")
 
     @field_validator("fields")
     @classmethod

@@ -266,6 +266,10 @@ async def deliver_day(settings: Settings, out: Path, db: Path, date: dt.date, *,
     if not channels:
         report.note = "no channels configured (HFDAILY_NOTIFY or [notify] in hfdaily.toml)"
         return _finish(report)
+    channels = [c for c in channels if c.options.cadence == "daily"]  # the others get the weekly/monthly editions
+    if not channels:
+        report.note = "no channel takes days (every one has cadence = weekly or monthly)"
+        return _finish(report)
     record = load_day(out, db, date)
     if record is None or not record.papers:
         report.note = f"no papers for {date} in {out / 'data'}: nothing to send"
