@@ -48,7 +48,8 @@ def test_a_database_made_by_the_previous_version_is_migrated_and_keeps_its_data(
     assert store.cached_response("k") == '{"a": 1}'
     assert store.day_list(dt.date(2026, 1, 19)) == "[]"
     assert migrations.applied(store.db) == ["hfdaily:m001_store", "hfdaily:m002_index",
-                                            "hfdaily:m003_day_list_failures", "hfdaily:m004_llm_calls_date"]
+                                            "hfdaily:m003_day_list_failures", "hfdaily:m004_llm_calls_date",
+                                            "hfdaily:m005_reasoning_tokens"]
     assert store.spent_on(dt.date(2026, 1, 19)).calls == 0  # the 0.1 log gained its date column
     store.close()
     with Index.open(tmp_path) as index:  # opening again applies nothing twice
@@ -148,8 +149,8 @@ def test_index_is_incremental_by_content(fixtures_dir, tmp_path):
         assert result.indexed == [changed.date] and result.unchanged == 4
         assert index.day(changed.date).papers == 3
         assert len(index.papers(date=changed.date)) == 3
-        assert tuple(index.db.execute("SELECT calls, prompt_tokens, completion_tokens FROM spending WHERE date = ?",
-                                      (changed.date.isoformat(),)).fetchone()) == (6, 9000, 2000)
+        assert tuple(index.db.execute("SELECT calls, prompt_tokens, completion_tokens, reasoning_tokens FROM spending"
+                                      " WHERE date = ?", (changed.date.isoformat(),)).fetchone()) == (6, 9000, 2000, 0)
 
         # a record removed from data/ leaves the index
         record_path(tmp_path, days[1]).unlink()

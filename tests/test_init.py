@@ -46,7 +46,8 @@ def test_the_schema_check_catches_a_broken_workflow(tmp_path, workflow):
 def test_what_the_workflow_does(workflow):
     path, flow = workflow
     on = flow[True] if True in flow else flow["on"]  # YAML 1.1 reads the key `on` as true
-    assert [c["cron"] for c in on["schedule"]] == ["30 2 * * 1-5", "30 8 * * 1-5"]  # 10:30 and 16:30 in Beijing
+    # 10:30 and 16:30 in Beijing; the weekly edition Monday 11:00, the monthly one the 1st at 11:00
+    assert [c["cron"] for c in on["schedule"]] == ["30 2 * * 1-5", "30 8 * * 1-5", "0 3 * * 1", "0 3 1 * *"]
     assert on["workflow_dispatch"]["inputs"]["date"]["type"] == "string"
     steps = flow["jobs"]["run"]["steps"]
     text = path.read_text()
@@ -55,8 +56,11 @@ def test_what_the_workflow_does(workflow):
     assert "fonts-wqy-microhei espeak-ng" in text
     run = next(s for s in steps if s.get("id") == "run")
     assert "hfdaily run" in run["run"] and "--strict" in run["run"]
+    job_env = flow["jobs"]["run"]["env"]  # both hfdaily steps (doctor, run) see the settings
     for secret in ("DEEPSEEK_API_KEY", "HFDAILY_LLM_API_KEY", "HFDAILY_NOTIFY"):
-        assert run["env"][secret] == "${{ secrets.%s }}" % secret
+        assert job_env[secret] == "${{ secrets.%s }}" % secret
+    doctor = steps.index(next(s for s in steps if "hfdaily doctor" in s.get("run", "")))
+    assert doctor < steps.index(run)  # the setup is checked first: a retired model fails in seconds
     commit = next(s for s in steps if s.get("id") == "commit")
     assert 'git reset -q -- "$OUT/hfdaily.db*"' in commit["run"]  # never the database
     assert "git diff --cached --quiet" in commit["run"] and "changed=false" in commit["run"]  # no papers: no commit
@@ -101,13 +105,13 @@ def test_a_workflow_an_earlier_init_wrote_is_upgraded_keeping_its_schedule(tmp_p
     schedule and Python version; their Pages address, and so their feed URL, stay as they were."""
     path = tmp_path / ".github" / "workflows" / "hfdaily.yml"
     path.parent.mkdir(parents=True)
-    # what the previous release wrote for `--morning "0 1 * * 1-5" --python 3.11`: no HFDAILY_FEED_DAYS yet
-    earlier = "".join(line for line in render_workflow("0 1 * * 1-5", python="3.11").splitlines(keepends=True)
+    # what the previous release wrote for `--morning "0 1 * * 1-5" --weekly "0 4 * * 1" --python 3.11`: no HFDAILY_FEED_DAYS yet
+    earlier = "".join(line for line in render_workflow("0 1 * * 1-5", python="3.11", weekly="0 4 * * 1").splitlines(keepends=True)
                       if "HFDAILY_FEED_DAYS" not in line)
     path.write_text(earlier)
     result = CliRunner().invoke(cli, ["init", "--repo", str(tmp_path)])
     assert result.exit_code == 0 and "upgraded" in result.output, result.output
-    assert path.read_text() == render_workflow("0 1 * * 1-5", python="3.11")
+    assert path.read_text() == render_workflow("0 1 * * 1-5", python="3.11", weekly="0 4 * * 1")
     assert "HFDAILY_FEED_DAYS: ${{ vars.HFDAILY_FEED_DAYS }}" in path.read_text()
     again = CliRunner().invoke(cli, ["init", "--repo", str(tmp_path)])
     assert again.exit_code == 0 and "up to date" in again.output
@@ -115,3 +119,25 @@ def test_a_workflow_an_earlier_init_wrote_is_upgraded_keeping_its_schedule(tmp_p
     path.write_text(earlier.replace("timeout-minutes: 90", "timeout-minutes: 30"))
     kept = CliRunner().invoke(cli, ["init", "--repo", str(tmp_path)])
     assert kept.exit_code == 2 and "timeout-minutes: 30" in path.read_text()
+
+
+@pytest.mark.parametrize(("schedule", "edition", "called"), [
+    ("0 3 * * 1", "", "weekly --out hfdaily-out"),
+    ("0 3 1 * *", "", "monthly --out hfdaily-out"),
+    ("30 2 * * 1-5", "", "run --out hfdaily-out --quiet"),
+    ("", "weekly", "weekly --out hfdaily-out"),  # by hand: Run workflow → edition: weekly
+    ("", "day", "run --out hfdaily-out --quiet"),
+])
+def test_the_weekly_and_monthly_schedules_make_an_edition(workflow, tmp_path, schedule, edition, called):
+    """The run step's own script, run by bash with a stand-in hfdaily that records how it was called."""
+    path, flow = workflow
+    run = next(s for s in flow["jobs"]["run"]["steps"] if s.get("id") == "run")
+    fake = tmp_path / "bin" / "hfdaily"
+    fake.parent.mkdir()
+    fake.write_text('#!/bin/sh\n[ "$2" = --help ] && exit 0\necho "$@" >> "$CALLS"\n')
+    fake.chmod(0o755)
+    env = {"PATH": f"{fake.parent}:/usr/bin:/bin", "CALLS": str(tmp_path / "calls"), "OUT": "hfdaily-out",
+           "GITHUB_OUTPUT": str(tmp_path / "output"), "SCHEDULE": schedule, "EDITION": edition, "DATE": ""}
+    subprocess.run(["bash", "-c", run["run"]], env=env, check=True, timeout=30)
+    assert (tmp_path / "calls").read_text().strip() == called
+    assert (tmp_path / "output").read_text() == "code=0\n"

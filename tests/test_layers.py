@@ -14,13 +14,13 @@ PACKAGE = Path(hfdaily.__file__).parent
 # floor of each top-level module or stage folder; a module may import its own floor or lower ones
 FLOORS = {
     "errors": 0, "text": 0, "fileio": 0, "arguments": 0, "http": 0, "__init__": 0,
-    "models": 1, "outputs": 1, "config": 1, "fields": 1,
+    "models": 1, "outputs": 1, "config": 1, "fields": 1, "providers": 1,
     "sources": 2, "archive": 2,
     "enrich": 3,
-    "make": 4,
+    "make": 4, "rank": 4,
     "publish": 5,
     "deliver": 6,
-    "pipeline": 7, "testing": 7, "commands": 8, "demo": 8, "cli": 9, "__main__": 9,
+    "workspace": 7, "pipeline": 7, "testing": 7, "commands": 8, "doctor": 8, "demo": 8, "cli": 9, "__main__": 9,
 }
 
 

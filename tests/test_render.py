@@ -126,3 +126,18 @@ def test_a_picture_kind_is_declared_once_and_every_page_follows(monkeypatch):
     names = "|".join(k.name for k in outputs.PICTURE_KINDS)
     for template in templates.rglob("*.j2"):
         assert not re.search(rf"""(get\(|\[|\{{)\s*['"]({names})['"]""", template.read_text()), template
+
+
+def test_every_deep_report_link_finds_its_anchor_in_commonmark():
+    """Issue 14: the escaper reached into the HTML attribute (``<a id="2601\\.00001">``), so no
+    深度解读 link found its paper on GitHub or in any CommonMark viewer."""
+    import re
+
+    from markdown_it import MarkdownIt
+
+    day = record()
+    newsletter = MarkdownIt("commonmark").render(newsletter_md(day, Extras(has_report=True)))
+    report = MarkdownIt("commonmark").render(report_md(day))
+    targets = re.findall(r'<a href="\.\./reports/2026-01-20\.md#([^"]+)">深度解读</a>', newsletter)
+    anchors = set(re.findall(r'<a id="([^"]+)"', report))
+    assert targets == ["2601.00001"] and set(targets) <= anchors

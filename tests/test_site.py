@@ -125,7 +125,8 @@ def test_home_has_latest_day_calendar_and_stats(demo):
     page = html(out / "site" / "index.html")
     assert page.css_first("h1").text() == f"{DAYS[-1]} 论文日报"
     links = {a.attributes["href"] for a in page.css("table.cal a")}
-    assert links == {f"days/{d}.html" for d in DAYS}
+    # every day, and the week and month that have an edition (sitebuild.EDITIONS)
+    assert links == {f"days/{d}.html" for d in DAYS} | {"weekly/2026-W04.html", "monthly/2026-01.html"}
     captions = [c.text() for c in page.css("table.cal caption")]
     assert captions[0].startswith("2026 年 4 月") and captions[-1].startswith("2025 年 12 月")
 
@@ -136,7 +137,8 @@ def test_links_are_relative_and_resolve(demo):
     site = out / "site"
     pages = [site / "index.html", site / "search.html", *sorted((site / "days").glob("*.html")),
              *sorted((site / "papers").glob("*.html"))[:40], *sorted((site / "fields").glob("*.html")),
-             *sorted((site / "orgs").glob("*.html"))[:20]]
+             *sorted((site / "orgs").glob("*.html"))[:20], *sorted((site / "weekly").glob("*.html")),
+             *sorted((site / "monthly").glob("*.html"))]
     for path in pages:
         for node in html(path).css("a[href], img[src], audio[src], track[src], link[href], script[src]"):
             url = node.attributes.get("href") or node.attributes.get("src")
@@ -247,8 +249,10 @@ def test_adding_a_day_rebuilds_only_that_day_its_neighbours_and_listings(tmp_pat
     write_days(tmp_path, fixtures_dir, seeds_dir, [new_day])
     added = build_site(tmp_path, site_url=SITE_URL)
     new_papers = load_record(record_path(tmp_path, new_day)).papers
-    # the new day, its neighbour (2026-04-14 gains a "next" link) and one page per new paper
-    assert added.rendered == 2 + len(new_papers)
+    # the new day, its neighbour (2026-04-14 gains a "next" link), one page per new paper, and the
+    # pages of the older papers whose 相关论文 the new papers entered
+    assert added.relinked >= {e.paper.id for e in new_papers}
+    assert added.rendered == 2 + len(added.relinked)
     # only the field and organisation pages that gained a paper (each fits one page here)
     touched = {("field", f) for e in new_papers for f in e.fields} | {("org", e.paper.organization)
                                                                     for e in new_papers if e.paper.organization}
@@ -257,8 +261,9 @@ def test_adding_a_day_rebuilds_only_that_day_its_neighbours_and_listings(tmp_pat
     changed = {p for p in before if after[p] != before[p]}
     assert {"days/2026-04-14.html", "papers/2604.07429.html", "index.html"} <= changed
     assert "days/2026-04-10.html" not in changed and "days/2026-04-13.html" not in changed
-    untouched_papers = [p for p in before if p.startswith("papers/") and p != "papers/2604.07429.html"]
-    assert untouched_papers and all(after[p] == before[p] for p in untouched_papers)
+    untouched_papers = [p for p in before if p.startswith("papers/") and p != "papers/2604.07429.html"
+                        and p[len("papers/"):-len(".html")] not in added.relinked]
+    assert all(after[p] == before[p] for p in untouched_papers)  # (a small archive: most lists change)
     assert added.search.startswith("recent") and f"({len(new_papers) - 1} papers" in added.search
     manifest = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["search"]["cutoff"] == "2026-04-14"

@@ -71,6 +71,7 @@ class PaperRow:
     authors: list[str] = field(default_factory=list)
     fields: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
+    project_page: str | None = None
 
     @property
     def display_title(self) -> str:
@@ -113,7 +114,7 @@ def _paper_row(row: sqlite3.Row) -> PaperRow:
         contribution=row["contribution"], field_zh=row["field_zh"], upvotes=row["upvotes"],
         github_repo=row["github_repo"], github_stars=row["github_stars"], organisation=row["organisation"],
         authors=json.loads(row["authors_json"]), fields=json.loads(row["fields_json"]),
-        keywords=json.loads(row["keywords_json"]),
+        keywords=json.loads(row["keywords_json"]), project_page=row["project_page"],
     )
 
 
@@ -292,8 +293,9 @@ class Index:
              getattr(record, "schema_version", 1)),
         )
         usage = record.usage
-        db.execute("INSERT INTO spending VALUES (?,?,?,?)",
-                   (day, usage.calls, usage.prompt_tokens, usage.completion_tokens))
+        db.execute("INSERT INTO spending (date, calls, prompt_tokens, completion_tokens, reasoning_tokens)"
+                   " VALUES (?,?,?,?,?)",
+                   (day, usage.calls, usage.prompt_tokens, usage.completion_tokens, usage.reasoning_tokens))
         for rank, entry in enumerate(record.papers):
             self._store_paper(day, rank, entry)
 
@@ -353,8 +355,8 @@ class Index:
         return load_record(record_path(self.out, date))
 
     def papers(self, *, limit: int | None = None, **filters: object) -> list[PaperRow]:
-        """Papers matching every filter given (``date``, ``field``, ``organisation``, ``author``,
-        ``keyword``, ``paper_id``), newest day first, then in the day's order."""
+        """Papers matching every filter given (``date``, ``since``/``until`` inclusive, ``field``,
+        ``organisation``, ``author``, ``keyword``, ``paper_id``), newest day first, then in the day's order."""
         where, args = _filters(**filters)
         return self._select(where, args, limit)
 
@@ -402,13 +404,14 @@ class Index:
 
 
 def _filters(*, date: dt.date | None = None, field: str | None = None, organisation: str | None = None,
-             author: str | None = None, keyword: str | None = None, paper_id: str | None = None
-             ) -> tuple[list[str], list[object]]:
+             author: str | None = None, keyword: str | None = None, paper_id: str | None = None,
+             since: dt.date | None = None, until: dt.date | None = None) -> tuple[list[str], list[object]]:
     where: list[str] = []
     args: list[object] = []
-    if date is not None:
-        where.append("p.date = ?")
-        args.append(date.isoformat())
+    for day, sql in ((date, "p.date = ?"), (since, "p.date >= ?"), (until, "p.date <= ?")):
+        if day is not None:
+            where.append(sql)
+            args.append(day.isoformat())
     for value, sql in ((field, "p.id IN (SELECT paper FROM fields WHERE name = ?)"),
                        (organisation, "p.id IN (SELECT paper FROM organisations WHERE name = ?)"),
                        (author, "p.id IN (SELECT paper FROM authors WHERE name = ?)"),

@@ -225,3 +225,11 @@ def m004_llm_calls_date(db: sqlite3.Connection) -> None:
     their run's day."""
     db.execute("ALTER TABLE llm_calls ADD COLUMN date TEXT")
     db.execute("CREATE INDEX llm_calls_date ON llm_calls(date)")
+
+
+@CORE.migration
+def m005_reasoning_tokens(db: sqlite3.Connection) -> None:
+    """Reasoning tokens, counted apart (a thinking model spends several times the tokens of its
+    answer, and they are billed as output): in each call and in each day's spending. Older rows: 0."""
+    db.execute("ALTER TABLE llm_calls ADD COLUMN reasoning_tokens INTEGER")
+    db.execute("ALTER TABLE spending ADD COLUMN reasoning_tokens INTEGER NOT NULL DEFAULT 0")

@@ -12,6 +12,7 @@ A channel is a name, one apprise URL and what to send there::
     keywords = ["world model"]
     [notify.lab]
     url_env = "LAB_DINGTALK_URL"   # the URL is a secret: keep it out of a committed file
+    cadence = "weekly"             # daily (default) | weekly: the 周报 each Monday | monthly: the 月报
 
 Names key the "sent once per day" record, so an unnamed URL is named after its service
 (``feishu``, ``feishu-2``, …). Every URL carries secrets (webhook tokens, passwords, keys), so a
@@ -24,6 +25,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
+from typing import Literal
 from urllib.parse import quote, unquote
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -47,8 +49,14 @@ class ChannelOptions(BaseModel):
     authors: list[str] = []
     organisations: list[str] = []
     only_followed: bool = Field(False, description="send only papers that match a followed word/author/org")
+    like: list[str] = Field([], description="a reader profile: liked arXiv ids; the digest is ordered 为你推荐")
+    bib: str | None = Field(None, description="a reader profile: a BibTeX/RIS file (e.g. a Zotero export)")
+    exclude: list[str] = Field([], description="negative keywords: matching papers are left out")
+    threshold: float | None = Field(None, description="with a profile: leave out papers scoring below this")
     audio: bool = True  # link the broadcast when the site has it
     poster: bool = True  # e-mail: the poster inline
+    cadence: Literal["daily", "weekly", "monthly"] = Field(
+        "daily", description="what the channel receives: each day, the weekly edition (周报) or the monthly one (月报)")
 
     @field_validator("fields")
     @classmethod
@@ -57,6 +65,19 @@ class ChannelOptions(BaseModel):
         if unknown:
             raise ValueError(f"unknown field(s) {', '.join(unknown)}; choose from {', '.join(FIELD_NAMES)}")
         return names
+
+    @field_validator("like")
+    @classmethod
+    def _arxiv_ids(cls, ids: list[str]) -> list[str]:
+        bad = [i for i in ids if not re.fullmatch(r"\d{4}\.\d{4,5}", i)]
+        if bad:
+            raise ValueError(f"not arXiv ids like 2510.08558: {', '.join(bad)}")
+        return ids
+
+    @property
+    def profile(self) -> bool:
+        """Whether this channel is ordered for a reader (liked papers, a reference file or negative keywords)."""
+        return bool(self.like or self.bib or self.exclude or self.threshold is not None)
 
     @property
     def follows(self) -> bool:

@@ -85,15 +85,21 @@ def _show(outcome) -> None:
 @click.option("--morning", help="Cron (UTC) of the daily run [default: 30 2 * * 1-5, 10:30 in Beijing, when ~85% "
               "of the day's papers are listed; an upgraded workflow keeps its own].")
 @click.option("--late", help="Cron (UTC) of the run that picks up late papers [default: 30 8 * * 1-5, 16:30 in Beijing].")
-@click.option("--python", "python_version", help="Python version of the job [default: 3.12].")
+@click.option("--weekly", help="Cron (UTC) of last week's edition (周报) [default: 0 3 * * 1, Monday 11:00 in Beijing].")
+@click.option("--monthly", help="Cron (UTC) of last month's edition (月报) [default: 0 3 1 * *, the 1st, 11:00 in Beijing].")
+@click.option("--python", "python_version",
+              help="Python version the workflow installs hfdaily with (actions/setup-python) [default: 3.12].")
 @click.option("--force", is_flag=True, help="Overwrite an existing workflow (one an earlier hfdaily init wrote, "
               "unedited, is upgraded without it).")
-def init(repo: Path, morning: str | None, late: str | None, python_version: str | None, force: bool) -> None:
-    """Write (or upgrade) .github/workflows/hfdaily.yml: hfdaily runs, commits and publishes every morning by itself."""
+def init(repo: Path, morning: str | None, late: str | None, weekly: str | None, monthly: str | None,
+         python_version: str | None, force: bool) -> None:
+    """Write (or upgrade) .github/workflows/hfdaily.yml: hfdaily runs, commits and publishes every morning by
+    itself, and makes the weekly and monthly editions."""
     from hfdaily.deliver.workflow import write_workflow
 
     try:
-        path, what = write_workflow(repo, morning=morning, late=late, python=python_version, force=force)
+        path, what = write_workflow(repo, morning=morning, late=late, python=python_version, force=force,
+                                    weekly=weekly, monthly=monthly)
     except HfdailyError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)

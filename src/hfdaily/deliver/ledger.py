@@ -39,6 +39,11 @@ def m001_deliveries(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX deliveries_by_day ON deliveries (date, channel, status)")
 
 
+def _key(date: dt.date | str) -> str:
+    """What was delivered: a day (2026-01-20) or a weekly/monthly edition (2026-W03, 2026-01)."""
+    return date if isinstance(date, str) else date.isoformat()
+
+
 class Ledger:
     def __init__(self, path: Path, out: Path):
         self.out = out
@@ -54,29 +59,29 @@ class Ledger:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def was_sent(self, date: dt.date, channel: str) -> bool:
+    def was_sent(self, date: dt.date | str, channel: str) -> bool:
         row = self.db.execute("SELECT 1 FROM deliveries WHERE date = ? AND channel = ? AND status = 'sent' LIMIT 1",
-                              (date.isoformat(), channel)).fetchone()
+                              (_key(date), channel)).fetchone()
         return row is not None or channel in self._sent_file(date)
 
-    def _sent_file(self, date: dt.date) -> dict[str, dict]:
+    def _sent_file(self, date: dt.date | str) -> dict[str, dict]:
         path = Outputs(self.out).deliveries(date)
         try:
             return json.loads(path.read_text(encoding="utf-8")).get("channels", {}) if path.exists() else {}
         except (ValueError, AttributeError, OSError):
             return {}  # unreadable: the table still answers; the next send rewrites it
 
-    def record(self, date: dt.date, channel: str, service: str, status: str, attempts: int, papers: int,
+    def record(self, date: dt.date | str, channel: str, service: str, status: str, attempts: int, papers: int,
                day_papers: int, error: str | None = None) -> None:
         self.db.execute(
             "INSERT INTO deliveries (date, channel, service, status, attempts, papers, day_papers, error, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (date.isoformat(), channel, service, status, attempts, papers, day_papers, error,
+            (_key(date), channel, service, status, attempts, papers, day_papers, error,
              dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
         )
         if status == "sent":
             channels = self._sent_file(date)
             channels[channel] = {"service": service, "papers": papers, "day_papers": day_papers,
                                  "sent_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
-            atomic_write(Outputs(self.out).deliveries(date), json.dumps({"date": date.isoformat(), "channels": channels},
-                                                               ensure_ascii=False, indent=2) + "\n")
+            atomic_write(Outputs(self.out).deliveries(date), json.dumps({"date": _key(date), "channels": channels},
+                                                                        ensure_ascii=False, indent=2) + "\n")

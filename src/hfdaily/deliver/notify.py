@@ -175,7 +175,12 @@ def kind_for(plugin) -> Kind:
 def prepare(channel: Channel, record: DayRecord, settings: Settings, out: Path, policy: DeliveryPolicy) -> Prepared:
     plugin = plugin_for(channel, policy.timeout)
     kind = kind_for(plugin)
-    digest: Digest = build_digest(record, channel.options, kind, site_url=settings.site.url, out=out)
+    ranking = None
+    if channel.options.profile:
+        from hfdaily.deliver.ranking import channel_ranking
+
+        ranking = channel_ranking(out, record, channel.options, channel.name)
+    digest: Digest = build_digest(record, channel.options, kind, site_url=settings.site.url, out=out, ranking=ranking)
     poster_cid = digest.poster.name if kind == "email" and digest.poster else None
     limit = None
     in_bytes = type(plugin).__name__ == "NotifyWeComBot"  # WeCom counts bytes (2048), the others characters
@@ -260,6 +265,10 @@ async def deliver_day(settings: Settings, out: Path, db: Path, date: dt.date, *,
     policy = policy or configured_policy
     if not channels:
         report.note = "no channels configured (HFDAILY_NOTIFY or [notify] in hfdaily.toml)"
+        return _finish(report)
+    channels = [c for c in channels if c.options.cadence == "daily"]  # the others get the weekly/monthly editions
+    if not channels:
+        report.note = "no channel takes days (every one has cadence = weekly or monthly)"
         return _finish(report)
     record = load_day(out, db, date)
     if record is None or not record.papers:

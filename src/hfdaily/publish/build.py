@@ -27,12 +27,17 @@ from hfdaily.errors import RecordError, SiteError
 from hfdaily.make.figures import figure_size
 from hfdaily.make.figures import has_files as has_figure_files
 from hfdaily.outputs import COVER, SITE_PICTURES, Outputs
-from hfdaily.publish import feeds, pages, podcast, search
+from hfdaily.publish import citation, feeds, pages, podcast, search
+from hfdaily.make.keywords import headline
+from hfdaily.make.periods import Edition
 from hfdaily.publish.catalog import Catalog, field_slug, load_catalog
+from hfdaily.rank import site as rank_site
+from hfdaily.publish.editions import edition_page, load_editions
 
 log = logging.getLogger("hfdaily.publish.build")
 
 MANIFEST = ".hfdaily-manifest.json"
+CITED = ("html", "bib", "ris")  # a paper's page and its citation files, made together
 
 
 @dataclass
@@ -45,6 +50,8 @@ class BuildReport:
     written: int = 0  # files whose bytes changed
     removed: int = 0
     search: str = "none"  # which search bundles were rebuilt: all / recent / none / off
+    similar: str = ""  # what the similar-paper step did
+    relinked: set[str] = field(default_factory=set)  # papers whose 相关论文 changed (their pages are rendered)
     feeds: bool = False
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -52,7 +59,7 @@ class BuildReport:
     def line(self) -> str:
         return (f"site: {self.days} days, {self.papers} papers → {self.site} in {self.seconds:.1f} s "
                 f"({self.rendered} day/paper pages and {self.listings} field/organisation pages rendered, {self.written} files written, {self.removed} removed, "
-                f"search index: {self.search})")
+                f"search index: {self.search})" + (f"; {self.similar}" if self.similar else ""))
 
 
 def _key(*parts: object) -> str:
@@ -107,7 +114,8 @@ class _Writer:
             self.report.removed += 1
 
 
-def _assets(out: Path, writer: _Writer, date: dt.date, paper_ids: list[str] = ()) -> pages.DayAssets:
+def _assets(out: Path, writer: _Writer, date: dt.date, paper_ids: list[str] = (),
+            durations: dict | None = None) -> pages.DayAssets:
     """The day's pictures, its papers' key figures and broadcast (where the output map puts them)
     linked into the site."""
     outputs = Outputs(out)
@@ -130,8 +138,14 @@ def _assets(out: Path, writer: _Writer, date: dt.date, paper_ids: list[str] = ()
         if source.exists() and source.stat().st_size:
             writer.link(f"audio/{source.name}", source)
             found[suffix] = f"audio/{source.name}"
-    return pages.DayAssets(images=images, figures=figures, mp3=found.get("mp3"), vtt=found.get("vtt") if "mp3" in found else None,
-                           txt=found.get("txt") if "mp3" in found else None)
+    seconds = None
+    if "mp3" in found:  # the player shows the length before it is played (read once per file, kept in the manifest)
+        stat = outputs.audio(date, ".mp3").stat()
+        seconds = _mp3_seconds(outputs.audio(date, ".mp3"), {} if durations is None else durations,
+                               f"{date}:{stat.st_size}:{stat.st_mtime_ns}") or None
+    return pages.DayAssets(images=images, figures=figures, mp3=found.get("mp3"),
+                           vtt=found.get("vtt") if "mp3" in found else None,
+                           txt=found.get("txt") if "mp3" in found else None, seconds=seconds)
 
 
 def _mp3_seconds(path: Path, cache: dict, key: str) -> int:
@@ -139,7 +153,7 @@ def _mp3_seconds(path: Path, cache: dict, key: str) -> int:
         from mutagen.mp3 import MP3
 
         try:
-            cache[key] = round(MP3(path).info.length)
+            cache[key] = int(MP3(path).info.length)  # whole seconds, as the player counts them
         except Exception:  # an unreadable file: the episode is still listed, without a duration
             cache[key] = 0
     return cache[key]
@@ -149,7 +163,8 @@ def _keywords(out: Path, date: dt.date) -> list[str]:
     path = Outputs(out).stats(date)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return [k["word"] for k in data.get("keywords", [])[:10]]
+        # the telling Chinese ones, not the day's most frequent words (make/keywords.py)
+        return headline([(k["word"], int(k.get("papers", 1))) for k in data.get("keywords", [])])
     except (OSError, ValueError, KeyError, TypeError):
         return []
 
@@ -188,12 +203,15 @@ def build_site(out: Path, *, site_url: str = "", github_url: str = "", feed_days
         writer.put(f"static/{name}", data)
     writer.put(".nojekyll", b"")  # GitHub Pages: serve the folder as it is
 
-    assets = {d.date: _assets(out, writer, d.date, [c.paper_id for c in d.cards]) for d in catalog.days}
-    _pages(catalog, ctx, writer, assets, version, site_url, report)
-    _listings(out, catalog, ctx, writer, assets, version, report)
     durations = manifest.get("durations", {})
+    assets = {d.date: _assets(out, writer, d.date, [c.paper_id for c in d.cards], durations) for d in catalog.days}
+    related = _similar(out, index, catalog, writer, report)
+    _pages(catalog, ctx, writer, assets, version, site_url, report, related)
+    editions = load_editions(out)
+    _listings(out, catalog, ctx, writer, assets, version, report, editions)
+    _editions(ctx, writer, version, editions, report)
     if site_url:
-        _feeds(out, catalog, ctx, writer, assets, durations, feed_days)
+        _feeds(out, catalog, ctx, writer, assets, durations, feed_days, editions)
         report.feeds = True
     else:
         report.warnings.append(feeds.NEEDS_SITE_URL)
@@ -210,8 +228,27 @@ def build_site(out: Path, *, site_url: str = "", github_url: str = "", feed_days
     return report
 
 
+def _similar(out: Path, index: Index | None, catalog: Catalog, writer: _Writer,
+             report: BuildReport) -> dict[str, list[rank_site.Related]]:
+    """Vectors and 相关论文 brought up to date; each day's vectors for the browser (``vectors/D.js``)."""
+    if index is None:
+        with Index.open(out) as own:
+            return _similar(out, own, catalog, writer, report)
+    vectors, related, rank_report = rank_site.site_vectors(out, index)
+    report.similar = rank_report.line()
+    report.relinked = rank_report.relinked
+    writer.put("static/glossary.js", rank_site.glossary_js())
+    for day in catalog.days:
+        path = f"vectors/{day.date}.js"
+        if not writer.fresh(path, _key("vectors", rank_site.model_version(vectors), day.digest)):
+            writer.put(path, rank_site.day_vectors_js(vectors, day.date.isoformat(), [c.paper_id for c in day.cards]),
+                       key=_key("vectors", rank_site.model_version(vectors), day.digest))
+    return related
+
+
 def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: dict[dt.date, pages.DayAssets],
-           version: str, site_url: str, report: BuildReport) -> None:
+           version: str, site_url: str, report: BuildReport,
+           related: dict[str, list[rank_site.Related]] | None = None) -> None:
     """Day pages and paper pages, loading only the records whose pages must be rendered."""
     digests = {d.date: d.digest for d in catalog.days}
     latest: dict[str, dt.date] = {pid: dates[-1] for pid, dates in catalog.paper_dates.items()}
@@ -219,7 +256,8 @@ def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: di
     for day in catalog.days:
         prev, next_ = catalog.neighbours(day.date)
         a = assets[day.date]
-        day_key = _key("day", version, site_url, day.digest, prev, next_, a.images, a.mp3, a.vtt, a.txt, a.figures)
+        day_key = _key("day", version, site_url, day.digest, prev, next_, a.images, a.mp3, a.vtt, a.txt, a.seconds,
+                       a.figures)
         path = f"days/{day.date}.html"
         day_stale = not writer.fresh(path, day_key)
         stale_papers = []
@@ -228,8 +266,8 @@ def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: di
                 continue
             dates = catalog.paper_dates[card.paper_id]
             paper_key = _key("paper", version, site_url, [(d, digests[d]) for d in dates], a.images.get(COVER),
-                             a.figures.get(card.paper_id))
-            if not writer.fresh(f"papers/{card.paper_id}.html", paper_key):
+                             a.figures.get(card.paper_id), related.get(card.paper_id) if related else None)
+            if not all([writer.fresh(f"papers/{card.paper_id}.{suffix}", paper_key) for suffix in CITED]):
                 stale_papers.append(card.paper_id)
         if day_stale or stale_papers:
             todo[day.date] = (day_key if day_stale else None, stale_papers)
@@ -244,19 +282,38 @@ def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: di
         for entry in record.papers:
             if entry.paper.id in stale:
                 dates = catalog.paper_dates[entry.paper.id]
+                mine = related.get(entry.paper.id) if related else None
                 key = _key("paper", version, site_url, [(d, digests[d]) for d in dates], a.images.get(COVER),
-                           a.figures.get(entry.paper.id))
+                           a.figures.get(entry.paper.id), mine)
                 writer.put(f"papers/{entry.paper.id}.html",
-                           pages.paper_page(ctx, entry, dates, a.images.get(COVER), a.figure(entry, "../")), key=key)
+                           pages.paper_page(ctx, entry, dates, a.images.get(COVER), a.figure(entry, "../"), mine or []),
+                           key=key)
+                writer.put(f"papers/{entry.paper.id}.bib", citation.bibtex(entry.paper) + "\n", key=key)
+                writer.put(f"papers/{entry.paper.id}.ris", citation.ris(entry.paper), key=key)
                 report.rendered += 1
 
 
+def _editions(ctx: pages.SiteContext, writer: _Writer, version: str, editions: list[Edition],
+              report: BuildReport) -> None:
+    """A page per weekly and monthly edition, rendered again only when it or its neighbours changed."""
+    for kind in ("week", "month"):
+        labels = [e.label for e in editions if e.kind == kind]
+        for i, edition in enumerate(e for e in editions if e.kind == kind):
+            prev, next_ = (labels[i - 1] if i else None), (labels[i + 1] if i + 1 < len(labels) else None)
+            key = _key("edition", version, ctx.site_url, edition.model_dump_json(), prev, next_, ctx.org_slugs)
+            if not writer.fresh(edition.path, key):
+                writer.put(edition.path, edition_page(ctx, edition, prev, next_), key=key)
+                report.listings += 1
+
+
 def _listings(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writer,
-              assets: dict[dt.date, pages.DayAssets], version: str, report: BuildReport) -> None:
+              assets: dict[dt.date, pages.DayAssets], version: str, report: BuildReport,
+              editions: list[Edition] = ()) -> None:
     latest = catalog.days[-1] if catalog.days else None
     record = catalog.record(latest.date) if latest else None
     writer.put("index.html", pages.home_page(ctx, catalog, record, assets.get(latest.date) if latest else None,
-                                             _keywords(out, latest.date) if latest else []))
+                                             _keywords(out, latest.date) if latest else [],
+                                             editions={e.label for e in editions}))
     writer.put("search.html", pages.search_page(ctx))
     digests = {d.date: d.digest for d in catalog.days}
     groups = [("field", name, field_slug(name), cards) for name, cards in catalog.by_field.items()]
@@ -274,9 +331,10 @@ def _listings(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writ
 
 
 def _feeds(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writer,
-           assets: dict[dt.date, pages.DayAssets], durations: dict, feed_days: int) -> None:
+           assets: dict[dt.date, pages.DayAssets], durations: dict, feed_days: int,
+           editions: list[Edition] = ()) -> None:
     recent = [catalog.record(d.date) for d in catalog.days[-feed_days:]]
-    writer.put("feed.xml", feeds.day_feed(recent, ctx.site_url))
+    writer.put("feed.xml", feeds.day_feed(recent, ctx.site_url, editions))
     for name, cards in catalog.by_field.items():
         wanted: dict[dt.date, set[str]] = {}
         for card in cards[: feeds.FIELD_FEED_PAPERS]:

@@ -22,7 +22,7 @@ log = logging.getLogger("hfdaily.publish.search")
 
 MAIN, RECENT = "pagefind", "pagefind-recent"
 RECENT_DAYS = 30
-INDEX_VERSION = 2  # bump when search_record changes: every bundle is rebuilt
+INDEX_VERSION = 3  # bump when search_record changes: every bundle is rebuilt
 
 
 def bundle_key(days: list[tuple[str, str]]) -> str:
