@@ -225,3 +225,13 @@ def m004_llm_calls_date(db: sqlite3.Connection) -> None:
     their run's day."""
     db.execute("ALTER TABLE llm_calls ADD COLUMN date TEXT")
     db.execute("CREATE INDEX llm_calls_date ON llm_calls(date)")
+
+
+@CORE.migration
+def m005_papers_figure(db: sqlite3.Connection) -> None:
+    """The label of each paper's key figure ("Figure 1"; NULL: none), so the lists the index
+    makes (field and organisation listings, the home page) show its thumbnail and can filter by
+    it. Every day is indexed again at the next refresh (its stored hash no longer matches): the
+    column is filled from the records, which are the truth."""
+    db.execute("ALTER TABLE papers ADD COLUMN figure TEXT")
+    db.execute("UPDATE days SET content_hash = '', size = -1")

@@ -25,6 +25,7 @@ from hfdaily.archive.record import atomic_write
 from hfdaily.errors import RecordError, SiteError
 from hfdaily.make.figures import figure_size
 from hfdaily.make.figures import has_files as has_figure_files
+from hfdaily.make.formulas import to_plain
 from hfdaily.outputs import Outputs
 from hfdaily.publish import feeds, pages, podcast, search
 from hfdaily.publish.catalog import Catalog, field_slug, load_catalog
@@ -258,6 +259,7 @@ def _listings(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writ
                                              _keywords(out, latest.date) if latest else []))
     writer.put("search.html", pages.search_page(ctx))
     digests = {d.date: d.digest for d in catalog.days}
+    files = {pid: found for a in assets.values() for pid, found in a.figures.items()}  # figures linked into the site
     groups = [("field", name, field_slug(name), cards) for name, cards in catalog.by_field.items()]
     groups += [("org", name, catalog.org_slugs[name], cards) for name, cards in catalog.by_org.items()]
     for kind, name, slug, cards in groups:
@@ -266,9 +268,10 @@ def _listings(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writ
         for number, page in enumerate(plan):
             # a page is rendered again only when its own papers (or the pager) changed
             key = _key("listing", version, ctx.site_url, ctx.feeds, kind, name, labels, len(cards) if number == 0 else None,
-                       [(c.paper_id, c.date, digests[c.date]) for c in page.cards])
+                       [(c.paper_id, c.date, digests[c.date], files.get(c.paper_id)) for c in page.cards])
             if not writer.fresh(page.path, key):
-                writer.put(page.path, pages.listing_page(ctx, kind, name, slug, plan, number, len(cards)), key=key)
+                writer.put(page.path, pages.listing_page(ctx, kind, name, slug, plan, number, len(cards), files),
+                           key=key)
                 report.listings += 1
 
 
@@ -293,7 +296,7 @@ def _feeds(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writer,
         episodes.append(podcast.Episode(
             date=day.date, mp3=a.mp3, size=stat.st_size,
             seconds=_mp3_seconds(mp3, durations, f"{day.date}:{stat.st_size}:{stat.st_mtime_ns}"),
-            summary=f"{len(day.cards)} 篇论文：" + "；".join(c.display_title for c in top)))
+            summary=f"{len(day.cards)} 篇论文：" + "；".join(to_plain(c.display_title) for c in top)))
     if not writer.fresh(podcast.COVER, "cover-v1"):
         writer.put(podcast.COVER, podcast.cover_png(), key="cover-v1")
     writer.put("podcast.xml", podcast.podcast_feed(episodes, ctx.site_url, ctx.github_url))
