@@ -22,6 +22,7 @@ from hfdaily.make.figures import has_files as has_figure_files
 from hfdaily.make.render import bold
 from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.outputs import Outputs
+from hfdaily.make.formulas import to_plain
 from hfdaily.text import plain
 
 Kind = Literal["markdown", "text", "email"]
@@ -159,7 +160,8 @@ def _env(autoescape: bool) -> Environment:
     env = Environment(loader=PackageLoader("hfdaily", "templates/deliver"), autoescape=autoescape,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     # The analysis writes Markdown bold: plain text drops it, e-mail shows it as <strong> (as the pages do).
-    env.filters.update(plain=plain, html_inline=bold, md_link_text=_md_link_text)
+    # Chats render no maths: a formula is sent as the characters it shows (\\(O(n^3)\\) → O(n3)).
+    env.filters.update(plain=plain, html_inline=bold, md_link_text=_md_link_text, chars=to_plain)
     return env
 
 
