@@ -75,8 +75,9 @@ from hfdaily.models import DayRecord, PaperEntry, Usage
 from hfdaily.outputs import Outputs
 from hfdaily.publish.build import build_site
 from hfdaily.publish.site import publish_site
-from hfdaily.sources.arxiv import ArxivReader
-from hfdaily.sources.figures import fetch_figure
+from hfdaily.http import describe
+from hfdaily.sources.arxiv import SOURCE_FAILURES, ArxivReader
+from hfdaily.sources.figures import cached_figure, fetch_figure, figure_pass_done, remember_figure_pass
 from hfdaily.sources.hf import HFClient, HFError
 
 log = logging.getLogger("hfdaily.pipeline")
@@ -331,6 +332,7 @@ async def enrich(ws: Workspace, dates: Iterable[dt.date], summary: RunSummary) -
     if ws.opts.use_llm:
         written |= await _enrich_with_llm(ws, records, summary)
     if ws.opts.pictures and ws.settings.arxiv.figures:
+        written |= await _figure_pass(ws, records, summary)
         written |= await _figures(ws, records, summary)
     for record in records:
         summary.flagged += [e.paper.id for e in record.papers
@@ -430,6 +432,39 @@ async def _figures(ws: Workspace, records: list[DayRecord], summary: RunSummary)
     return {path for made in await asyncio.gather(*(one(e) for e in todo)) for path in made}
 
 
+async def _figure_pass(ws: Workspace, records: list[DayRecord], summary: RunSummary) -> set[Path]:
+    """Papers analysed from their HTML full text before key figures existed have none: their page
+    is read once more, for the figure only, through the one polite arXiv reader (no LLM call, so
+    the figure keeps its English caption). Each outcome is remembered in the store: a page read is
+    never read again for this, a failed read is tried again next run."""
+    todo = [(r, e) for r in records for e in r.papers
+            if e.figure is None and e.analysis is not None and e.read_source == "HTML"]
+    todo = [(r, e) for r, e in todo if not figure_pass_done(ws.store.db, e.paper.id)]
+    if not todo:
+        return set()
+    reader = await ws.arxiv.__aenter__()
+    changed: dict[dt.date, DayRecord] = {}
+
+    async def one(record: DayRecord, entry: PaperEntry) -> None:
+        paper_id = entry.paper.id
+        try:
+            figure = await reader.read_figure(paper_id)
+        except SOURCE_FAILURES as exc:  # never stops the day
+            remember_figure_pass(ws.store.db, paper_id, None, describe(exc))
+            summary.warnings.append(f"figure of {paper_id}: its page could not be read ({describe(exc)}); "
+                                    "tried again next run")
+            return
+        remember_figure_pass(ws.store.db, paper_id, figure)
+        if figure is not None:
+            entry.figure = figure
+            changed[record.date] = record
+            if (doc := ws.store.document(paper_id)) is not None and doc.figure is None:
+                ws.store.save_document(paper_id, doc.model_copy(update={"figure": figure}))
+
+    await asyncio.gather(*(one(r, e) for r, e in todo))
+    return {save_record(ws.outputs.root, record) for record in changed.values()}
+
+
 def key_variable(settings: Settings) -> str:
     """The variable a user fixes when the endpoint refuses the key."""
     if settings.llm.provider in PRESETS:
@@ -453,6 +488,8 @@ async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, 
                 doc = await reader.read(paper)
                 if doc.source != "HF":  # an arXiv outage must not be remembered as "no full text"
                     store.save_document(paper.id, doc)
+                if doc.source == "HTML":  # its figure was chosen now: the one-time figure pass is not needed
+                    remember_figure_pass(store.db, paper.id, doc.figure)
             text, budget = fit(doc, settings.analysis.token_budget)
             entry.analysis = await analyze.analyse(llm, paper, text, doc.source, budget, settings.llm.glossary,
                                                    doc.figure)
@@ -487,12 +524,31 @@ async def render(ws: Workspace, date: dt.date, summary: RunSummary | None = None
     store = ws.store if ws.db_path.exists() else None
     trend = artefacts.trend_history(ws.index, store, record, settings.make.trend_days)
     warnings = summary.warnings if summary is not None else []
+    restored = _restore_figures(ws, record, warnings) if opts.pictures and store is not None else []
     written = await artefacts.make_all(settings, ws.outputs, record, trend, ws.font,
                                        pictures=opts.pictures, audio=opts.audio, warnings=warnings, redraw=redraw,
                                        executor=ws.drawing if redraw or not artefacts.pictures_current(
                                            ws.outputs, date) else None)
     untranslated, llm_ran = untranslated_note(ws, record)
-    return written + render_pages(settings, ws.outputs, record, untranslated, llm_ran)
+    return restored + written + render_pages(settings, ws.outputs, record, untranslated, llm_ran)
+
+
+def _restore_figures(ws: Workspace, record: DayRecord, warnings: list[str]) -> list[Path]:
+    """The web pictures of the day's key figures that are missing under OUT/images/figures, made
+    again from the bytes the store kept when they were downloaded: rendering never downloads (a
+    figure the store does not have is left to the next run or enrich)."""
+    written: list[Path] = []
+    for entry in record.papers:
+        if entry.figure is None or figures.has_files(ws.outputs, entry.paper.id):
+            continue
+        data = cached_figure(ws.store.db, entry.paper.id, entry.figure.url)
+        if data is None:
+            continue
+        try:
+            written += figures.write_figure(ws.outputs, entry.paper.id, data)
+        except figures.FigureImageError as exc:
+            warnings.append(f"figure of {entry.paper.id} not shown: {exc}")
+    return written
 
 
 def spending(recorded: Usage, logged: Usage) -> Usage:

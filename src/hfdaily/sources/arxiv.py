@@ -100,6 +100,15 @@ class ArxivReader:
             log.warning("could not read the abstract page of %s (%s); using the HF summary", paper.id, describe(error))
         return Document(arxiv_id=paper.id, title=paper.title, abstract=paper.summary, source="HF")
 
+    async def read_figure(self, paper_id: str) -> Figure | None:
+        """Only the key figure of the paper's HTML full text (papers analysed before key figures
+        existed): None when arXiv has no HTML page or the page no usable figure. A failure to read
+        the page is raised (the caller tries again next run), unlike :meth:`read`'s fallbacks."""
+        html = await self._get(f"/html/{paper_id}")
+        if html is None:
+            return None
+        return await asyncio.to_thread(self._figure, html, paper_id)
+
     def _figure(self, html: bytes, paper_id: str) -> Figure | None:
         """The key figure of a page (a page we cannot read figures from still gives its text)."""
         try:
