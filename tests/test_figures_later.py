@@ -66,7 +66,7 @@ def test_an_index_made_before_figures_learns_them_at_the_next_open(day_servers, 
     assert _run(env, out).exit_code == 0
     db = sqlite3.connect(out / "hfdaily.db")  # the index as the release before this one left it
     db.execute("ALTER TABLE papers DROP COLUMN figure")
-    db.execute("DELETE FROM _migrations WHERE name = 'hfdaily:m005_papers_figure'")
+    db.execute("DELETE FROM _migrations WHERE name = 'hfdaily:m006_papers_figure'")
     db.commit()
     db.close()
     with Index.open(out) as index:

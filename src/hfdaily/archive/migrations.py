@@ -227,8 +227,9 @@ def m004_llm_calls_date(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX llm_calls_date ON llm_calls(date)")
 
 
+# (m005 is left to the reasoning-token column another branch adds; names, not numbers, are recorded)
 @CORE.migration
-def m005_papers_figure(db: sqlite3.Connection) -> None:
+def m006_papers_figure(db: sqlite3.Connection) -> None:
     """The label of each paper's key figure ("Figure 1"; NULL: none), so the lists the index
     makes (field and organisation listings, the home page) show its thumbnail and can filter by
     it. Every day is indexed again at the next refresh (its stored hash no longer matches): the
