@@ -9,4 +9,10 @@ if [ "${1:-}" = "--demo" ]; then
   shift
   exec .venv/bin/hfdaily demo "$@"
 fi
-exec .venv/bin/hfdaily run "$@"
+status=0
+.venv/bin/hfdaily run "$@" || status=$?
+if [ "$status" != 0 ] && [ "$status" != 3 ] && [ "$status" != 130 ] && [ "$status" != 143 ]; then
+  echo "the run failed (exit $status). To see what is wrong with the setup, one line per check:" >&2
+  echo "  .venv/bin/hfdaily doctor" >&2
+fi
+exit "$status"

@@ -26,9 +26,18 @@ fi
 
 PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+# The install is editable (source changes are live), so pip is needed again only when pyproject.toml
+# changes: a stamp of its hash (and of the extras) skips the ~20 s of pip on every later call.
+STAMP=.venv/.hfdaily-installed
+WANT="$(sha256sum pyproject.toml | cut -d' ' -f1) ${1:-run}"
+HAVE="$(cat "$STAMP" 2>/dev/null || true)"
+if [ "$HAVE" = "$WANT" ] || { [ "${1:-run}" = run ] && [ "$HAVE" = "${WANT% *} test" ]; }; then
+  .venv/bin/python -c "import hfdaily" 2>/dev/null && exit 0
+fi
 .venv/bin/python -m pip install -q --upgrade pip
 if [ "${1:-}" = "test" ]; then
   .venv/bin/python -m pip install -q -e '.[test]'
 else
   .venv/bin/python -m pip install -q -e .
 fi
+echo "$WANT" > "$STAMP"

@@ -55,8 +55,11 @@ def test_what_the_workflow_does(workflow):
     assert "fonts-wqy-microhei espeak-ng" in text
     run = next(s for s in steps if s.get("id") == "run")
     assert "hfdaily run" in run["run"] and "--strict" in run["run"]
+    job_env = flow["jobs"]["run"]["env"]  # both hfdaily steps (doctor, run) see the settings
     for secret in ("DEEPSEEK_API_KEY", "HFDAILY_LLM_API_KEY", "HFDAILY_NOTIFY"):
-        assert run["env"][secret] == "${{ secrets.%s }}" % secret
+        assert job_env[secret] == "${{ secrets.%s }}" % secret
+    doctor = steps.index(next(s for s in steps if "hfdaily doctor" in s.get("run", "")))
+    assert doctor < steps.index(run)  # the setup is checked first: a retired model fails in seconds
     commit = next(s for s in steps if s.get("id") == "commit")
     assert 'git reset -q -- "$OUT/hfdaily.db*"' in commit["run"]  # never the database
     assert "git diff --cached --quiet" in commit["run"] and "changed=false" in commit["run"]  # no papers: no commit

@@ -93,3 +93,18 @@ def test_flagged_translation_and_pending_paper_are_visible():
     assert "（译文待补）" in md and "**摘要（英文原文；译文待补，下次运行将重试）：**" in md
     md = newsletter_md(r, Extras(llm_ran=False, untranslated="运行时未使用大模型（--no-llm）"))
     assert "待补" not in md and "本期未翻译：运行时未使用大模型（--no-llm）" in md
+
+
+def test_every_deep_report_link_finds_its_anchor_in_commonmark():
+    """Issue 14: the escaper reached into the HTML attribute (``<a id="2601\\.00001">``), so no
+    深度解读 link found its paper on GitHub or in any CommonMark viewer."""
+    import re
+
+    from markdown_it import MarkdownIt
+
+    day = record()
+    newsletter = MarkdownIt("commonmark").render(newsletter_md(day, Extras(has_report=True)))
+    report = MarkdownIt("commonmark").render(report_md(day))
+    targets = re.findall(r'<a href="\.\./reports/2026-01-20\.md#([^"]+)">深度解读</a>', newsletter)
+    anchors = set(re.findall(r'<a id="([^"]+)"', report))
+    assert targets == ["2601.00001"] and set(targets) <= anchors

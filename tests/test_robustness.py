@@ -389,7 +389,9 @@ def test_trend_failures_are_fast_concurrent_and_remembered(fixtures_dir, tmp_pat
         assert len(json.loads((out / "stats" / f"{DAY}.json").read_text())["window"]) == 1  # only today
         asked = {re.search(r"date=([\d-]+)", r).group(1) for r in hf.requests if DAY not in r}
         assert 1 <= len(asked) <= TREND_FETCHES  # of ten weekdays: after a failure the rest are not asked
-        assert first < 8  # one wave of 0.5 s + one retry; was 10 days × 6 tries × 30 s, one after another
+        # One wave of 0.5 s timeouts and one retry: seconds. It was 10 days × 6 tries × 30 s one after
+        # another (30 min); the bound is wide so a loaded machine cannot fail it (speed: bench/trend_outage.py).
+        assert first < 60
         hf.requests.clear()
         assert run(env, out, *QUICK, "--no-llm").exit_code == 0
         assert [r for r in hf.requests if DAY not in r] == []  # failures remembered
@@ -450,14 +452,25 @@ def test_a_folder_where_the_config_file_should_be(servers, tmp_path):
     assert result.exit_code == 2 and "cannot read the config file" in result.output
 
 
+def _translated(out: Path, day: str) -> int:
+    try:
+        return len([e for e in record(out, day).papers if e.translation])
+    except (OSError, ValueError):
+        return 0  # not written yet
+
+
 def test_sigterm_is_handled_like_ctrl_c(fixtures_dir, tmp_path):
-    llm = FakeLLM(latency=0.3)
+    llm = FakeLLM(latency=0.5)
     out = tmp_path / "out"
     with FakeHF(fixtures_dir / "hf_daily_papers").serve() as hf_url, llm.serve() as llm_url:
         env = os.environ | standin_env(tmp_path, hf_url, llm_url)
         proc = subprocess.Popen(_cli(out, "--date", "2025-09-30", "--no-analysis", *QUICK), env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        wait_for_requests(llm, 10)
+        # Order, not timing: the signal comes once five translations are in the record (a loaded
+        # machine may take long to get there), while the 45 others still need seconds of answers.
+        deadline = time.monotonic() + 120
+        while _translated(out, "2025-09-30") < 5 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=30)
     assert proc.returncode == 143 and "terminated; everything finished so far is kept" in err

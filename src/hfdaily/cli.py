@@ -88,18 +88,25 @@ def logs(out: Path, db: Path | None, count: int, full: bool) -> None:
         con.row_factory = sqlite3.Row
         rows = con.execute("SELECT * FROM llm_calls ORDER BY id DESC LIMIT ?", (count,)).fetchall()
         total = con.execute("SELECT COUNT(*), SUM(prompt_tokens), SUM(completion_tokens) FROM llm_calls").fetchone()
+        columns = {r[1] for r in con.execute("PRAGMA table_info(llm_calls)")}
+        reasoning = (con.execute("SELECT SUM(reasoning_tokens) FROM llm_calls").fetchone()[0] or 0
+                     if "reasoning_tokens" in columns else 0)
     except sqlite3.DatabaseError as exc:
         click.echo(f"error: {unusable(db, exc)}", err=True)
         sys.exit(1)
     for row in rows:
         click.echo(f"#{row['id']} {row['created_at']} {row['task']} {row['paper_id'] or ''} {row['model']} "
-                   f"{row['status']} in={row['prompt_tokens']} out={row['completion_tokens']} {row['latency_ms']} ms"
+                   f"{row['status']} in={row['prompt_tokens']} out={row['completion_tokens']}"
+                   + (f" reasoning={row['reasoning_tokens']}" if "reasoning_tokens" in row.keys()
+                      and row["reasoning_tokens"] else "")
+                   + f" {row['latency_ms']} ms"
                    + (f" error={row['error']}" if row["error"] else ""))
         if full:
             for message in json.loads(row["prompt"]):
                 click.echo(f"  [{message['role']}] {message['content']}")
             click.echo(f"  [response] {row['response']}\n")
-    click.echo(f"{total[0]} calls in all, {total[1] or 0} prompt + {total[2] or 0} completion tokens")
+    click.echo(f"{total[0]} calls in all, {total[1] or 0} prompt + {total[2] or 0} completion tokens"
+               + (f" (of which {reasoning} reasoning)" if reasoning else ""))
 
 
 @cli.command()
@@ -179,5 +186,7 @@ cli.add_command(notify)
 cli.add_command(init)
 
 from hfdaily.demo import demo  # noqa: E402  (its own module; imports nothing heavy until run)
+from hfdaily.doctor import doctor  # noqa: E402  (checks what a scheduled run needs)
 
 cli.add_command(demo)
+cli.add_command(doctor)

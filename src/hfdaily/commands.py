@@ -308,6 +308,7 @@ def backfill_command(first, last, since_last, strict, out, db, config_path, quie
             raise click.UsageError("give either --from DATE (and optionally --to DATE) or --since-last")
         settings, opts = workspace_options(out, db, config_path, no_llm=no_llm, no_analysis=no_analysis,
                                            no_pictures=no_pictures, no_audio=no_audio, quiet=quiet, verbose=verbose)
+        explicit_last = last is not None
         last = last or today()
         if since_last:
             newest = max((dt.date.fromisoformat(p.stem) for p in record_paths(out)), default=None)
@@ -315,6 +316,9 @@ def backfill_command(first, last, since_last, strict, out, db, config_path, quie
                 raise click.UsageError(f"{Outputs(out).data} holds no day yet; start with --from DATE")
             first = newest  # again: HF's list grows during the day, and its failed papers are retried
         if first > last:
+            if not since_last:  # a typo in the range is the user's to fix, not "nothing to do"
+                raise click.UsageError(f"--from {first} is after --to {last}"
+                                       + ("" if explicit_last else " (today in Asia/Shanghai)"))
             click.echo(f"nothing to do: {first} is after {last}")
             return
         dates = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]

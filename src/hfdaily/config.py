@@ -28,19 +28,16 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from hfdaily.enrich.budget import DEFAULT_TOKEN_BUDGET
+from hfdaily.enrich.providers import PROVIDERS
 from hfdaily.errors import ConfigError
 
 Provider = Literal["deepseek", "qwen", "glm", "moonshot", "openai", "ollama"]
 TTSEngine = Literal["auto", "edge", "espeak"]
 
-# name → (base URL, default model, the provider's own API-key variable)
+# name → (base URL, default model, the provider's own API-key variable); each checked against the
+# provider's documentation (the page and date are in hfdaily.enrich.providers).
 PRESETS: dict[str, tuple[str, str, str]] = {
-    "deepseek": ("https://api.deepseek.com/v1", "deepseek-chat", "DEEPSEEK_API_KEY"),
-    "qwen": ("https://dashscope.aliyuncs.com/compatible-mode/v1", "qwen-plus", "DASHSCOPE_API_KEY"),
-    "glm": ("https://open.bigmodel.cn/api/paas/v4", "glm-4-flash", "ZHIPUAI_API_KEY"),
-    "moonshot": ("https://api.moonshot.cn/v1", "moonshot-v1-32k", "MOONSHOT_API_KEY"),
-    "openai": ("https://api.openai.com/v1", "gpt-4o-mini", "OPENAI_API_KEY"),
-    "ollama": ("http://127.0.0.1:11434/v1", "qwen2.5:7b", "OLLAMA_API_KEY"),
+    name: (p.base_url, p.model, p.key_variable) for name, p in PROVIDERS.items()
 }
 assert set(PRESETS) == set(get_args(Provider))
 
@@ -88,6 +85,11 @@ class LLMSettings(Section):
     timeout: float = Field(180.0, gt=0)
     max_retries: int = Field(5, ge=0, le=20)
     breaker: int = Field(5, ge=1, le=1000)  # LLM calls failing in a row (after retries) that stop the run
+    # Whether the analysis asks the model to think first (the translation never does). Off by
+    # default: on the DeepSeek stand-in one day's analyses cost several times the output tokens
+    # and time with it on (bench/thinking.py), for a five-part summary the recorded non-thinking
+    # answers already write well. Every request states the mode either way.
+    thinking: bool = False
     # The top-level [glossary] table (agent = "智能体"): added to (or overriding) the built-in terms
     # of the translation and analysis prompts, so part of their cache keys.
     glossary: dict[str, str] = Field({}, **env())

@@ -244,6 +244,7 @@ class Usage(BaseModel):
     calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    reasoning_tokens: int = 0  # of the completion tokens, those the model spent thinking
 
 
 class PaperEntry(BaseModel):

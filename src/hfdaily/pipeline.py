@@ -52,6 +52,7 @@ from hfdaily.archive.store import Store, unusable
 from hfdaily.config import PRESETS, Settings
 from hfdaily.enrich import analyze, translate
 from hfdaily.enrich.budget import fit
+from hfdaily.enrich.providers import provider_for
 from hfdaily.enrich.llm import (
     CHARGE_TO,
     LLMClient,
@@ -114,6 +115,7 @@ class RunSummary:
     delivery: object = None  # hfdaily.deliver.notify.DeliveryReport, when channels are configured
     reused: int = 0  # translations and analyses already in the records (nothing asked)
     flagged: list[str] = field(default_factory=list)  # kept, with problems shown to the reader (⚠️ 核查提示)
+    flagged_in: set[str] = field(default_factory=set)  # where the marks are: "newsletter" (translations), "report"
     pending: list[str] = field(default_factory=list)  # still lacking a translation or an analysis (待补)
 
     def line(self) -> str:
@@ -122,9 +124,12 @@ class RunSummary:
         span = f"{self.date}..{self.last} ({self.days} days with papers)" if self.last else f"{self.date}"
         text = (f"{span}: {self.papers} papers ({self.new} new), {llm.cached + self.reused} cached, "
                 f"{llm.calls} LLM calls, {llm.prompt_tokens + llm.completion_tokens} tokens "
-                f"({llm.prompt_tokens} in / {llm.completion_tokens} out), {self.seconds:.1f} s")
+                f"({llm.prompt_tokens} in / {llm.completion_tokens} out"
+                + (f", of which {llm.reasoning_tokens} reasoning" if llm.reasoning_tokens else "")
+                + f"), {self.seconds:.1f} s")
         text += f"; read {sources}" if sources else ""
-        text += f", {len(self.flagged)} flagged (see ⚠️ in the newsletter)" if self.flagged else ""
+        where = " and the ".join(sorted(self.flagged_in, reverse=True)) or "newsletter"
+        text += f", {len(self.flagged)} flagged (see ⚠️ 核查提示 in the {where})" if self.flagged else ""
         return text + (f", {len(self.failed)} failed (retried next run)" if self.failed else "")
 
 
@@ -196,7 +201,9 @@ class Workspace:
             llm = LLMClient(base_url=settings.llm.base_url, model=settings.llm.model, api_key=settings.llm.api_key,
                             store=self.store, concurrency=settings.llm.concurrency, timeout=settings.llm.timeout,
                             retries=settings.llm.max_retries, run_id=self.run_id,
-                            key_variable=key_variable(settings), breaker=settings.llm.breaker)
+                            key_variable=key_variable(settings), breaker=settings.llm.breaker,
+                            provider=provider_for(settings.llm.provider, settings.llm.base_url),
+                            thinking=settings.llm.thinking)
             self._llm = (llm, self.arxiv)  # set before any await: days starting at once share this one
             summary.llm = llm.stats
             await llm.__aenter__()
@@ -338,6 +345,9 @@ async def enrich(ws: Workspace, dates: Iterable[dt.date], summary: RunSummary) -
         summary.flagged += [e.paper.id for e in record.papers
                             if (e.translation and e.translation.problems)
                             or (e.analysis and (e.analysis.ungrounded_numbers or e.analysis.problems))]
+        summary.flagged_in |= {"newsletter" for e in record.papers if e.translation and e.translation.problems}
+        summary.flagged_in |= {"report" for e in record.papers
+                               if e.analysis and (e.analysis.ungrounded_numbers or e.analysis.problems)}
         summary.pending += [e.paper.id for e in record.papers if e.translation is None
                             or (ws.opts.use_llm and ws.opts.analysis and e.analysis is None)]
         changed = False
@@ -556,7 +566,8 @@ def spending(recorded: Usage, logged: Usage) -> Usage:
     runs; the record's own count wins only where the log is younger (a store deleted and rebuilt)."""
     return Usage(calls=max(recorded.calls, logged.calls),
                  prompt_tokens=max(recorded.prompt_tokens, logged.prompt_tokens),
-                 completion_tokens=max(recorded.completion_tokens, logged.completion_tokens))
+                 completion_tokens=max(recorded.completion_tokens, logged.completion_tokens),
+                 reasoning_tokens=max(recorded.reasoning_tokens, logged.reasoning_tokens))
 
 
 def untranslated_note(ws: Workspace, record: DayRecord) -> tuple[str, bool]:

@@ -293,8 +293,9 @@ class Index:
              getattr(record, "schema_version", 1)),
         )
         usage = record.usage
-        db.execute("INSERT INTO spending VALUES (?,?,?,?)",
-                   (day, usage.calls, usage.prompt_tokens, usage.completion_tokens))
+        db.execute("INSERT INTO spending (date, calls, prompt_tokens, completion_tokens, reasoning_tokens)"
+                   " VALUES (?,?,?,?,?)",
+                   (day, usage.calls, usage.prompt_tokens, usage.completion_tokens, usage.reasoning_tokens))
         for rank, entry in enumerate(record.papers):
             self._store_paper(day, rank, entry)
 
@@ -423,7 +424,8 @@ class Index:
         """LLM calls and tokens spent over a span of days (as each day's record counts them)."""
         row = self.db.execute(
             "SELECT COUNT(*) days, COALESCE(SUM(calls),0) calls, COALESCE(SUM(prompt_tokens),0) prompt_tokens,"
-            " COALESCE(SUM(completion_tokens),0) completion_tokens FROM spending WHERE date >= ? AND date <= ?",
+            " COALESCE(SUM(completion_tokens),0) completion_tokens, COALESCE(SUM(reasoning_tokens),0) reasoning_tokens"
+            " FROM spending WHERE date >= ? AND date <= ?",
             (since.isoformat() if since else "", until.isoformat() if until else "9999")).fetchone()
         return dict(row)
 

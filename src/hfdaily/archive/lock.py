@@ -110,6 +110,7 @@ def holds(out: Path) -> bool:
 
 @contextlib.contextmanager
 def _hold(out: Path, wait: float) -> Iterator[None]:
+    made = not out.exists()  # a folder this command made: removed again if it holds nothing but the lock
     try:
         out.mkdir(parents=True, exist_ok=True)
         handle = open(out / LOCK_NAME, "a+", encoding="utf-8")  # noqa: SIM115 (held for the block)
@@ -146,6 +147,19 @@ def _hold(out: Path, wait: float) -> Iterator[None]:
             handle.flush()
     finally:
         handle.close()  # closing releases the flock
+        if made:
+            _remove_if_only_the_lock(out)
+
+
+def _remove_if_only_the_lock(out: Path) -> None:
+    """A command that failed before writing anything (no network) leaves no folder holding only
+    its lock file behind."""
+    try:
+        if [p.name for p in out.iterdir()] == [LOCK_NAME]:
+            (out / LOCK_NAME).unlink()
+            out.rmdir()
+    except OSError:
+        pass  # another process took it meanwhile: it is theirs now
 
 
 def clean_leftovers(out: Path) -> list[Path]:

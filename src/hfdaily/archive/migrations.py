@@ -227,7 +227,14 @@ def m004_llm_calls_date(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX llm_calls_date ON llm_calls(date)")
 
 
-# (m005 is left to the reasoning-token column another branch adds; names, not numbers, are recorded)
+@CORE.migration
+def m005_reasoning_tokens(db: sqlite3.Connection) -> None:
+    """Reasoning tokens, counted apart (a thinking model spends several times the tokens of its
+    answer, and they are billed as output): in each call and in each day's spending. Older rows: 0."""
+    db.execute("ALTER TABLE llm_calls ADD COLUMN reasoning_tokens INTEGER")
+    db.execute("ALTER TABLE spending ADD COLUMN reasoning_tokens INTEGER NOT NULL DEFAULT 0")
+
+
 @CORE.migration
 def m006_papers_figure(db: sqlite3.Connection) -> None:
     """The label of each paper's key figure ("Figure 1"; NULL: none), so the lists the index

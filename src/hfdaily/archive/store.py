@@ -48,13 +48,15 @@ class Store:
 
     def log_call(self, *, run_id: int | None, task: str, paper_id: str | None, model: str, prompt: object,
                  response: str | None, prompt_tokens: int | None, completion_tokens: int | None,
-                 latency_ms: int, status: str, error: str | None = None, date: dt.date | None = None) -> None:
+                 latency_ms: int, status: str, error: str | None = None, date: dt.date | None = None,
+                 reasoning_tokens: int | None = None) -> None:
         self.db.execute(
             "INSERT INTO llm_calls (run_id, task, paper_id, model, prompt, response, prompt_tokens,"
-            " completion_tokens, latency_ms, status, error, created_at, date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " completion_tokens, latency_ms, status, error, created_at, date, reasoning_tokens)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (run_id, task, paper_id, model, json.dumps(prompt, ensure_ascii=False), response,
              prompt_tokens, completion_tokens, latency_ms, status, error, _now(),
-             date.isoformat() if date else None),
+             date.isoformat() if date else None, reasoning_tokens),
         )
 
     def asked_about(self, paper_ids: list[str]) -> bool:
@@ -82,12 +84,13 @@ class Store:
         for (a backfill makes many days in one run); calls logged before that column existed, to
         their run's day."""
         row = self.db.execute(
-            "SELECT COUNT(*), COALESCE(SUM(c.prompt_tokens), 0), COALESCE(SUM(c.completion_tokens), 0)"
+            "SELECT COUNT(*), COALESCE(SUM(c.prompt_tokens), 0), COALESCE(SUM(c.completion_tokens), 0),"
+            " COALESCE(SUM(c.reasoning_tokens), 0)"
             " FROM llm_calls c LEFT JOIN runs r ON r.id = c.run_id"
             " WHERE COALESCE(c.date, r.date) = ? AND c.status IN ('ok', 'invalid')",
             (date.isoformat(),),
         ).fetchone()
-        return Usage(calls=row[0], prompt_tokens=row[1], completion_tokens=row[2])
+        return Usage(calls=row[0], prompt_tokens=row[1], completion_tokens=row[2], reasoning_tokens=row[3])
 
     def finish_run(self, run_id: int, status: str, summary: dict) -> None:
         self.db.execute(

@@ -84,7 +84,8 @@ def _show(outcome) -> None:
               help="Cron (UTC) of the daily run: 10:30 in Beijing, when ~85% of the day's papers are listed.")
 @click.option("--late", default="30 8 * * 1-5", show_default=True,
               help="Cron (UTC) of the run that picks up late papers: 16:30 in Beijing.")
-@click.option("--python", "python_version", default="3.12", show_default=True)
+@click.option("--python", "python_version", default="3.12", show_default=True,
+              help="Python version the workflow installs hfdaily with (actions/setup-python).")
 @click.option("--force", is_flag=True, help="Overwrite an existing workflow.")
 def init(repo: Path, morning: str, late: str, python_version: str, force: bool) -> None:
     """Write .github/workflows/hfdaily.yml: hfdaily runs, commits and publishes every morning by itself."""

@@ -145,7 +145,7 @@ async def analyse(llm: LLMClient, paper: Paper, text: str, source: str | None = 
     value, _ = await llm.structured(
         task=TASK, prompt_version=prompt_version(figure), messages=messages(paper, text, source, budget, glossary, figure),
         schema=Analysis, check=lambda a: problems(a, grounding), paper_id=paper.id, keep_last_valid=True,
-        aliases=ALIASES,
+        aliases=ALIASES, thinking=True,  # thinks when [llm] thinking says so; the translation never does
     )
     return value.model_copy(update={"ungrounded_numbers": invented_numbers(value, grounding),
                                     "problems": count_problems(value),

@@ -3,8 +3,14 @@
 - bounded concurrency (a semaphore), retries with backoff + jitter that honour ``Retry-After``;
   an HTTP 200 that carries no completion (empty ``choices``, an HTML page from a gateway) is
   retried like a 5xx, and the timeout bounds each whole attempt, not each read;
-- the run stops at once when the endpoint refuses the key (401/403) or cannot be reached, and a
-  circuit breaker fails every further call fast after N calls in a row failed on transport;
+- the run stops at once when the endpoint refuses the key (401/403), cannot be reached, does not
+  know the model (400/404 "Model Not Exist", ``model_not_found``), wants paying (402), or rejects
+  the first requests it is sent (three 4xx in a row before any answer): until one answer has
+  arrived, requests go one at a time, so a run that can never work costs at most three; a circuit
+  breaker fails every further call fast after N calls in a row failed on transport;
+- every request states the reasoning mode in the provider's documented form (``thinking``,
+  ``enable_thinking``, ``reasoning_effort``); a ``reasoning_content`` beside the answer is never
+  read into an output, and reasoning tokens are counted apart;
 - a cache in the store keyed by (task, model, prompt version, messages): the same input never
   costs a second call, and the answer is stored the moment it arrives;
 - every call (including re-asks and failures) is logged with its tokens and latency; error text
@@ -31,9 +37,12 @@ import json_repair
 from pydantic import BaseModel, ValidationError
 
 from hfdaily.archive.store import Store, cache_key
+from hfdaily.models import Usage
+from hfdaily.enrich.providers import Provider
 from hfdaily.errors import LLMError, LLMUnavailableError
 from hfdaily.http import (
     REQUEST_FAILURES,
+    RETRY_STATUSES,
     USER_AGENT,
     TransientAnswer,
     check_retryable,
@@ -58,6 +67,7 @@ class LLMStats:
     cached: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    reasoning_tokens: int = 0  # part of completion_tokens: what the model thought before answering
     in_flight: int = 0
     peak_in_flight: int = 0
     failures: list[str] = field(default_factory=list)
@@ -170,6 +180,11 @@ def _split_userinfo(base_url: str) -> tuple[str, tuple[str, ...]]:
 # --- The client --------------------------------------------------------------------------
 
 _AUTH_REFUSED = frozenset({401, 403})
+# How endpoints say the model name is wrong: DeepSeek 400 "Model Not Exist", OpenAI 404
+# "model_not_found" / "The model `x` does not exist", Ollama 404 "model 'x' not found", vLLM 404.
+_UNKNOWN_MODEL = re.compile(r"model[ _]not[ _]exist|model_not_found|does not exist|model\W+[^\s]*\W*not found"
+                            r"|unknown model|no such model|invalid model", re.IGNORECASE)
+_REJECTED_BEFORE_STOP = 3  # 4xx answers in a row, before any answer came, that stop the run
 _UNREACHABLE = (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol)
 
 
@@ -177,7 +192,8 @@ class LLMClient:
     def __init__(self, *, base_url: str, model: str, api_key: str | None, store: Store,
                  concurrency: int = 8, timeout: float = 180.0, retries: int = 5, reasks: int = 2,
                  run_id: int | None = None, temperature: float = 0.2, backoff: float = 1.0,
-                 key_variable: str = "HFDAILY_LLM_API_KEY", breaker: int = 5):
+                 key_variable: str = "HFDAILY_LLM_API_KEY", breaker: int = 5,
+                 provider: Provider | None = None, thinking: bool = False):
         base_url, userinfo = _split_userinfo(base_url)
         self._secrets = tuple(s for s in (api_key, *userinfo) if s)
         headers = {"User-Agent": USER_AGENT}
@@ -185,6 +201,9 @@ class LLMClient:
             headers["Authorization"] = f"Bearer {api_key}"
         auth = httpx.BasicAuth(*userinfo) if len(userinfo) == 2 else None
         self.url = base_url.rstrip("/") + "/chat/completions"
+        self.models_url = base_url.rstrip("/") + "/models"
+        self.provider = provider
+        self.thinking = thinking  # for the tasks that may think (the analysis); translation never does
         self.model = model
         self.store = store
         self.retries, self.backoff = retries, backoff
@@ -197,10 +216,12 @@ class LLMClient:
         self.stats = LLMStats()
         self._json_mode = True
         self._failures_in_a_row = 0
+        self._rejected_in_a_row = 0
         self._stopped: LLMUnavailableError | None = None
-        # The first attempt goes alone: a refused key or a dead endpoint costs one request, not one per slot.
-        self._first_done = asyncio.Event()
-        self._first_taken = False
+        # Until the endpoint has answered once, attempts go one at a time: a refused key, an unknown
+        # model or a dead endpoint costs one request (a rejected request three), not one per slot.
+        self._proven = False
+        self._probe = asyncio.Lock()
         self._slots = asyncio.Semaphore(concurrency)
         self._client = httpx.AsyncClient(headers=headers, auth=auth, timeout=httpx.Timeout(timeout, connect=15.0))
 
@@ -219,14 +240,59 @@ class LLMClient:
         return self._stopped
 
     async def _attempt(self, body: dict) -> tuple[httpx.Response, float]:
-        if self._first_taken:
-            await self._first_done.wait()
+        if self._proven:
             return await self._one_attempt(body)
-        self._first_taken = True
+        async with self._probe:
+            if not self._proven:
+                response, wire = await self._one_attempt(body)
+                if response.status_code < 400:
+                    self._proven = True
+                return response, wire
+        return await self._one_attempt(body)  # proven while this one waited: no longer one at a time
+
+    async def available_models(self) -> list[str]:
+        """The endpoint's models (``GET /models``), or [] when it does not say within a few seconds."""
         try:
-            return await self._one_attempt(body)
-        finally:
-            self._first_done.set()
+            response = await self._client.get(self.models_url, timeout=5.0)
+            data = response.json().get("data") if response.status_code == 200 else None
+            return sorted(str(m["id"]) for m in data if isinstance(m, dict) and "id" in m) if isinstance(data, list) else []
+        except (httpx.HTTPError, ValueError, AttributeError, TypeError):
+            return []
+
+    async def _fatal(self, what: str, response: httpx.Response) -> LLMUnavailableError:
+        """Stop the run for an answer no retry will change, saying what to fix."""
+        if self._stopped is not None:
+            return self._stopped
+        said = " ".join(response.text[:300].split())
+        message = (f"the LLM endpoint {self.url} {what} (HTTP {response.status_code}: {said}); "
+                   f"model {self.model!r}")
+        if what.startswith("does not know"):
+            models = await self.available_models()
+            message += ": set HFDAILY_LLM_MODEL ([llm] model) to a model it serves"
+            if models:
+                message += " — it lists: " + ", ".join(models[:40]) + (" …" if len(models) > 40 else "")
+        elif what.startswith("wants paying"):
+            message += f": top up the account of {self.key_variable}, or choose another provider"
+        else:
+            message += (": check HFDAILY_LLM_MODEL, HFDAILY_LLM_BASE_URL and HFDAILY_LLM_THINKING "
+                        "(`hfdaily doctor` shows what is sent)")
+        return self._stop(message)
+
+    async def _check_fatal(self, response: httpx.Response) -> None:
+        status = response.status_code
+        if status in _AUTH_REFUSED:
+            raise self._stop(f"the LLM endpoint {self.url} refused the request (HTTP {status}): "
+                             f"check {self.key_variable} (the API key) and HFDAILY_LLM_MODEL")
+        if status == 402:
+            raise await self._fatal("wants paying: insufficient balance", response)
+        if status in (400, 404, 422) and _UNKNOWN_MODEL.search(response.text[:2000]):
+            raise await self._fatal("does not know the model", response)
+        if 400 <= status < 500 and status not in RETRY_STATUSES and "response_format" not in response.text:
+            self._rejected_in_a_row += 1
+            if not self._proven and self._rejected_in_a_row >= _REJECTED_BEFORE_STOP:
+                raise await self._fatal(f"rejected the first {self._rejected_in_a_row} requests", response)
+        elif status < 400:
+            self._rejected_in_a_row = 0
 
     async def _one_attempt(self, body: dict) -> tuple[httpx.Response, float]:
         """One HTTP attempt, bounded as a whole by the timeout (a server dripping bytes is cut off)."""
@@ -247,17 +313,26 @@ class LLMClient:
             finally:
                 self.stats.in_flight -= 1
             wire = time.monotonic() - sent
-        if response.status_code in _AUTH_REFUSED:
-            raise self._stop(f"the LLM endpoint {self.url} refused the request (HTTP {response.status_code}): "
-                             f"check {self.key_variable} (the API key) and HFDAILY_LLM_MODEL")
+        await self._check_fatal(response)
         check_retryable(response)
         if response.status_code < 400:
             _completion(response)  # raises TransientAnswer for a 200 that carries no completion
         return response, wire
 
-    async def _post(self, messages: list[dict]) -> tuple[str, int | None, int | None, float]:
-        """One completion: (content, prompt tokens, completion tokens, seconds on the wire)."""
-        body = {"model": self.model, "messages": messages, "temperature": self.temperature}
+    def body(self, messages: list[dict], thinking: bool = False, **extra: object) -> dict:
+        """The request: the model, the messages, the reasoning mode in the provider's own words."""
+        body: dict = {"model": self.model, "messages": messages}
+        if self.provider is None or self.provider.temperature:
+            body["temperature"] = self.temperature
+        if self.provider is not None:
+            body.update(self.provider.reasoning(thinking))
+        body.update(extra)
+        return body
+
+    async def _post(self, messages: list[dict], thinking: bool = False) -> tuple[str, Usage, float]:
+        """One completion: (content, its usage, seconds on the wire). A ``reasoning_content`` beside
+        the content is not read: only the answer goes on."""
+        body = self.body(messages, thinking)
         if self._json_mode:
             body["response_format"] = {"type": "json_object"}
         try:
@@ -274,12 +349,11 @@ class LLMClient:
         if response.status_code == 400 and self._json_mode and "response_format" in response.text:
             # Some OpenAI-compatible servers reject JSON mode; the prompt asks for JSON anyway.
             self._json_mode = False
-            return await self._post(messages)
+            return await self._post(messages, thinking)
         if response.status_code >= 400:
             raise LLMError(self.redact(f"LLM endpoint answered HTTP {response.status_code}: {response.text[:300]}"))
         content, data = _completion(response)
-        usage = data.get("usage") or {}
-        return content, usage.get("prompt_tokens"), usage.get("completion_tokens"), wire
+        return content, usage_of(data), wire
 
     def _describe(self, exc: BaseException) -> str:
         return self.redact(str(exc) if isinstance(exc, (LLMError, TransientAnswer)) else describe(exc))
@@ -287,14 +361,16 @@ class LLMClient:
     async def structured(self, *, task: str, prompt_version: str, messages: list[dict], schema: type[M],
                          check: Checker | None = None, paper_id: str | None = None,
                          keep_last_valid: bool | Callable[[M], bool] = False,
-                         aliases: Mapping[str, str] | None = None) -> tuple[M, bool]:
+                         aliases: Mapping[str, str] | None = None, thinking: bool = False) -> tuple[M, bool]:
         """Ask for JSON matching ``schema``; returns (value, came_from_cache).
 
         ``check`` finds problems in a well-formed answer, which are re-asked. With
         ``keep_last_valid`` (or when it says yes to the answer) a well-formed answer that still has
         problems after the last re-ask is returned (and cached) so the caller can flag what is
-        wrong instead of losing the work.
+        wrong instead of losing the work. ``thinking``: ask the model to think first (when the
+        client's ``thinking`` setting allows it); the request says which either way.
         """
+        thinking = thinking and self.thinking
         if self._stopped is not None:
             raise self._stopped
         key = cache_key(task, self.model, prompt_version, messages)
@@ -312,16 +388,17 @@ class LLMClient:
         for _ in range(self.reasks + 1):
             started = time.monotonic()
             try:
-                content, p_tok, c_tok, wire = await self._post(conversation)
+                content, usage, wire = await self._post(conversation, thinking)
             except (LLMError, TransientAnswer, *REQUEST_FAILURES) as exc:  # logged, then one clear error
                 reason = self._describe(exc)
-                self._log(task, paper_id, conversation, None, None, None, time.monotonic() - started, "error", reason)
+                self._log(task, paper_id, conversation, None, None, time.monotonic() - started, "error", reason)
                 if isinstance(exc, LLMUnavailableError) or self._stopped is not None:
                     raise self._stopped or exc from None
                 raise LLMError(f"{task} {paper_id or ''}: {reason}") from None
             self.stats.calls += 1
-            self.stats.prompt_tokens += p_tok or 0
-            self.stats.completion_tokens += c_tok or 0
+            self.stats.prompt_tokens += usage.prompt_tokens or 0
+            self.stats.completion_tokens += usage.completion_tokens or 0
+            self.stats.reasoning_tokens += usage.reasoning_tokens or 0
             try:
                 value = parse_answer(content, schema, aliases)
                 problems = check(value) if check else []
@@ -331,7 +408,7 @@ class LLMClient:
             if not problems:  # cached before it is logged: a call logged "ok" is never paid again
                 self.store.cache_response(key, task, self.model, prompt_version, content)
             status = "invalid" if problems else "ok"
-            self._log(task, paper_id, conversation, content, p_tok, c_tok, wire, status, "; ".join(problems) or None)
+            self._log(task, paper_id, conversation, content, usage, wire, status, "; ".join(problems) or None)
             if not problems:
                 return value, False
             conversation = conversation + [
@@ -345,12 +422,28 @@ class LLMClient:
             return last_valid[0], False
         raise LLMError(f"{task} {paper_id or ''}: output still invalid after {self.reasks} re-asks: {'; '.join(problems)}")
 
-    def _log(self, task, paper_id, prompt, response, p_tok, c_tok, seconds, status, error) -> None:
+    def _log(self, task, paper_id, prompt, response, usage: Usage | None, seconds, status, error) -> None:
         self.store.log_call(
             run_id=self.run_id, task=task, paper_id=paper_id, model=self.model, prompt=prompt, response=response,
-            prompt_tokens=p_tok, completion_tokens=c_tok, latency_ms=int(seconds * 1000),
+            prompt_tokens=usage.prompt_tokens if usage else None,
+            completion_tokens=usage.completion_tokens if usage else None,
+            reasoning_tokens=usage.reasoning_tokens if usage else None, latency_ms=int(seconds * 1000),
             status=status, error=self.redact(error) if error else None, date=CHARGE_TO.get(),
         )
+
+
+def usage_of(data: dict) -> Usage:
+    """Tokens of one answer; reasoning tokens (part of the completion tokens, as OpenAI, DeepSeek and
+    DashScope count them) apart."""
+    usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+    details = usage.get("completion_tokens_details") if isinstance(usage.get("completion_tokens_details"), dict) else {}
+    reasoning = details.get("reasoning_tokens", usage.get("reasoning_tokens"))
+
+    def count(value: object) -> int:
+        return value if isinstance(value, int) and value >= 0 else 0
+
+    return Usage(calls=1, prompt_tokens=count(usage.get("prompt_tokens")),
+                 completion_tokens=count(usage.get("completion_tokens")), reasoning_tokens=count(reasoning))
 
 
 def _completion(response: httpx.Response) -> tuple[str, dict]:

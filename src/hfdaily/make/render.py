@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from hfdaily.make.figures import ShownFigure
 from hfdaily.make.formulas import to_html
@@ -58,6 +58,12 @@ def md_url(url: str | None) -> MdLink:
     return MdLink(quote(safe_url(url), safe=":/?#@!$&'*+,;=%~-._"))
 
 
+def md_anchor(value: str) -> MdLink:
+    """An HTML attribute value inside Markdown (the report's ``<a id>``): HTML-escaped only. The
+    Markdown escaper must not reach it: ``id="2601\\.08808"`` matches no ``#2601.08808`` link."""
+    return MdLink(escape(value))
+
+
 def md_path(path: str) -> MdLink:
     """A relative link to one of our own files (pictures, audio, the report)."""
     return MdLink(quote(path, safe="/#%-._~"))
@@ -79,6 +85,7 @@ def _env(autoescape: bool) -> Environment:
     env.filters["safe_url"] = safe_url
     env.filters["md_url"] = md_url
     env.filters["md_path"] = md_path
+    env.filters["md_anchor"] = md_anchor
     env.filters["bold"] = bold
     env.filters["tex"] = to_html  # titles and abstracts: formulas as MathML
     env.globals["source_label"] = source_label

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from typing import Any
 
 import httpx
@@ -118,12 +119,20 @@ class HFClient:
     async def _page(self, date: dt.date, page: int) -> Any:
         url = f"{self.endpoint}/api/daily_papers"
         params = {"date": date.isoformat(), "limit": PAGE_SIZE, "p": page}
+        attempts, started = 0, time.monotonic()
         try:
             async for attempt in retrying(self.retries + 1, initial=self.backoff):
                 with attempt:
+                    attempts += 1
                     response = check_retryable(await self.client.get(url, params=params))
         except REQUEST_FAILURES as exc:  # every network failure becomes one clear message
-            raise HFError(f"could not fetch {url}?date={date} (page {page}): {describe(exc)}") from exc
+            tried = f"tried {attempts} times over {time.monotonic() - started:.0f} s" if attempts > 1 else "tried once"
+            hint = ""
+            if isinstance(exc, httpx.TransportError):  # no network, or HF blocked: say what else works
+                hint = ("\nNo network to Hugging Face? Set HF_ENDPOINT to a mirror (e.g. HF_ENDPOINT=https://hf-mirror.com), "
+                        "or see a bundled real day made offline: hfdaily demo (bash run.sh --demo). "
+                        "`hfdaily doctor` checks every service a run needs.")
+            raise HFError(f"could not fetch {url}?date={date} (page {page}; {tried}): {describe(exc)}{hint}") from exc
         if response.status_code == 404:
             return []
         if response.status_code >= 400:
