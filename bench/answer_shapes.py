@@ -14,6 +14,8 @@ import json
 import sys
 from collections import Counter
 
+from benchkit import load
+
 
 def dump(path: str) -> None:
     from hfdaily.testing.fake_llm import SHAPES, real_answers, shaped
@@ -58,11 +60,17 @@ def read(path: str) -> None:
             pass
     for shape in total:
         print(f"{shape:15s} {read_ok[shape]}/{total[shape]} read")
-    print(f"{'all':15s} {sum(read_ok.values())}/{sum(total.values())} read")
+    print(f"{'all':15s} {sum(read_ok.values())}/{sum(total.values())} read   [{load()}]")
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "--dump":
+    if sys.argv[1] == "--smoke":  # dump with this build, read it back: checks the bench works (CI)
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            dump(f"{tmp}/shapes.json")
+            read(f"{tmp}/shapes.json")
+    elif sys.argv[1] == "--dump":
         dump(sys.argv[2])
     else:
         read(sys.argv[1])

@@ -1,81 +1,86 @@
 """Benchmark the archive: backfill, `hfdaily index` and `render --all` over the recorded days, and adding a day.
 
-    python bench/archive.py [backfill|index|add|all] [--days 100] [--latency 1.0] [--concurrency 32]
+    python bench/archive.py [backfill|index|add|all] [--days 20] [--latency 1.0] [--concurrency 32] [--repeat 3]
+                            [--no-pictures] [--no-audio] [--smoke]
 
-- backfill: ``hfdaily backfill`` over DAYS consecutive recorded days (translation only, no pictures
-  or audio) against the local HF server and the fake LLM with LATENCY s per call; wall time
-  against the floor, LLM calls / CONCURRENCY × LATENCY.
+- backfill: ``hfdaily backfill --no-analysis`` over DAYS consecutive recorded days, pictures and
+  audio (espeak-ng) on, against the HF server and the fake LLM (LATENCY s per call), each in its own
+  process; wall time of the command against the floor, LLM calls / CONCURRENCY × LATENCY; then the
+  same command again with everything done.
 - index: an archive of every recorded day (580, built from the fixtures as ``run --no-llm`` leaves
   them: fields classified, no LLM), then ``hfdaily index`` from scratch and ``hfdaily render --all``
   (pages only, and pages + pictures on a sample of days), each in its own process: seconds and
   peak memory (max RSS).
-- add: archives of 10, 100 and 580 days; the time to add one more day (index refresh + archive
-  page + feed, i.e. ``hfdaily publish`` after the day's record is written).
+- add: archives of 10, 100 and 579 days; adding one more day = ``publish`` once its record is
+  written, timed step by step: the index refresh, ``OUT/index.html`` + ``OUT/feed.xml``, the site
+  (pages, listings, feeds, the recent search bundle); then ``publish`` with nothing changed.
+
+Every figure is the median of REPEAT runs with the load average beside it.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import datetime as dt
+import json
 import os
 import re
 import shutil
-import socket
+import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
+from benchkit import SRC, env, load, median_line, need_fixtures, server
+from benchkit import parser as benchkit_parser
+
 from hfdaily.config import Settings
-from hfdaily.pipeline import RunOptions, Workspace, publish, run_days
+from hfdaily.pipeline import RunOptions, Workspace, publish
+from hfdaily.publish.build import build_site
+from hfdaily.publish.site import publish_site
 from hfdaily.testing.days import recorded_dates, write_archive
 
-FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
-SRC = Path(__file__).resolve().parents[1] / "src"
 
-
-@contextmanager
-def _server(module: str, *args: str):
-    """A stand-in server in its own process, so that its CPU is not counted as hfdaily's."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", module, "--port", str(port), *args],
-                            env=os.environ | {"PYTHONPATH": str(SRC)}, stdout=subprocess.PIPE, text=True)
-    try:
-        proc.stdout.readline()  # its "... at http://..." line: listening
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait()
-
-
-def bench_backfill(fixtures: Path, days: int, latency: float, concurrency: int) -> None:
+def bench_backfill(fixtures: Path, days: int, latency: float, concurrency: int, repeat: int,
+                   pictures: bool, audio: bool) -> None:
     dates = recorded_dates(fixtures)
     first, last = dates[-days], dates[-1]
-    with tempfile.TemporaryDirectory() as tmp, \
-            _server("hfdaily.testing.hf_server", "--fixtures", str(fixtures / "hf_daily_papers")) as hf_url, \
-            _server("hfdaily.testing.fake_llm", "--latency", str(latency)) as llm_url:
-        out = Path(tmp)
-        settings = Settings(llm={"base_url": llm_url + "/v1", "model": "fake", "api_key": "x",
-                                 "concurrency": concurrency},
-                            hf={"endpoint": hf_url}, make={"trend_days": 0}, analysis={"enabled": False})
-        opts = RunOptions(date=first, out=out, analysis=False, pictures=False, audio=False, progress=False)
-        calendar = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-        started = time.perf_counter()
-        summary = asyncio.run(run_days(settings, opts, calendar))
-        wall = time.perf_counter() - started
-        floor = summary.llm.calls / concurrency * latency
-        print(f"backfill {first}..{last}: {summary.days} days with papers, {summary.papers} papers, "
-              f"{summary.llm.calls} LLM calls at {latency:.1f} s, concurrency {concurrency} "
-              f"(peak in flight {summary.llm.peak_in_flight}); fake LLM and HF in their own processes")
-        print(f"  wall {wall:.1f} s   floor {floor:.1f} s   ratio {wall / floor:.2f}x   failed {len(summary.failed)}")
-        started = time.perf_counter()
-        again = asyncio.run(run_days(settings, opts, calendar))
-        print(f"  again (everything done): {time.perf_counter() - started:.1f} s, {again.llm.calls} LLM calls")
+    command = ["backfill", "--from", str(first), "--to", str(last), "--no-analysis", "-q"]
+    command += ["--no-pictures"] * (not pictures) + ["--no-audio"] * (not audio)
+    with server("hfdaily.testing.hf_server", "--fixtures", str(fixtures / "hf_daily_papers")) as hf_url, \
+            server("hfdaily.testing.fake_llm", "--latency", str(latency)) as llm_url:
+        extra = {"HF_ENDPOINT": hf_url, "HFDAILY_LLM_BASE_URL": llm_url + "/v1", "HFDAILY_LLM_MODEL": "fake",
+                 "HFDAILY_LLM_API_KEY": "x", "HFDAILY_LLM_CONCURRENCY": str(concurrency),
+                 "HFDAILY_TTS_ENGINE": "espeak", "HFDAILY_SITE_URL": "https://example.org/hfdaily/"}
+        walls, agains = [], []
+        for _ in range(repeat):
+            with tempfile.TemporaryDirectory() as tmp:
+                out = Path(tmp) / "out"
+                walls.append(_run(command + ["--out", str(out)], extra))
+                with sqlite3.connect(out / "hfdaily.db") as con:
+                    calls = con.execute("SELECT count(*) FROM llm_calls WHERE status != 'error'").fetchone()[0]
+                papers = sum(len(json.loads(p.read_text())["papers"]) for p in (out / "data").glob("*.json"))
+                made = len(list((out / "data").glob("*.json")))
+                agains.append(_run(command + ["--out", str(out)], extra))
+        floor = calls / concurrency * latency
+        print(f"backfill {first}..{last} ({days} recorded days; {made} with papers, {papers} papers), translation only, "
+              f"pictures {'on' if pictures else 'off'}, audio {'on (espeak-ng)' if audio else 'off'}, {calls} LLM calls "
+              f"at {latency:.1f} s, concurrency {concurrency}; fake LLM and HF in their own processes")
+        print(f"  command: python -m hfdaily {' '.join(command)} --out FRESH")
+        ratio = f"{statistics.median(walls) / floor:.2f}x the floor" if floor else "no floor at latency 0"
+        print(f"  floor {floor:.1f} s; " + median_line("wall", walls) + f", {ratio}")
+        print("  " + median_line("again, everything done", agains))
+
+
+def _run(args: list[str], extra: dict[str, str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "hfdaily", *args], env=env() | extra, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"hfdaily {' '.join(args)} exited {done.returncode}:\n{done.stderr[-3000:]}")
+    return time.perf_counter() - started
 
 
 def _timed(args: list[str]) -> tuple[float, float, str]:
@@ -91,8 +96,8 @@ def _timed(args: list[str]) -> tuple[float, float, str]:
     return float(seconds), int(kb) / 1024, result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
 
 
-def bench_index(fixtures: Path, sample: int) -> None:
-    dates = recorded_dates(fixtures)
+def bench_index(fixtures: Path, sample: int, days: int | None) -> None:
+    dates = recorded_dates(fixtures)[-days:] if days else recorded_dates(fixtures)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         started = time.perf_counter()
@@ -124,42 +129,66 @@ def bench_index(fixtures: Path, sample: int) -> None:
         print(f"  again, pictures newer than their records kept: {seconds:6.1f} s, peak {peak:5.0f} MB")
 
 
-def bench_add(fixtures: Path) -> None:
+def bench_add(fixtures: Path, sizes: list[int], repeat: int) -> None:
+    """Adding a day = ``publish`` once the day's record is written: the index refresh, the old
+    archive page and feed, then the site (its pages, listings, feeds and the recent search bundle),
+    each timed on its own; then ``publish`` again with nothing changed."""
     dates = recorded_dates(fixtures)
-    for size in (10, 100, len(dates) - 1):
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp)
-            write_archive(fixtures, out, dates[-size - 1:-1])
-            settings = Settings()
-            opts = RunOptions(date=dates[-1], out=out, use_llm=False, pictures=False, audio=False, progress=False)
-            ws = Workspace(settings, opts)
-            publish(ws)  # the archive as it stands, indexed and published
-            write_archive(fixtures, out, dates[-1:])  # the new day's record, as fetch + enrich leave it
-            started = time.perf_counter()
-            written = publish(ws)
-            seconds = time.perf_counter() - started
-            asyncio.run(ws.close())
-            print(f"add one day to a {size:3d}-day archive (index refresh + index.html + feed.xml): "
-                  f"{seconds * 1000:6.0f} ms, wrote {', '.join(p.name for p in written)}")
+    for size in sizes:
+        steps: dict[str, list[float]] = {"index refresh": [], "index.html + feed.xml": [], "site build": [],
+                                         "adding a day (all of publish)": [], "publish, nothing changed": []}
+        for _ in range(repeat):
+            with tempfile.TemporaryDirectory() as tmp:
+                out = Path(tmp)
+                write_archive(fixtures, out, dates[-size - 1:-1])
+                settings = Settings(site={"url": "https://example.org/hfdaily/"})
+                opts = RunOptions(date=dates[-1], out=out, use_llm=False, pictures=False, audio=False, progress=False)
+                ws = Workspace(settings, opts)
+                publish(ws)  # the archive as it stands, indexed and published
+                write_archive(fixtures, out, dates[-1:])  # the new day's record, as fetch + enrich leave it
+                started = time.perf_counter()
+                ws.index.refresh()
+                indexed = time.perf_counter()
+                publish_site(ws.index, ws.outputs, settings.site)
+                paged = time.perf_counter()
+                build_site(out, site_url=settings.site.url, github_url=settings.site.github_url, index=ws.index)
+                built = time.perf_counter()
+                steps["index refresh"].append(indexed - started)
+                steps["index.html + feed.xml"].append(paged - indexed)
+                steps["site build"].append(built - paged)
+                steps["adding a day (all of publish)"].append(built - started)
+                started = time.perf_counter()
+                publish(ws)
+                steps["publish, nothing changed"].append(time.perf_counter() - started)
+                asyncio.run(ws.close())
+        print(f"add one day to a {size}-day archive (pipeline.publish in this process; {repeat} run(s)):")
+        for name, seconds in steps.items():
+            print("  " + median_line(name, seconds, "ms"))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = benchkit_parser(__doc__)
     parser.add_argument("what", nargs="?", default="all", choices=["backfill", "index", "add", "all"])
-    parser.add_argument("--days", type=int, default=100)
+    parser.add_argument("--days", type=int, default=20)
     parser.add_argument("--latency", type=float, default=1.0)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--sample", type=int, default=10, help="days rendered with pictures")
-    parser.add_argument("--fixtures", type=Path, default=FIXTURES)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-pictures", action="store_true", help="backfill without pictures")
+    parser.add_argument("--no-audio", action="store_true", help="backfill without audio")
     args = parser.parse_args()
-    if not (args.fixtures / "hf_daily_papers").is_dir():
-        sys.exit(f"recorded data not found at {args.fixtures}; pass --fixtures")
+    need_fixtures(args.fixtures)
+    sizes = [10, 100, len(recorded_dates(args.fixtures)) - 1]
+    if args.smoke:
+        args.days, args.latency, args.repeat, args.sample, sizes = 2, 0.0, 1, 1, [3]
     if args.what in ("add", "all"):
-        bench_add(args.fixtures)
+        bench_add(args.fixtures, sizes, args.repeat)
     if args.what in ("index", "all"):
-        bench_index(args.fixtures, args.sample)
+        bench_index(args.fixtures, args.sample, 8 if args.smoke else None)
     if args.what in ("backfill", "all"):
-        bench_backfill(args.fixtures, args.days, args.latency, args.concurrency)
+        bench_backfill(args.fixtures, args.days, args.latency, args.concurrency, args.repeat,
+                       not args.no_pictures, not args.no_audio)
+    print(f"[{load()}]")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import time
 from array import array
 from pathlib import Path
 
+from benchkit import FIXTURES, load
 from hfdaily.make.broadcast import build_script
 from hfdaily.make.tts import espeak_speech, synthesise
 from hfdaily.models import DayRecord, Translation
@@ -102,14 +103,18 @@ def bench(name: str, record: DayRecord, out: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fixtures", type=Path, default=REPO.parent / "shared" / "fixtures")
+    parser.add_argument("--fixtures", type=Path, default=FIXTURES)
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "hfdaily-bench-audio")
+    parser.add_argument("--smoke", action="store_true", help="the first 3 papers only: checks the bench works (CI)")
     args = parser.parse_args()
     if not (args.fixtures / "hf_daily_papers" / f"{DAY}.json").is_file():
         sys.exit(f"fixture {DAY}.json not found under {args.fixtures}/hf_daily_papers (use --fixtures)")
     record = load_day(args.fixtures)
+    if args.smoke:
+        record.papers = record.papers[:3]
     bench("english", record, args.out)
     bench("chinese", with_fake_chinese(record), args.out)
+    print(f"[{load()}]")
 
 
 if __name__ == "__main__":

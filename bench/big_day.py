@@ -25,15 +25,16 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "src"))
 
-from recorded import _raw_entries  # noqa: E402
 
+from benchkit import load  # noqa: E402
+
+from hfdaily.testing.days import recorded_entries  # noqa: E402
 from hfdaily.testing.fake_llm import FakeLLM  # noqa: E402
 from hfdaily.testing.serving import serve  # noqa: E402
 
-FIXTURES = REPO.parent / "shared" / "fixtures"
+FIXTURES = Path(os.environ.get("HFDAILY_FIXTURES", REPO.parent / "shared" / "fixtures"))
 DAY = "2026-01-21"
 
 
@@ -41,7 +42,7 @@ def many_entries(fixtures: Path, count: int) -> list[dict]:
     entries: dict[str, dict] = {}
     for path in sorted((fixtures / "hf_daily_papers").glob("*.json"), reverse=True):
         try:
-            raw = _raw_entries(path)
+            raw = recorded_entries(fixtures, path.stem)
         except Exception:  # damaged recordings are part of the fixtures; skip them here
             continue
         for entry in raw:
@@ -83,7 +84,10 @@ def main() -> None:
     parser.add_argument("--no-pictures", action="store_true")
     parser.add_argument("--keep", type=Path, help="write into this folder instead of a temporary one")
     parser.add_argument("--env", action="append", default=[], help="extra NAME=VALUE for the run")
+    parser.add_argument("--smoke", action="store_true", help="30 papers: checks the bench works (CI)")
     args = parser.parse_args()
+    if args.smoke:
+        args.papers = 30
 
     entries = many_entries(args.fixtures, args.papers)
     with FakeLLM().serve() as llm_url, ignoring_limit(entries) as hf_url, tempfile.TemporaryDirectory() as tmp:
@@ -104,7 +108,9 @@ def main() -> None:
 
     print(f"source {args.src}: a page of {len(entries)} papers that ignores `limit`")
     print(f"exit {result.returncode}   wall {wall:.1f} s   peak memory {peak_kb / 1024:.0f} MB "
-          f"(largest process)   papers kept {len(record.get('papers', []))}")
+          f"(largest process)   papers kept {len(record.get('papers', []))}   [{load()}]")
+    if result.returncode:
+        raise SystemExit(result.stderr[-2000:])
     print("stdout: " + " | ".join(result.stdout.strip().splitlines()[-2:]))
     tail = [line for line in result.stderr.splitlines() if not line.startswith("\t")][-3:]
     if tail:

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # How a build behaves when the LLM fails: exit code, seconds, what was published.
-#   bash bench/failures.sh [SRC_DIR]     (default: this checkout's src; any build's src works)
+#   bash bench/failures.sh [--smoke] [SRC_DIR]     (default: this checkout's src; any build's src works)
+#   --smoke: the first scenario only, to check the bench works (CI).
 # The stand-ins (HF fixtures, fake LLM with scripted faults) always come from this checkout.
 set -u
 cd "$(dirname "$0")/.."
+SMOKE=no; if [ "${1:-}" = --smoke ]; then SMOKE=yes; shift; fi
 SRC=${1:-src}
 PY=.venv/bin/python
-FIX=../shared/fixtures
+FIX=${HFDAILY_FIXTURES:-../shared/fixtures}
 TMP=$(mktemp -d)
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 HF_PORT=$(free_port); LLM_PORT=$(free_port)
@@ -37,6 +39,8 @@ scenario() {  # name, faults, extra env...
   printf "%-22s exit %-3s %6.1f s  translated %s/4  published %-3s  key leaked %s\n" "$name" "$code" "$secs" "$translated" "$published" "$leaked"
 }
 scenario endpoint-down down
+if [ $SMOKE = yes ]; then echo "[load average $(cut -d' ' -f1-3 /proc/loadavg)]"; exit 0; fi
 scenario key-refused-401 "401,401,401,401,401,401,401,401,401,401,401,401,401,401,401,401,401,401,401,401"
 scenario empty-200s "empty_choices,no_choices,html200,empty_choices,no_choices,html200,empty_choices"
 scenario drip-timeout-3s "drip" HFDAILY_LLM_TIMEOUT=3
+echo "[load average $(cut -d' ' -f1-3 /proc/loadavg)]"

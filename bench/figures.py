@@ -78,7 +78,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fixtures", type=Path, default=Path(os.environ.get("HFDAILY_FIXTURES", REPO.parent / "shared" / "fixtures")))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--smoke", action="store_true", help="one repeat: checks the bench works (CI)")
     args = parser.parse_args()
+    if args.smoke:
+        args.repeat = 1
     print(f"load average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (a shared machine)")
 
     from hfdaily.make.figures import web_images

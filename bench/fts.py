@@ -24,7 +24,7 @@ import jieba
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
-FIXTURES = REPO.parent / "shared" / "fixtures"
+from benchkit import FIXTURES, load  # noqa: E402
 
 from recorded import seed_day_zh
 
@@ -114,7 +114,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=580)
     parser.add_argument("--fixtures", type=Path, default=FIXTURES)
+    parser.add_argument("--smoke", action="store_true", help="5 days: checks the bench works (CI)")
     args = parser.parse_args()
+    if args.smoke:
+        args.days = 5
     data, chinese, english = rows(args.fixtures, args.days)
     jieba.initialize()
     queries = sorted({w for rid in chinese for w in jieba.cut(chinese[rid][:60]) if len(w) >= 2
@@ -148,7 +151,7 @@ def main() -> None:
                   f"Chinese: recall {hits / (hits + miss):.3f} ({miss} missed), precision "
                   f"{hits / max(1, hits + extra):.3f} ({extra} wrong), {ask_ms:.1f} ms/query | "
                   f"English: recall {en_hits / max(1, en_hits + en_miss):.3f}, precision "
-                  f"{en_hits / max(1, en_hits + en_extra):.3f} ({en_extra} wrong), {en_ms:.1f} ms/query")
+                  f"{en_hits / max(1, en_hits + en_extra):.3f} ({en_extra} wrong), {en_ms:.1f} ms/query   [{load()}]")
 
 
 if __name__ == "__main__":

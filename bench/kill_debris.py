@@ -34,10 +34,11 @@ sys.path.insert(0, str(REPO / "src"))
 
 from PIL import Image  # noqa: E402
 
+from benchkit import load  # noqa: E402
 from hfdaily.testing.fake_llm import FakeLLM  # noqa: E402
 from hfdaily.testing.hf_server import FakeHF  # noqa: E402
 
-FIXTURES = REPO.parent / "shared" / "fixtures"
+FIXTURES = Path(os.environ.get("HFDAILY_FIXTURES", REPO.parent / "shared" / "fixtures"))
 DAY = "2025-09-30"
 FIRST = 20  # papers in the first complete run; each re-run sees one more (up to 50)
 
@@ -75,9 +76,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--src", type=Path, default=REPO / "src")
     parser.add_argument("--kills", type=int, default=10)
+    parser.add_argument("--smoke", action="store_true", help="one kill: checks the bench works (CI)")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--fixtures", type=Path, default=FIXTURES)
     args = parser.parse_args()
+    if args.smoke:
+        args.kills = 1
     rng = random.Random(args.seed)
 
     hf = FakeHF(args.fixtures / "hf_daily_papers")
@@ -134,7 +138,7 @@ def main() -> None:
         detail = "; ".join(f"{k} {len(v)}" + (f" ({', '.join(v[:4])}{'…' if len(v) > 4 else ''})" if v else "")
                            for k, v in found.items())
         print(f"debris {label}: {total}   [{detail}]")
-    print(f"last run exit {final.returncode}")
+    print(f"last run exit {final.returncode}   [{load()}]")
 
 
 if __name__ == "__main__":

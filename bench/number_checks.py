@@ -14,6 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+from benchkit import FIXTURES, load  # noqa: E402
 from recorded import fixture_dates, load_fixture_day  # noqa: E402
 
 from hfdaily.enrich import numbers, translate  # noqa: E402
@@ -22,9 +23,11 @@ from hfdaily.testing.fake_llm import fake_translation  # noqa: E402
 
 
 def main() -> None:
-    fixtures = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared" / "fixtures")
+    smoke = "--smoke" in sys.argv  # the first 5 recorded days: checks the bench works (CI)
+    given = [a for a in sys.argv[1:] if a != "--smoke"]
+    fixtures = Path(given[0]) if given else FIXTURES
     papers = []
-    for day in fixture_dates(fixtures):
+    for day in fixture_dates(fixtures)[: 5 if smoke else None]:
         try:
             papers += [e.paper for e in load_fixture_day(fixtures, day).papers]
         except Exception:  # noqa: BLE001 — the damaged recorded days are skipped here
@@ -37,7 +40,7 @@ def main() -> None:
     reasked = sum(bool(translate.problems(p, Translation(**fake_translation(translate.messages(p)[1]["content"]))))
                   for p in papers)
     print(f"{len(papers)} abstracts, {claims} numbers ({names} in names), {seconds:.2f} s "
-          f"({seconds / len(papers) * 1000:.2f} ms each); fake translations re-asked: {reasked}")
+          f"({seconds / len(papers) * 1000:.2f} ms each); fake translations re-asked: {reasked}   [{load()}]")
 
 
 if __name__ == "__main__":

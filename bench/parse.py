@@ -11,6 +11,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from benchkit import FIXTURES, load
+
 from hfdaily.enrich.budget import DEFAULT_TOKEN_BUDGET, fit
 from hfdaily.sources.fulltext import parse_abs, parse_html
 
@@ -19,11 +21,14 @@ REPO = Path(__file__).resolve().parents[1]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--fixtures", type=Path, default=REPO.parent / "shared" / "fixtures")
+    parser.add_argument("--fixtures", type=Path, default=FIXTURES)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--smoke", action="store_true", help="one pass over 5 pages: checks the bench works (CI)")
     args = parser.parse_args()
     html = sorted(p for p in args.fixtures.glob("arxiv_html*/*.html") if not p.name.startswith("no_html_"))
     abs_pages = sorted(args.fixtures.glob("arxiv_abs/*.html"))
+    if args.smoke:
+        html, abs_pages, args.repeat = html[:5], abs_pages[:5], 1
     if not html:
         parser.exit(2, f"error: no arXiv HTML pages under {args.fixtures}\n")
     pages = {p: p.read_bytes() for p in html + abs_pages}
@@ -43,7 +48,7 @@ def main() -> None:
     count = sum(c for c, _ in timings.values())
     seconds = sum(s for _, s in timings.values())
     print(f"{'all':10s} {count:4d} pages in {seconds:6.3f} s  = {count / seconds:7.1f} pages/s "
-          f"({megabytes:.1f} MB of HTML per pass)")
+          f"({megabytes:.1f} MB of HTML per pass)   [{load()}]")
 
     tracemalloc.start()
     docs = {file: parse_html(pages[file], file.stem) for file in html}

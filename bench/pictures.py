@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from benchkit import FIXTURES, load  # noqa: E402
 from hfdaily.config import Settings
 from hfdaily.make.charts import draw_poster, draw_trend, draw_wordcloud
 from hfdaily.make.fonts import find_cjk_font
@@ -41,8 +42,9 @@ def timed(label: str, draw) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fixtures", type=Path, default=REPO.parent / "shared" / "fixtures")
+    parser.add_argument("--fixtures", type=Path, default=FIXTURES)
     parser.add_argument("--out", type=Path, default=Path("/tmp/hfdaily-bench"))
+    parser.add_argument("--smoke", action="store_true", help="the same (one day): checks the bench works (CI)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -56,6 +58,7 @@ def main() -> None:
     timed("wordcloud", lambda: draw_wordcloud(record, args.out / f"{DAY}_wordcloud.png", font))
     timed("trend", lambda: draw_trend(window, DAY, args.out / f"{DAY}_trend.png", font))
     timed("poster", lambda: draw_poster(record, args.out / f"{DAY}_poster.png", font))
+    print(f"[{load()}]")
 
 
 if __name__ == "__main__":

@@ -1,73 +1,91 @@
-"""Benchmark the LLM stage of a whole day: the 50-paper day 2025-09-30 against the fake LLM.
+"""Benchmark a whole day as a user runs it: ``hfdaily run`` with pictures, audio and the site on.
 
-    python bench/pipeline.py [--latency 1.0] [--concurrency 8] [--analysis] [--date 2025-09-30]
+    python bench/pipeline.py [--date 2025-09-30] [--latency 1.0] [--concurrency 8 32] [--repeat 3]
+                             [--no-analysis] [--smoke]
 
-Serves the recorded HF response and arXiv pages on 127.0.0.1, injects a fixed latency into
-every LLM answer, runs `run_day` (no pictures, no audio) in a fresh folder, and prints wall
-time, calls, peak concurrency and tokens; then the same day under the original bot's approach
-(one call after another plus a 3 s pause each), computed from the latencies actually measured.
-A second run of the same day shows what the cache saves.
+Times, each in a fresh process (``python -m hfdaily``) against the recorded HF day, the recorded
+arXiv pages and the fake LLM (each in its own process; LATENCY s added to every LLM answer; speech
+by espeak-ng, the offline engine):
+
+- the day made from nothing, at each CONCURRENCY, against the LLM floor: the day's LLM calls in
+  rounds of CONCURRENCY, LATENCY s each (ceil(calls / concurrency) × latency: no build can beat it);
+- a re-run of the finished day with nothing new (HF lists the same papers): the command's wall time;
+- ``hfdaily --help``.
+
+Each figure is the median of REPEAT runs, printed with the load average beside it.
 """
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import datetime as dt
+import json
+import math
 import sqlite3
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from hfdaily.config import Settings
-from hfdaily.pipeline import RunOptions, run_day
-from hfdaily.testing.arxiv_server import serve_arxiv
-from hfdaily.testing.fake_llm import FakeLLM
-from hfdaily.testing.hf_server import FakeHF
+from benchkit import env, load, median_line, need_fixtures, parser, server
 
-FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
-ORIGINAL_PAUSE = 3.0
+
+def hfdaily(args: list[str], extra: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "hfdaily", *args], env=env() | extra, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(f"hfdaily {' '.join(args)} exited {done.returncode}:\n{done.stderr[-3000:]}")
+    return seconds, done
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--date", default="2025-09-30")
-    parser.add_argument("--latency", type=float, default=1.0, help="seconds the fake LLM waits per call")
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--analysis", action="store_true", help="also read full texts and analyse")
-    parser.add_argument("--fixtures", type=Path, default=FIXTURES)
-    args = parser.parse_args()
-    if not (args.fixtures / "hf_daily_papers").is_dir():
-        sys.exit(f"recorded data not found at {args.fixtures}; pass --fixtures")
-
+    p = parser(__doc__)
+    p.add_argument("--date", default="2025-09-30")
+    p.add_argument("--latency", type=float, default=1.0, help="seconds the fake LLM waits per call")
+    p.add_argument("--concurrency", type=int, nargs="+", default=[8, 32])
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--no-analysis", action="store_true", help="translation only (no full text, no report)")
+    args = p.parse_args()
+    need_fixtures(args.fixtures)
+    if args.smoke:
+        args.latency, args.repeat, args.concurrency = 0.0, 1, args.concurrency[:1]
     date = dt.date.fromisoformat(args.date)
-    fake_llm = FakeLLM(latency=args.latency)
-    with tempfile.TemporaryDirectory() as tmp, fake_llm.serve() as llm_url, \
-            FakeHF(args.fixtures / "hf_daily_papers").serve() as hf_url, serve_arxiv(args.fixtures) as arxiv_url:
-        out = Path(tmp)
-        settings = Settings(llm={"base_url": llm_url, "model": "fake", "api_key": "x",
-                                 "concurrency": args.concurrency}, hf={"endpoint": hf_url}, arxiv={"url": arxiv_url},
-                            make={"trend_days": 0}, analysis={"enabled": args.analysis})
-        opts = RunOptions(date=date, out=out, db=out / "hfdaily.db", analysis=args.analysis,
-                          pictures=False, audio=False, progress=False)
-        started = time.perf_counter()
-        first = asyncio.run(run_day(settings, opts))
-        wall = time.perf_counter() - started
-        con = sqlite3.connect(out / "hfdaily.db")
-        latencies = [row[0] / 1000 for row in con.execute("SELECT latency_ms FROM llm_calls WHERE status != 'error'")]
-        started = time.perf_counter()
-        second = asyncio.run(run_day(settings, opts))
-        rerun = time.perf_counter() - started
 
-    serial = sum(latencies) + ORIGINAL_PAUSE * first.papers
-    print(f"day {date}: {first.papers} papers, analysis {'on' if args.analysis else 'off'}, "
-          f"fake LLM latency {args.latency:.2f} s/call, concurrency limit {args.concurrency}")
-    print(f"hfdaily        wall {wall:7.2f} s   LLM calls {first.llm.calls}   peak concurrency {first.llm.peak_in_flight}   "
-          f"tokens {first.llm.prompt_tokens} in / {first.llm.completion_tokens} out   failed {len(first.failed)}")
-    print(f"original bot   wall {serial:7.2f} s   (same {len(latencies)} calls one after another "
-          f"+ {ORIGINAL_PAUSE:.0f} s pause per paper)   speed-up ×{serial / wall:.1f}")
-    print(f"second run     wall {rerun:7.2f} s   LLM calls {second.llm.calls} (everything cached)")
+    with server("hfdaily.testing.hf_server", "--fixtures", str(args.fixtures / "hf_daily_papers")) as hf_url, \
+            server("hfdaily.testing.fake_llm", "--latency", str(args.latency)) as llm_url, \
+            server("hfdaily.testing.arxiv_server", "--fixtures", str(args.fixtures)) as arxiv_url:
+        base = {"HF_ENDPOINT": hf_url, "HFDAILY_LLM_BASE_URL": llm_url + "/v1", "HFDAILY_LLM_MODEL": "fake",
+                "HFDAILY_LLM_API_KEY": "x", "HFDAILY_ARXIV_URL": arxiv_url, "HFDAILY_TTS_ENGINE": "espeak",
+                "HFDAILY_ANALYSIS": "false" if args.no_analysis else "true",
+                "HFDAILY_SITE_URL": "https://example.org/hfdaily/"}
+        command = ["run", "--date", str(date), "-q", "--no-notify"]
+        print(f"day {date}, analysis {'off' if args.no_analysis else 'on'}, pictures and audio (espeak-ng) on, "
+              f"fake LLM latency {args.latency:.2f} s/call; {args.repeat} run(s) each")
+        print(f"command: HFDAILY_LLM_CONCURRENCY=C python -m hfdaily {' '.join(command)} --out FRESH")
+        reruns: list[float] = []
+        for concurrency in args.concurrency:
+            walls, floor = [], 0.0
+            for _ in range(args.repeat):
+                with tempfile.TemporaryDirectory() as tmp:
+                    out = Path(tmp) / "out"
+                    extra = base | {"HFDAILY_LLM_CONCURRENCY": str(concurrency)}
+                    seconds, done = hfdaily([*command, "--out", str(out)], extra)
+                    walls.append(seconds)
+                    with sqlite3.connect(out / "hfdaily.db") as con:
+                        calls = con.execute("SELECT count(*) FROM llm_calls WHERE status != 'error'").fetchone()[0]
+                    floor = math.ceil(calls / concurrency) * args.latency
+                    papers = len(json.loads((out / "data" / f"{date}.json").read_text())["papers"])
+                    if concurrency == args.concurrency[0]:  # the finished day, run again: nothing new
+                        reruns.append(hfdaily([*command, "--out", str(out)], extra)[0])
+            ratio = f"{statistics.median(walls) / floor:.2f}x the floor" if floor else "no floor at latency 0"
+            print(f"{papers} papers, {calls} LLM calls, concurrency {concurrency}: floor {floor:.1f} s, "
+                  + median_line("wall", walls) + f", {ratio}")
+        print(median_line("re-run of the finished day, nothing new", reruns))
+        helps = [hfdaily(["--help"], {})[0] for _ in range(max(args.repeat, 3))]
+        print(median_line("hfdaily --help", helps))
+    print(f"[{load()}]")
 
 
 if __name__ == "__main__":

@@ -17,12 +17,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from real_renderings import CASES  # noqa: E402
 from recorded import load_fixture_day, seed_analyses, translated_day  # noqa: E402
 
+from benchkit import FIXTURES, load  # noqa: E402
 from hfdaily.enrich import analyze, translate  # noqa: E402
 from hfdaily.models import Analysis, Paper, Translation  # noqa: E402
 
 
 def main() -> None:
-    fixtures = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared" / "fixtures")
+    given = [a for a in sys.argv[1:] if a != "--smoke"]  # --smoke: the same (it is small already)
+    fixtures = Path(given[0]) if given else FIXTURES
     seeds = fixtures.parent / "seeds"
     rejected = 0
     print("== seed 000 translations (2026-01-20, English from the fixture)")
@@ -54,7 +56,7 @@ def main() -> None:
         found = analyze.problems(analysis, source)
         flagged += bool(found)
         print(f"{paper_id} (read from {data['read_source']}): {'OK' if not found else found}")
-    print(f"analyses re-asked: {flagged} of 4")
+    print(f"analyses re-asked: {flagged} of 4   [{load()}]")
 
 
 if __name__ == "__main__":

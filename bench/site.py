@@ -21,6 +21,7 @@ import argparse
 import datetime as dt
 import gzip
 import re
+import resource
 import shutil
 import statistics
 import sys
@@ -30,7 +31,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
-FIXTURES = REPO.parent / "shared" / "fixtures"
+from benchkit import FIXTURES, load  # noqa: E402
 SEEDS = FIXTURES.parent / "seeds"
 
 from recorded import fixture_dates, load_fixture_day, seed_day_zh  # noqa: E402
@@ -132,8 +133,11 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=580)
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--reuse", action="store_true", help="keep OUT/data from an earlier run (the site is rebuilt)")
+    parser.add_argument("--smoke", action="store_true", help="5 days up to the seed day: checks the bench works (CI)")
     args = parser.parse_args()
     days = fixture_dates(FIXTURES)[: args.days]
+    if args.smoke:
+        days = [d for d in fixture_dates(FIXTURES) if str(d) <= str(SEED_DAY)][-5:]
     out = args.out
     if args.reuse and len(list((out / "data").glob("*.json"))) == len(days):
         shutil.rmtree(out / "site", ignore_errors=True)
@@ -154,6 +158,8 @@ def main() -> None:
     files, mb = folder_size(out / "site")
     print(f"full site build, {report.days} days, {report.papers} papers: {report.seconds:.1f} s, {files} files, {mb:.0f} MB"
           f" ({report.rendered} day/paper pages, {report.listings} field/organisation pages; search: {report.search})")
+    print(f"  peak memory: this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, "
+          f"largest child (Pagefind) {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB   [{load()}]")
 
     newest = out / "data" / f"{days[-1]}.json"
     kept = newest.read_bytes()
@@ -164,7 +170,7 @@ def main() -> None:
     print(f"adding one day ({days[-1]}): {added.seconds:.2f} s ({added.rendered} day/paper pages, "
           f"{added.listings} field/organisation pages rendered, {added.written} files written; search: {added.search})")
     again = build_site(out, site_url=SITE_URL)
-    print(f"nothing changed: {again.seconds:.2f} s ({again.rendered} rendered, {again.written} written)")
+    print(f"nothing changed: {again.seconds:.2f} s ({again.rendered} rendered, {again.written} written)   [{load()}]")
 
     for name in ("pagefind", "pagefind-recent"):
         files, mb = folder_size(out / "site" / name)
@@ -187,7 +193,7 @@ def main() -> None:
         timings.sort()
         p95 = timings[max(0, round(0.95 * len(timings)) - 1)]
         print(f"search latency in chromium over {len(timings)} queries: first query (loads the index) {cold:.0f} ms; "
-              f"p50 {statistics.median(timings):.0f} ms, p95 {p95:.0f} ms, max {timings[-1]:.0f} ms")
+              f"p50 {statistics.median(timings):.0f} ms, p95 {p95:.0f} ms, max {timings[-1]:.0f} ms   [{load()}]")
 
 
 if __name__ == "__main__":

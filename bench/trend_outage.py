@@ -22,9 +22,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+from benchkit import load  # noqa: E402
 from hfdaily.testing.hf_server import FakeHF  # noqa: E402
 
-FIXTURES = REPO.parent / "shared" / "fixtures"
+FIXTURES = Path(os.environ.get("HFDAILY_FIXTURES", REPO.parent / "shared" / "fixtures"))
 DAY = "2026-01-20"
 
 
@@ -47,7 +48,10 @@ def main() -> None:
     parser.add_argument("--trend-days", type=int, default=7)
     parser.add_argument("--fault", choices=["500", "hang"], default="500")
     parser.add_argument("--fixtures", type=Path, default=FIXTURES)
+    parser.add_argument("--smoke", action="store_true", help="a 2-day window: checks the bench works (CI)")
     args = parser.parse_args()
+    if args.smoke:
+        args.trend_days = 2
     hf = PastDaysFail(args.fixtures / "hf_daily_papers")
     hf.fault = args.fault
     with hf.serve() as hf_url, tempfile.TemporaryDirectory() as tmp:
@@ -62,7 +66,10 @@ def main() -> None:
             result = subprocess.run(command, env=env, capture_output=True, text=True)
             wall = time.perf_counter() - started
             past = [r for r in hf.requests if f"date={DAY}" not in r]
-            print(f"{attempt}: exit {result.returncode}   wall {wall:.1f} s   requests for past days {len(past)}")
+            print(f"{attempt}: exit {result.returncode}   wall {wall:.1f} s   requests for past days {len(past)}   "
+                  f"[{load()}]")
+            if result.returncode:
+                raise SystemExit(result.stderr[-2000:])
 
 
 if __name__ == "__main__":

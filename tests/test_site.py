@@ -247,8 +247,10 @@ def test_adding_a_day_rebuilds_only_that_day_its_neighbours_and_listings(tmp_pat
     write_days(tmp_path, fixtures_dir, seeds_dir, [new_day])
     added = build_site(tmp_path, site_url=SITE_URL)
     new_papers = load_record(record_path(tmp_path, new_day)).papers
-    # the new day, its neighbour (2026-04-14 gains a "next" link) and one page per new paper
-    assert added.rendered == 2 + len(new_papers)
+    # the new day, its neighbour (2026-04-14 gains a "next" link), one page per new paper, and the
+    # pages of the older papers whose 相关论文 the new papers entered
+    assert added.relinked >= {e.paper.id for e in new_papers}
+    assert added.rendered == 2 + len(added.relinked)
     # only the field and organisation pages that gained a paper (each fits one page here)
     touched = {("field", f) for e in new_papers for f in e.fields} | {("org", e.paper.organization)
                                                                     for e in new_papers if e.paper.organization}
@@ -257,8 +259,9 @@ def test_adding_a_day_rebuilds_only_that_day_its_neighbours_and_listings(tmp_pat
     changed = {p for p in before if after[p] != before[p]}
     assert {"days/2026-04-14.html", "papers/2604.07429.html", "index.html"} <= changed
     assert "days/2026-04-10.html" not in changed and "days/2026-04-13.html" not in changed
-    untouched_papers = [p for p in before if p.startswith("papers/") and p != "papers/2604.07429.html"]
-    assert untouched_papers and all(after[p] == before[p] for p in untouched_papers)
+    untouched_papers = [p for p in before if p.startswith("papers/") and p != "papers/2604.07429.html"
+                        and p[len("papers/"):-len(".html")] not in added.relinked]
+    assert all(after[p] == before[p] for p in untouched_papers)  # (a small archive: most lists change)
     assert added.search.startswith("recent") and f"({len(new_papers) - 1} papers" in added.search
     manifest = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["search"]["cutoff"] == "2026-04-14"

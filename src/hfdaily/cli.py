@@ -190,3 +190,8 @@ from hfdaily.doctor import doctor  # noqa: E402  (checks what a scheduled run ne
 
 cli.add_command(demo)
 cli.add_command(doctor)
+
+from hfdaily.rank.commands import recommend, similar  # noqa: E402  (similar papers and a reader's order)
+
+cli.add_command(similar)
+cli.add_command(recommend)

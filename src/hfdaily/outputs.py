@@ -76,10 +76,14 @@ class Outputs:
     def stats(self, date: dt.date) -> Path:
         return self.root / "stats" / f"{date.isoformat()}.json"
 
+    def made(self, date: dt.date) -> Path:
+        """What the day's outputs were last made and published from (a re-run with nothing new skips them)."""
+        return self.root / "stats" / f"{date.isoformat()}.made.json"
+
     def day_files(self, date: dt.date) -> list[Path]:
         """Every file that can exist for a day (whether it does or not)."""
         return [self.record(date), self.newsletter(date, "md"), self.newsletter(date, "html"),
-                self.report(date, "md"), self.report(date, "html"), self.stats(date),
+                self.report(date, "md"), self.report(date, "html"), self.stats(date), self.made(date),
                 *(self.image(date, kind) for kind in PICTURES),
                 *(self.audio(date, s) for s in (".mp3", ".vtt", ".txt"))]
 

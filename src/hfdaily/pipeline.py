@@ -24,241 +24,45 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import hashlib
+import json
 import logging
-import multiprocessing
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from tqdm import tqdm
-
-from hfdaily.archive.index import Index
-from hfdaily.archive.lock import (
-    check_writable,
-    clean_leftovers,
-    hold_output,
-    ignore_temporaries,
-)
-from hfdaily.archive.record import (
-    load_record,
-    merge,
-    save_record,
-    write_if_changed,
-)
-from hfdaily.archive.store import Store, unusable
-from hfdaily.config import PRESETS, Settings
-from hfdaily.enrich import analyze, translate
-from hfdaily.enrich.budget import fit
-from hfdaily.enrich.providers import provider_for
-from hfdaily.enrich.llm import (
-    CHARGE_TO,
-    LLMClient,
-    LLMError,
-    LLMStats,
-    LLMUnavailableError,
-)
-from hfdaily.errors import RecordError
-from hfdaily.make import artefacts, figures
-from hfdaily.make.fields import classify
-from hfdaily.make.fonts import find_cjk_font
-from hfdaily.make.render import (
-    newsletter_html,
-    newsletter_md,
-    report_html,
-    report_md,
-    ship_assets,
-    source_label,
-)
-from hfdaily.models import DayRecord, PaperEntry, Usage
+from hfdaily.archive.lock import check_writable, clean_leftovers, hold_output, ignore_temporaries
+from hfdaily.archive.migrations import unusable
+from hfdaily.archive.record import atomic_write, load_record, merge, save_record
+from hfdaily.config import Settings
+from hfdaily.enrich.scheduler import SAVE_EVERY, enrich_papers, spending  # noqa: F401  (re-exported)
+from hfdaily.errors import HFError, RecordError
+from hfdaily.make import artefacts
+from hfdaily.make.day import DaySpeech, render, render_pages, untranslated_note  # noqa: F401  (re-exported)
+from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.outputs import Outputs
-from hfdaily.publish.build import build_site
-from hfdaily.publish.site import publish_site
 from hfdaily.http import describe
-from hfdaily.sources.arxiv import SOURCE_FAILURES, ArxivReader
-from hfdaily.sources.figures import cached_figure, fetch_figure, figure_pass_done, remember_figure_pass
-from hfdaily.sources.hf import HFClient, HFError
+from hfdaily.sources.arxiv import SOURCE_FAILURES
+from hfdaily.sources.figures import figure_pass_done, remember_figure_pass
+from hfdaily.workspace import RunOptions, RunSummary, Workspace, key_variable  # noqa: F401  (re-exported)
 
 log = logging.getLogger("hfdaily.pipeline")
 
-SAVE_EVERY = 0.5  # seconds between saves of the records being enriched
+
+def publish_site(*args, **kwargs) -> list[Path]:
+    """``publish.site.publish_site``, imported when something is published (not by a no-op re-run)."""
+    from hfdaily.publish.site import publish_site as write
+
+    return write(*args, **kwargs)
 
 
-@dataclass
-class RunOptions:
-    date: dt.date
-    out: Path
-    db: Path | None = None  # default: OUT/hfdaily.db
-    use_llm: bool = True
-    analysis: bool = True
-    pictures: bool = True
-    audio: bool = True
-    progress: bool = True
-    deliver: bool = True  # `hfdaily run`: send the day to the configured channels once it is published
+def build_site(*args, **kwargs):
+    """``publish.build.build_site``, imported when something is published."""
+    from hfdaily.publish.build import build_site as build
 
-
-@dataclass
-class RunSummary:
-    date: dt.date
-    last: dt.date | None = None  # a backfill: the last day of the range
-    days: int = 0  # days with papers
-    papers: int = 0
-    new: int = 0
-    seconds: float = 0.0
-    llm: LLMStats = field(default_factory=LLMStats)
-    failed: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    outputs: list[Path] = field(default_factory=list)
-    read_sources: dict[str, int] = field(default_factory=dict)
-    delivery: object = None  # hfdaily.deliver.notify.DeliveryReport, when channels are configured
-    reused: int = 0  # translations and analyses already in the records (nothing asked)
-    flagged: list[str] = field(default_factory=list)  # kept, with problems shown to the reader (⚠️ 核查提示)
-    flagged_in: set[str] = field(default_factory=set)  # where the marks are: "newsletter" (translations), "report"
-    pending: list[str] = field(default_factory=list)  # still lacking a translation or an analysis (待补)
-
-    def line(self) -> str:
-        sources = ", ".join(f"{n} {source_label(s)}" for s, n in sorted(self.read_sources.items()))
-        llm = self.llm
-        span = f"{self.date}..{self.last} ({self.days} days with papers)" if self.last else f"{self.date}"
-        text = (f"{span}: {self.papers} papers ({self.new} new), {llm.cached + self.reused} cached, "
-                f"{llm.calls} LLM calls, {llm.prompt_tokens + llm.completion_tokens} tokens "
-                f"({llm.prompt_tokens} in / {llm.completion_tokens} out"
-                + (f", of which {llm.reasoning_tokens} reasoning" if llm.reasoning_tokens else "")
-                + f"), {self.seconds:.1f} s")
-        text += f"; read {sources}" if sources else ""
-        where = " and the ".join(sorted(self.flagged_in, reverse=True)) or "newsletter"
-        text += f", {len(self.flagged)} flagged (see ⚠️ 核查提示 in the {where})" if self.flagged else ""
-        return text + (f", {len(self.failed)} failed (retried next run)" if self.failed else "")
-
-
-class Workspace:
-    """What the steps share while making any number of days; each part is opened on first use, so
-    a day HF lists nothing for creates no database."""
-
-    def __init__(self, settings: Settings, opts: RunOptions):
-        self.settings, self.opts = settings, opts
-        self.outputs = Outputs(opts.out)
-        self.db_path = opts.db or self.outputs.db
-        self._store: Store | None = None
-        self._index: Index | None = None
-        self._hf: HFClient | None = None
-        self._font = None
-        self._llm: tuple[LLMClient, ArxivReader] | None = None
-        self._arxiv: ArxivReader | None = None
-        self.bar: tqdm | None = None  # one progress bar over every paper being enriched
-        self.drawing_processes = 0  # > 1: pictures drawn in a pool of processes (render --all)
-        self._drawing: Executor | None = None
-        self.run_id: int | None = None
-        self._trend_hf: HFClient | None = None
-        self.trend_failures: list[dt.date] = []  # past days HF failed to list in this run
-        # Days enriched in this run with and without the LLM: what the pages then say about papers
-        # lacking a translation (待补, or why none is translated).
-        self.llm_days: set[dt.date] = set()
-        self.no_llm_days: set[dt.date] = set()
-
-    @property
-    def store(self) -> Store:
-        if self._store is None:
-            self._store = Store(self.db_path)
-        return self._store
-
-    @property
-    def index(self) -> Index:
-        if self._index is None:
-            self._index = Index.open(self.outputs.root, self.db_path)
-        return self._index
-
-    @property
-    def font(self):
-        if self._font is None and self.opts.pictures:
-            self._font = find_cjk_font(self.settings.make.font)
-        return self._font
-
-    async def hf(self) -> HFClient:
-        if self._hf is None:
-            hf = self.settings.hf
-            self._hf = HFClient(hf.endpoint, hf.token, retries=hf.retries, max_papers=hf.max_papers,
-                                max_abstract_chars=hf.max_abstract_chars)
-            await self._hf.__aenter__()
-        return self._hf
-
-    async def trend_hf(self) -> HFClient:
-        """Past days' lists are an extra (the trend): a short timeout and one retry, not today's patience."""
-        if self._trend_hf is None:
-            hf = self.settings.hf
-            self._trend_hf = HFClient(hf.endpoint, hf.token, retries=1, timeout=hf.trend_timeout, backoff=0.5,
-                                      max_papers=hf.max_papers, max_abstract_chars=hf.max_abstract_chars)
-            await self._trend_hf.__aenter__()
-        return self._trend_hf
-
-    async def llm(self, summary: RunSummary) -> tuple[LLMClient, ArxivReader]:
-        """One LLM client (one concurrency limit) and one arXiv reader for every day of the run."""
-        if self._llm is None:
-            settings = self.settings
-            settings.require_llm()
-            llm = LLMClient(base_url=settings.llm.base_url, model=settings.llm.model, api_key=settings.llm.api_key,
-                            store=self.store, concurrency=settings.llm.concurrency, timeout=settings.llm.timeout,
-                            retries=settings.llm.max_retries, run_id=self.run_id,
-                            key_variable=key_variable(settings), breaker=settings.llm.breaker,
-                            provider=provider_for(settings.llm.provider, settings.llm.base_url),
-                            thinking=settings.llm.thinking)
-            self._llm = (llm, self.arxiv)  # set before any await: days starting at once share this one
-            summary.llm = llm.stats
-            await llm.__aenter__()
-            await self.arxiv.__aenter__()
-        return self._llm
-
-    @property
-    def arxiv(self) -> ArxivReader:
-        """The one arXiv reader (one politeness limit) for pages and figures; entered by its first user."""
-        if self._arxiv is None:
-            self._arxiv = ArxivReader(base_url=self.settings.arxiv.url, concurrency=self.settings.arxiv.concurrency)
-        return self._arxiv
-
-    def progress(self, papers: int) -> tqdm:
-        """The run's one progress bar, grown by ``papers`` more to enrich."""
-        if self.bar is None:
-            self.bar = tqdm(total=0, desc="LLM", unit="paper", disable=not self.opts.progress or None, leave=False)
-        self.bar.total += papers
-        self.bar.refresh()
-        return self.bar
-
-    @property
-    def drawing(self) -> Executor | None:
-        """The process pool for pictures, started when the first picture is to be drawn."""
-        if self._drawing is None and self.drawing_processes > 1:
-            self._drawing = ProcessPoolExecutor(self.drawing_processes, mp_context=multiprocessing.get_context("spawn"))
-        return self._drawing
-
-    def start_run(self, date: dt.date) -> None:
-        if self.run_id is None:
-            self.store.abandon_running()  # we hold OUT's lock: a run still marked running was killed
-            self.run_id = self.store.start_run(date)
-
-    async def close(self, status: str = "ok", summary: dict | None = None) -> None:
-        if self._drawing is not None:
-            self._drawing.shutdown(cancel_futures=True)
-        if self.bar is not None:
-            self.bar.close()
-        if self._llm is not None:
-            await self._llm[0].__aexit__(None, None, None)
-        if self._arxiv is not None:
-            await self._arxiv.__aexit__(None, None, None)
-        for hf in (self._hf, self._trend_hf):
-            if hf is not None:
-                await hf.__aexit__(None, None, None)
-        if self._store is not None:
-            try:
-                if self.run_id is not None:
-                    self._store.finish_run(self.run_id, status, summary or {})
-            except sqlite3.DatabaseError as exc:  # a damaged store is reported by the caller
-                log.warning("could not record the run's end in the store: %s", exc)
-            finally:
-                self._store.close()
-        if self._index is not None:
-            self._index.close()
+    return build(*args, **kwargs)
 
 
 # --- fetch ----------------------------------------------------------------------------------------
@@ -321,6 +125,7 @@ async def _fetch_trend_lists(ws: Workspace, date: dt.date, summary: RunSummary) 
                 store.day_list_failed(day, str(exc))
                 return
         store.save_day_list(day, "[" + ",".join(p.model_dump_json() for p in papers) + "]")
+        ws.trend_fetched.add(date)
 
     await asyncio.gather(*(one(day) for day in todo))
     if skipped:
@@ -330,26 +135,23 @@ async def _fetch_trend_lists(ws: Workspace, date: dt.date, summary: RunSummary) 
 
 # --- enrich ---------------------------------------------------------------------------------------
 
-async def enrich(ws: Workspace, dates: Iterable[dt.date], summary: RunSummary) -> list[Path]:
+async def enrich(ws: Workspace, dates: Iterable[dt.date], summary: RunSummary,
+                 on_paper=None) -> list[Path]:
     """Translate (and analyse) every paper of every day that still needs it, all at once under one
-    concurrency limit; then store each paper's fields. Saves a record as each of its papers ends."""
+    concurrency limit; then store each paper's fields. Saves a record as each of its papers ends;
+    ``on_paper`` hears of each paper as soon as its answers are in."""
+    from hfdaily.make.fields import classify
+
     records = [r for d in dates if (r := load_record(ws.outputs.record(d))) is not None]
     written: set[Path] = set()
     (ws.llm_days if ws.opts.use_llm else ws.no_llm_days).update(r.date for r in records)
     if ws.opts.use_llm:
-        written |= await _enrich_with_llm(ws, records, summary)
+        written |= await enrich_papers(ws, records, summary, on_paper)
     if ws.opts.pictures and ws.settings.arxiv.figures:
         written |= await _figure_pass(ws, records, summary)
         written |= await _figures(ws, records, summary)
     for record in records:
-        summary.flagged += [e.paper.id for e in record.papers
-                            if (e.translation and e.translation.problems)
-                            or (e.analysis and (e.analysis.ungrounded_numbers or e.analysis.problems))]
-        summary.flagged_in |= {"newsletter" for e in record.papers if e.translation and e.translation.problems}
-        summary.flagged_in |= {"report" for e in record.papers
-                               if e.analysis and (e.analysis.ungrounded_numbers or e.analysis.problems)}
-        summary.pending += [e.paper.id for e in record.papers if e.translation is None
-                            or (ws.opts.use_llm and ws.opts.analysis and e.analysis is None)]
+        tally(ws, record, summary)
         changed = False
         if ws.db_path.exists():  # the call log counts every paid answer, even of a killed run
             usage = spending(record.usage, ws.store.spent_on(record.date))
@@ -358,77 +160,24 @@ async def enrich(ws: Workspace, dates: Iterable[dt.date], summary: RunSummary) -
             fields = classify(entry)
             changed |= fields != entry.fields
             entry.fields = fields
-            if entry.read_source:
-                summary.read_sources[entry.read_source] = summary.read_sources.get(entry.read_source, 0) + 1
         if changed:
             written.add(save_record(ws.outputs.root, record))
     return sorted(written)
 
 
-async def _enrich_with_llm(ws: Workspace, records: list[DayRecord], summary: RunSummary) -> set[Path]:
-    settings, opts = ws.settings, ws.opts
-    todo = [(record, e) for record in records for e in record.papers
-            if e.translation is None or (opts.analysis and e.analysis is None)]
-    summary.reused += sum(e.translation is not None for r in records for e in r.papers) + sum(
-        opts.analysis and e.analysis is not None for r in records for e in r.papers)
-    if not todo:
-        return set()
-    ws.start_run(records[0].date)
-    llm, reader = await ws.llm(summary)
-    written: set[Path] = set()
-    unsaved: dict[dt.date, DayRecord] = {}
-    stopped: list[LLMUnavailableError] = []
-
-    def save_unsaved() -> None:
-        while unsaved:
-            record = unsaved.popitem()[1]
-            record.usage = spending(record.usage, ws.store.spent_on(record.date))
-            written.add(save_record(ws.outputs.root, record))
-
-    async def keep_saving() -> None:
-        # Records are saved every SAVE_EVERY seconds, not after every paper: saving a record costs
-        # ~10 ms of CPU, which after each of 2,444 papers made a 100-day backfill 1.7x its floor
-        # (and is quadratic on a huge day). A kill loses at most SAVE_EVERY seconds of record, never
-        # an answer or its cost: the store has every answer and the call log every payment.
-        while True:
-            await asyncio.sleep(SAVE_EVERY)
-            save_unsaved()
-
-    async def one(record: DayRecord, entry: PaperEntry) -> None:
-        CHARGE_TO.set(record.date)  # this task's calls are logged against this paper's day
-        try:
-            await _enrich_paper(entry, llm, reader, ws.store, settings, opts.analysis)
-        except LLMUnavailableError as exc:  # the endpoint is unusable: every other call fails fast too
-            stopped.append(exc)
-        except LLMError as exc:
-            summary.failed.append(entry.paper.id)
-            log.warning("paper %s: %s", entry.paper.id, exc)
-        unsaved[record.date] = record
-
-    saver = asyncio.create_task(keep_saving())
-    bar = ws.progress(len(todo))
-    try:
-        for next_done in asyncio.as_completed([one(r, e) for r, e in todo]):
-            await next_done
-            bar.update()
-    finally:  # also when interrupted (Ctrl-C, SIGTERM): what finished is in the record
-        saver.cancel()
-        save_unsaved()
-    if stopped:  # nothing is rendered or published; the records keep what finished
-        raise stopped[0]
-    return written
-
-
 async def _figures(ws: Workspace, records: list[DayRecord], summary: RunSummary) -> set[Path]:
     """Each paper's key figure as web pictures under OUT/images/figures, downloaded once (the store
     keeps the original); one that fails is a warning and is tried again next run."""
+    from hfdaily.make import figures
+    from hfdaily.sources.figures import fetch_figure
+
     todo = [e for r in records for e in r.papers if e.figure is not None and not figures.has_files(ws.outputs, e.paper.id)]
     if not todo:
         return set()
     reader = await ws.arxiv.__aenter__()
     timeout = ws.settings.arxiv.figure_timeout
 
-    async def one(entry: PaperEntry) -> list[Path]:
+    async def one(entry) -> list[Path]:
         data = await fetch_figure(ws.store.db, reader, entry.paper.id, entry.figure, timeout)
         if data is None:
             summary.warnings.append(f"figure of {entry.paper.id} not downloaded; tried again next run")
@@ -475,133 +224,19 @@ async def _figure_pass(ws: Workspace, records: list[DayRecord], summary: RunSumm
     return {save_record(ws.outputs.root, record) for record in changed.values()}
 
 
-def key_variable(settings: Settings) -> str:
-    """The variable a user fixes when the endpoint refuses the key."""
-    if settings.llm.provider in PRESETS:
-        return f"{PRESETS[settings.llm.provider][2]} (or HFDAILY_LLM_API_KEY)"
-    return "HFDAILY_LLM_API_KEY"
-
-
-async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, store: Store,
-                        settings: Settings, with_analysis: bool) -> None:
-    paper = entry.paper
-    jobs = []
-    if entry.translation is None:
-        async def do_translation() -> None:
-            entry.translation = await translate.translate(llm, paper, settings.llm.glossary)
-            entry.translation_model = f"{llm.model}/{translate.PROMPT_VERSION}"
-        jobs.append(do_translation())
-    if with_analysis and entry.analysis is None:
-        async def do_analysis() -> None:
-            doc = store.document(paper.id)
-            if doc is None:
-                doc = await reader.read(paper)
-                if doc.source != "HF":  # an arXiv outage must not be remembered as "no full text"
-                    store.save_document(paper.id, doc)
-                if doc.source == "HTML":  # its figure was chosen now: the one-time figure pass is not needed
-                    remember_figure_pass(store.db, paper.id, doc.figure)
-            text, budget = fit(doc, settings.analysis.token_budget)
-            entry.analysis = await analyze.analyse(llm, paper, text, doc.source, budget, settings.llm.glossary,
-                                                   doc.figure)
-            entry.analysis_model = f"{llm.model}/{analyze.prompt_version(doc.figure)}"
-            entry.read_source, entry.budget, entry.figure = doc.source, budget, doc.figure
-        jobs.append(do_analysis())
-    results = await asyncio.gather(*jobs, return_exceptions=True)
-    errors = [r for r in results if isinstance(r, BaseException)]
-    if errors:
-        if not all(isinstance(e, LLMError) for e in errors):
-            raise next(e for e in errors if not isinstance(e, LLMError))
-        if unavailable := next((e for e in errors if isinstance(e, LLMUnavailableError)), None):
-            raise unavailable
-        raise LLMError("; ".join(map(str, errors)))
-
-
-# --- render ---------------------------------------------------------------------------------------
-
-async def render(ws: Workspace, date: dt.date, summary: RunSummary | None = None, redraw: bool = True) -> list[Path]:
-    """Statistics, pictures, audio and pages of ``date`` from its record and the index; no network
-    (except the edge voice, when the audio is asked for and its script changed). ``redraw=False``
-    keeps pictures newer than the record."""
-    record = load_record(ws.outputs.record(date))
-    if record is None:
-        return []
-    settings, opts = ws.settings, ws.opts
-    window = artefacts.trend_window(date, settings.make.trend_days)
-    unreadable: list[RecordError] = []
-    ws.index.refresh(window, unreadable)  # the trend's own days, as their records are now
-    if summary is not None:  # a damaged record of another day is left out of the trend, and said
-        summary.warnings += [f"left out of the trend: {exc}" for exc in unreadable]
-    store = ws.store if ws.db_path.exists() else None
-    trend = artefacts.trend_history(ws.index, store, record, settings.make.trend_days)
-    warnings = summary.warnings if summary is not None else []
-    restored = _restore_figures(ws, record, warnings) if opts.pictures and store is not None else []
-    written = await artefacts.make_all(settings, ws.outputs, record, trend, ws.font,
-                                       pictures=opts.pictures, audio=opts.audio, warnings=warnings, redraw=redraw,
-                                       executor=ws.drawing if redraw or not artefacts.pictures_current(
-                                           ws.outputs, date) else None)
-    untranslated, llm_ran = untranslated_note(ws, record)
-    return restored + written + render_pages(settings, ws.outputs, record, untranslated, llm_ran)
-
-
-def _restore_figures(ws: Workspace, record: DayRecord, warnings: list[str]) -> list[Path]:
-    """The web pictures of the day's key figures that are missing under OUT/images/figures, made
-    again from the bytes the store kept when they were downloaded: rendering never downloads (a
-    figure the store does not have is left to the next run or enrich)."""
-    written: list[Path] = []
+def tally(ws: Workspace, record: DayRecord, summary: RunSummary) -> None:
+    """The day's papers in the run's summary: kept with problems (⚠️), still pending (待补), read from where."""
+    summary.flagged += [e.paper.id for e in record.papers
+                        if (e.translation and e.translation.problems)
+                        or (e.analysis and (e.analysis.ungrounded_numbers or e.analysis.problems))]
+    summary.flagged_in |= {"newsletter" for e in record.papers if e.translation and e.translation.problems}
+    summary.flagged_in |= {"report" for e in record.papers
+                           if e.analysis and (e.analysis.ungrounded_numbers or e.analysis.problems)}
+    summary.pending += [e.paper.id for e in record.papers if e.translation is None
+                        or (ws.opts.use_llm and ws.opts.analysis and e.analysis is None)]
     for entry in record.papers:
-        if entry.figure is None or figures.has_files(ws.outputs, entry.paper.id):
-            continue
-        data = cached_figure(ws.store.db, entry.paper.id, entry.figure.url)
-        if data is None:
-            continue
-        try:
-            written += figures.write_figure(ws.outputs, entry.paper.id, data)
-        except figures.FigureImageError as exc:
-            warnings.append(f"figure of {entry.paper.id} not shown: {exc}")
-    return written
-
-
-def spending(recorded: Usage, logged: Usage) -> Usage:
-    """The day's spending: the call log counts every paid answer, even of killed or overlapping
-    runs; the record's own count wins only where the log is younger (a store deleted and rebuilt)."""
-    return Usage(calls=max(recorded.calls, logged.calls),
-                 prompt_tokens=max(recorded.prompt_tokens, logged.prompt_tokens),
-                 completion_tokens=max(recorded.completion_tokens, logged.completion_tokens),
-                 reasoning_tokens=max(recorded.reasoning_tokens, logged.reasoning_tokens))
-
-
-def untranslated_note(ws: Workspace, record: DayRecord) -> tuple[str, bool]:
-    """What the pages say about papers without a translation: why none is translated (the banner;
-    "" when some are), and whether the missing ones are 待补 (the LLM was asked and is asked again
-    next run) rather than never asked (--no-llm). A day rendered on its own (``hfdaily render``)
-    is judged by what is kept: the LLM worked on it when the record holds its answers or spending,
-    or the store logged calls (failed ones too) about its papers."""
-    if record.date in ws.no_llm_days:
-        llm_ran = False
-    elif record.date in ws.llm_days:
-        llm_ran = True
-    else:
-        llm_ran = (record.usage.calls > 0 or any(e.translation or e.analysis for e in record.papers)
-                   or (ws.db_path.exists() and ws.store.asked_about([e.paper.id for e in record.papers])))
-    missing = sum(e.translation is None for e in record.papers)
-    if missing < len(record.papers) or not record.papers:
-        return "", llm_ran
-    if llm_ran:
-        return f"大模型调用失败（{missing} 篇论文），译文待补，下次运行将重试", llm_ran
-    return "运行时未使用大模型（--no-llm）", llm_ran
-
-
-def render_pages(settings: Settings, outputs: Outputs, record: DayRecord, untranslated: str = "",
-                 llm_ran: bool = True) -> list[Path]:
-    """Write the newsletter (and the report, when any paper was analysed) as Markdown and HTML, and
-    the logo they show."""
-    extras = artefacts.extras_for(outputs, record, settings, untranslated, llm_ran)
-    pages = [(outputs.newsletter(record.date, "md"), newsletter_md(record, extras)),
-             (outputs.newsletter(record.date, "html"), newsletter_html(record, extras))]
-    if extras.has_report:
-        pages += [(outputs.report(record.date, "md"), report_md(record, extras)),
-                  (outputs.report(record.date, "html"), report_html(record, extras))]
-    return [path for path, text in pages if write_if_changed(path, text)] + ship_assets(outputs)
+        if entry.read_source:
+            summary.read_sources[entry.read_source] = summary.read_sources.get(entry.read_source, 0) + 1
 
 
 # --- publish --------------------------------------------------------------------------------------
@@ -678,22 +313,37 @@ async def _run_days(settings: Settings, opts: RunOptions, dates: list[dt.date], 
         if ws.db_path.exists():
             ws.store  # a damaged store is reported now, before anything is fetched or paid for
         # Days flow through on their own: while the next day is fetched, the days before it are
-        # being enriched (all sharing the one LLM client and its limit) and rendered.
+        # being enriched (all sharing the one LLM client and its limit) and rendered; pictures are
+        # drawn in other processes, so drawing day N never holds up the asking for day N+1.
+        if opts.pictures:
+            ws.drawing_processes = min(len(dates), os.cpu_count() or 1)
         days: list[asyncio.Task] = []
+        made: list[dt.date] = []
         try:
             for date in dates:
-                if await _fetched(ws, date, summary):
-                    days.append(asyncio.create_task(_enrich_and_render(ws, date, summary)))
-                    await asyncio.sleep(0)  # let it queue its papers before the next fetch
-            for made in await asyncio.gather(*days):
-                summary.outputs += made
+                if not await _fetched(ws, date, summary):
+                    continue
+                if ((key := _made_from(ws, date)) is not None and key == _read_made(ws, date).get("day")
+                        and _outputs_present(ws, date)):
+                    _tally_unchanged(ws, date, summary)  # made and published from just this: nothing to do
+                    continue
+                if opts.pictures:
+                    ws.warm_drawing()  # a drawing process starts now: its imports overlap the LLM
+                made.append(date)
+                days.append(asyncio.create_task(_enrich_and_render(ws, date, summary)))
+                await asyncio.sleep(0)  # let it queue its papers before the next fetch
+            for written in await asyncio.gather(*days):
+                summary.outputs += written
         except BaseException:
             for task in days:
                 task.cancel()
             await asyncio.gather(*days, return_exceptions=True)
             raise
-        if days:
+        if days or any(_read_made(ws, d).get("archive") != _archive_state(ws) for d in dates
+                       if ws.outputs.record(d).exists()):
             summary.outputs += publish(ws, summary)
+            for date in made if not summary.failed else ():
+                _write_made(ws, date)
         status = "ok"
     except sqlite3.DatabaseError as exc:  # the store went bad under us: say what to do
         error = str(exc)
@@ -712,8 +362,99 @@ async def _run_days(settings: Settings, opts: RunOptions, dates: list[dt.date], 
 
 
 async def _enrich_and_render(ws: Workspace, date: dt.date, summary: RunSummary) -> list[Path]:
-    written = await enrich(ws, [date], summary)
-    return written + await render(ws, date, summary)
+    """One day through the stream: its speech starts at once and grows paper by paper as the answers
+    arrive; its aggregates (pictures, the audio's join, pages) are made once its papers are done."""
+    record = load_record(ws.outputs.record(date))
+    speech = (DaySpeech(ws.settings, record, ws.opts.analysis, ws.speaking) if record and DaySpeech.wanted(ws, record)
+              else None)
+    try:
+        written = await enrich(ws, [date], summary, on_paper=speech.paper if speech else None)
+        return written + await render(ws, date, summary, speech=speech.segments if speech else None)
+    finally:
+        if speech is not None:
+            await speech.segments.close()
+
+
+# --- what a re-run can skip ------------------------------------------------------------------------
+#
+# Once a day is made and the site published, ``OUT/stats/DATE.made.json`` keeps what they were
+# made from: the record and the records of the trend's window (size and mtime), the run's options
+# and settings, and the code (hfdaily's files). A re-run whose fetch changed nothing and that has
+# nothing to ask the LLM finds the same key and skips the day's enrich, render and publish: it
+# fetches, compares and exits. The stamp is written last (atomically), after the site is
+# published, so a run killed at any moment before leaves no stamp and the next run makes the day.
+
+
+def _code_state() -> list:
+    package = Path(__file__).parent
+    return sorted((str(p.relative_to(package)), p.stat().st_mtime_ns) for p in package.rglob("*")
+                  if p.suffix in (".py", ".j2", ".css", ".js", ".txt", ".svg") and "__pycache__" not in p.parts)
+
+
+def _archive_state(ws: Workspace) -> str:
+    """Every record's name, size and mtime: any record saved or removed since (by any command)
+    changes it. (Not the folder's mtime: the writability check touches the folder on every run.)"""
+    with os.scandir(ws.outputs.data) as found:
+        state = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in found if e.name.endswith(".json"))
+    return hashlib.blake2b(json.dumps(state).encode(), digest_size=16).hexdigest()
+
+
+def _made_from(ws: Workspace, date: dt.date, made: bool = False) -> str | None:
+    """The key of what ``date``'s outputs are made from now (``made``: they were just made from
+    it), or None when the day must be made."""
+    from hfdaily.enrich.scheduler import needs_llm
+
+    if date in ws.trend_fetched and not made:  # new past lists: the trend changes
+        return None
+    files = [ws.outputs.record(day) for day in [*artefacts.trend_window(date, ws.settings.make.trend_days), date]]
+    state = [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files if p.exists()]
+    record = load_record(ws.outputs.record(date)) if ws.opts.use_llm else None
+    if record is not None and needs_llm(ws, record):  # papers to ask about (new, or failed last time)
+        return None
+    if ws.opts.pictures and ws.settings.arxiv.figures:  # a key figure not downloaded yet is tried again
+        from hfdaily.make import figures
+
+        record = record or load_record(ws.outputs.record(date))
+        if record is not None and any(e.figure is not None and not figures.has_files(ws.outputs, e.paper.id)
+                                      for e in record.papers):
+            return None
+    opts = ws.opts
+    parts = [state, [opts.use_llm, opts.analysis, opts.pictures, opts.audio], ws.settings.model_dump_json(),
+             _code_state()]
+    return hashlib.blake2b(json.dumps(parts, default=str).encode(), digest_size=16).hexdigest()
+
+
+def _outputs_present(ws: Workspace, date: dt.date) -> bool:
+    """The day's outputs are all there (one deleted by hand is made again)."""
+    outputs = ws.outputs
+    wanted = [outputs.newsletter(date, "md"), outputs.newsletter(date, "html"), outputs.stats(date),
+              outputs.root / "site" / "days" / f"{date}.html"]
+    wanted += [outputs.image(date, kind) for kind in artefacts.PICTURES] if ws.opts.pictures else []
+    wanted += [outputs.audio(date)] if ws.opts.audio else []
+    return all(path.exists() for path in wanted)
+
+
+def _read_made(ws: Workspace, date: dt.date) -> dict:
+    try:
+        return json.loads(ws.outputs.made(date).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_made(ws: Workspace, date: dt.date) -> None:
+    key = _made_from(ws, date, made=True)
+    if key is not None:
+        atomic_write(ws.outputs.made(date), json.dumps({"day": key, "archive": _archive_state(ws)}) + "\n")
+
+
+def _tally_unchanged(ws: Workspace, date: dt.date, summary: RunSummary) -> None:
+    """A day skipped as unchanged still counts in the run's line (its papers, their answers reused)."""
+    record = load_record(ws.outputs.record(date))
+    if record is None:
+        return
+    summary.reused += sum(e.translation is not None for e in record.papers) + sum(
+        ws.opts.analysis and e.analysis is not None for e in record.papers)
+    tally(ws, record, summary)
 
 
 async def _fetched(ws: Workspace, date: dt.date, summary: RunSummary) -> bool:

@@ -47,6 +47,10 @@ class ChannelOptions(BaseModel):
     authors: list[str] = []
     organisations: list[str] = []
     only_followed: bool = Field(False, description="send only papers that match a followed word/author/org")
+    like: list[str] = Field([], description="a reader profile: liked arXiv ids; the digest is ordered 为你推荐")
+    bib: str | None = Field(None, description="a reader profile: a BibTeX/RIS file (e.g. a Zotero export)")
+    exclude: list[str] = Field([], description="negative keywords: matching papers are left out")
+    threshold: float | None = Field(None, description="with a profile: leave out papers scoring below this")
     audio: bool = True  # link the broadcast when the site has it
     poster: bool = True  # e-mail: the poster inline
 
@@ -57,6 +61,19 @@ class ChannelOptions(BaseModel):
         if unknown:
             raise ValueError(f"unknown field(s) {', '.join(unknown)}; choose from {', '.join(FIELD_NAMES)}")
         return names
+
+    @field_validator("like")
+    @classmethod
+    def _arxiv_ids(cls, ids: list[str]) -> list[str]:
+        bad = [i for i in ids if not re.fullmatch(r"\d{4}\.\d{4,5}", i)]
+        if bad:
+            raise ValueError(f"not arXiv ids like 2510.08558: {', '.join(bad)}")
+        return ids
+
+    @property
+    def profile(self) -> bool:
+        """Whether this channel is ordered for a reader (liked papers, a reference file or negative keywords)."""
+        return bool(self.like or self.bib or self.exclude or self.threshold is not None)
 
     @property
     def follows(self) -> bool:

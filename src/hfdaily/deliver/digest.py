@@ -43,6 +43,7 @@ class DigestItem(BaseModel):
     upvotes: int
     fields: list[str]
     followed: list[str] = []  # what the reader follows that this paper matches
+    why: str = ""  # with a channel profile: why it is recommended (the liked paper or term it is nearest to)
     figure: str | None = None  # the key figure's thumbnail on the published site (e-mail), when it has one
     figure_alt: str = ""
 
@@ -100,8 +101,12 @@ def _figure(entry: PaperEntry, site: str, out: Path | None) -> dict:
 
 
 def build_digest(record: DayRecord, options: ChannelOptions, kind: Kind, *, site_url: str = "",
-                 out: Path | None = None) -> Digest:
-    """Select and order the papers for one channel: followed first, then by upvotes (HF's order on ties)."""
+                 out: Path | None = None, ranking: dict | None = None) -> Digest:
+    """Select and order the papers for one channel: followed first, then by upvotes (HF's order on ties).
+
+    With ``ranking`` (paper id → :class:`hfdaily.rank.recommend.Recommendation`, for a channel with a
+    profile): papers are in the profile's order, folded ones (negative keyword, below the threshold)
+    are left out, and each says why."""
     site = site_url.rstrip("/")
     day = record.date.isoformat()
     chosen = []
@@ -112,7 +117,13 @@ def build_digest(record: DayRecord, options: ChannelOptions, kind: Kind, *, site
         followed = _followed(entry, options)
         if options.only_followed and not followed:
             continue
-        chosen.append((not followed, -entry.paper.upvotes, position, entry, fields, followed))
+        if ranking is not None:
+            mine = ranking.get(entry.paper.id)
+            if mine is None or mine.folded:
+                continue
+            chosen.append((0, -mine.score, position, entry, fields, followed))
+        else:
+            chosen.append((not followed, -entry.paper.upvotes, position, entry, fields, followed))
     chosen.sort(key=lambda row: row[:3])
     top = options.top or (CHAT_TOP if kind != "email" else len(chosen))
     items = [
@@ -128,6 +139,7 @@ def build_digest(record: DayRecord, options: ChannelOptions, kind: Kind, *, site
             upvotes=entry.paper.upvotes,
             fields=fields,
             followed=followed,
+            why=ranking[entry.paper.id].why if ranking is not None else "",
             **_figure(entry, site, out),
         )
         for *_, entry, fields, followed in chosen[:top]

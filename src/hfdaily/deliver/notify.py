@@ -175,7 +175,12 @@ def kind_for(plugin) -> Kind:
 def prepare(channel: Channel, record: DayRecord, settings: Settings, out: Path, policy: DeliveryPolicy) -> Prepared:
     plugin = plugin_for(channel, policy.timeout)
     kind = kind_for(plugin)
-    digest: Digest = build_digest(record, channel.options, kind, site_url=settings.site.url, out=out)
+    ranking = None
+    if channel.options.profile:
+        from hfdaily.rank.channel import channel_ranking
+
+        ranking = channel_ranking(out, record, channel.options, channel.name)
+    digest: Digest = build_digest(record, channel.options, kind, site_url=settings.site.url, out=out, ranking=ranking)
     poster_cid = digest.poster.name if kind == "email" and digest.poster else None
     limit = None
     in_bytes = type(plugin).__name__ == "NotifyWeComBot"  # WeCom counts bytes (2048), the others characters

@@ -14,6 +14,7 @@ import logging
 import threading
 from concurrent.futures import Executor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -21,13 +22,14 @@ from hfdaily.archive.index import Index
 from hfdaily.archive.record import atomic_write, write_if_changed
 from hfdaily.archive.store import Store
 from hfdaily.config import Settings
-from hfdaily.make import charts, figures, tts
-from hfdaily.make.broadcast import build_script, script_to_text
 from hfdaily.make.fields import classify, hot_fields
-from hfdaily.make.render import Extras
-from hfdaily.make.stats import TrendPoint, compute_stats, trend_point
 from hfdaily.models import DayRecord, Paper, PaperEntry
 from hfdaily.outputs import PICTURES, Outputs
+
+if TYPE_CHECKING:  # matplotlib, jieba and the speech engines are imported when a day is drawn or spoken
+    from hfdaily.make.render import Extras
+    from hfdaily.make.stats import TrendPoint
+    from hfdaily.make.tts import Segments
 
 log = logging.getLogger("hfdaily.make.artefacts")
 
@@ -45,6 +47,8 @@ def trend_window(date: dt.date, days: int) -> list[dt.date]:
 def trend_history(index: Index, store: Store | None, record: DayRecord, days: int) -> list[TrendPoint]:
     """Papers per day over the window: our own days from the index, other days from the lists
     ``fetch`` stored; a day with neither is left out (never fetched here)."""
+    from hfdaily.make.stats import TrendPoint, trend_point
+
     window = trend_window(record.date, days)
     if not window:
         return [trend_point(record)]
@@ -83,12 +87,19 @@ def cached_entries(store: Store, day: dt.date) -> list[PaperEntry] | None:
 _DRAWING = threading.Lock()
 
 
+def warm_up() -> None:
+    """Run in a drawing process as it starts: the imports the pictures need."""
+    from hfdaily.make import charts  # noqa: F401
+
+
 def _pictures(outputs: Outputs, record: DayRecord, trend: list[TrendPoint], font) -> list[Path]:
     with _DRAWING:
         return _draw_pictures(outputs, record, trend, font)
 
 
 def _draw_pictures(outputs: Outputs, record: DayRecord, trend: list[TrendPoint], font) -> list[Path]:
+    from hfdaily.make import charts, figures
+
     outputs.image(record.date, "wordcloud").parent.mkdir(parents=True, exist_ok=True)
     made = [
         charts.draw_wordcloud(record, outputs.image(record.date, "wordcloud"), font),
@@ -100,15 +111,22 @@ def _draw_pictures(outputs: Outputs, record: DayRecord, trend: list[TrendPoint],
     return [Path(p) for p in made]
 
 
-async def _audio(settings: Settings, outputs: Outputs, record: DayRecord) -> list[Path]:
+async def _audio(settings: Settings, outputs: Outputs, record: DayRecord, speech: Segments | None = None) -> list[Path]:
     """Speak the day; skipped when the same script was already spoken (it is slow)."""
+    from hfdaily.make import tts
+    from hfdaily.make.broadcast import build_script, script_to_text
+
     script = build_script(record)
     transcript, mp3 = outputs.audio(record.date, ".txt"), outputs.audio(record.date)
     text = script_to_text(script)
     if mp3.exists() and transcript.exists() and transcript.read_text(encoding="utf-8") == text:
         return []
-    result = await tts.synthesise(script, mp3, title=f"Hugging Face {record.date} 论文日报", date=record.date,
-                                  engine=settings.tts.engine, voice=settings.tts.voice)
+    title = f"Hugging Face {record.date} 论文日报"
+    if speech is not None:  # most paragraphs were spoken while the LLM was still busy: join them
+        result = await speech.write(script, mp3, title=title, date=record.date)
+    else:
+        result = await tts.synthesise(script, mp3, title=title, date=record.date,
+                                      engine=settings.tts.engine, voice=settings.tts.voice)
     atomic_write(transcript, text)
     return [p for p in (result.mp3_path, result.vtt_path, transcript) if p]
 
@@ -122,9 +140,12 @@ def pictures_current(outputs: Outputs, date: dt.date) -> bool:
 
 async def make_all(settings: Settings, outputs: Outputs, record: DayRecord, trend: list[TrendPoint], font,
                    *, pictures: bool, audio: bool, warnings: list[str], redraw: bool = True,
-                   executor: Executor | None = None) -> list[Path]:
+                   executor: Executor | None = None, speech: Segments | None = None) -> list[Path]:
     """Statistics, pictures and audio of a day. ``redraw=False`` keeps pictures that are newer than
     the record (``render --all`` after a template change: pages change, pictures do not)."""
+    from hfdaily.make import tts
+    from hfdaily.make.stats import compute_stats
+
     stats = compute_stats(record, trend, settings.make.trend_days)
     stats_file = outputs.stats(record.date)
     stats_written = write_if_changed(stats_file, stats.model_dump_json(indent=2) + "\n")
@@ -135,7 +156,7 @@ async def make_all(settings: Settings, outputs: Outputs, record: DayRecord, tren
         jobs.append(asyncio.get_running_loop().run_in_executor(executor, _pictures, outputs, record, trend, font)
                     if executor is not None else asyncio.to_thread(_pictures, outputs, record, trend, font))
     if audio:
-        jobs.append(_audio(settings, outputs, record))
+        jobs.append(_audio(settings, outputs, record, speech))
     made = [stats_file] if stats_written else []
     for result in await asyncio.gather(*jobs, return_exceptions=True):
         if isinstance(result, tts.TTSUnavailableError):
@@ -151,6 +172,9 @@ def extras_for(outputs: Outputs, record: DayRecord, settings: Settings, untransl
                llm_ran: bool = True) -> Extras:
     """Links (relative to newsletters/ and reports/) to the artefacts that exist: no broken links;
     ``untranslated`` is why no paper is translated (the banner), ``llm_ran`` whether missing ones are 待补."""
+    from hfdaily.make import figures
+    from hfdaily.make.render import Extras
+
     page = outputs.newsletter(record.date)
     images = {kind: outputs.href(outputs.image(record.date, kind), page)
               for kind in PICTURES if outputs.image(record.date, kind).exists()}

@@ -434,3 +434,123 @@ async def synthesise(
                     except TTSUnavailableError as missing:
                         raise TTSUnavailableError(f"no TTS engine works: {reason}, and {missing}") from exc
         return await asyncio.to_thread(_finish, mp3_temp, mp3_path, streamed, title, date)
+
+
+# --- Speech as it becomes known --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One paragraph spoken: MP3 frames (they concatenate into a valid stream) and its cues."""
+
+    mp3: bytes
+    cues: list[Cue]  # relative to the segment's start
+    seconds: float
+    engine: Literal["edge", "espeak"]
+
+
+class Segments:
+    """A day's speech, synthesised paragraph by paragraph as soon as each paragraph is known (a
+    paper's as its answers arrive, while the LLM is still asked about the others), then joined in
+    the script's order by :meth:`write`: what is left at the end of the day is a concatenation.
+
+    ``engine="auto"`` tries edge-tts for each paragraph until one fails on the network; from then
+    on every paragraph is espeak-ng's, and the ones edge spoke are spoken again by espeak-ng before
+    the join, so a broadcast never changes voice half-way. Memory holds the day's MP3 (~5 MB for
+    50 papers); the pipeline speaks days this way only up to a few hundred papers."""
+
+    def __init__(self, engine: str = "auto", voice: str = "zh-CN-XiaoxiaoNeural", *,
+                 espeak_voice: str = "cmn-latn-pinyin", edge_proxy: str | None = None,
+                 slots: asyncio.Semaphore | None = None):
+        self.engine = _resolve_engine(engine)
+        self.voice, self.espeak_voice, self.edge_proxy = voice, espeak_voice, edge_proxy
+        self._espeak_only = self.engine == "espeak"
+        self._edge_failure: str | None = None
+        self._tasks: dict[str, asyncio.Task[Segment]] = {}
+        # espeak-ng processes at once; a backfill shares one limit between its days
+        self._slots = slots or asyncio.Semaphore(os.cpu_count() or 1)
+
+    def speak(self, paragraph: str) -> None:
+        """Start synthesising ``paragraph`` (once: the same text is spoken once)."""
+        paragraph = paragraph.strip()
+        if paragraph and paragraph not in self._tasks:
+            self._tasks[paragraph] = asyncio.ensure_future(self._segment(paragraph))
+
+    async def _segment(self, text: str) -> Segment:
+        if not self._espeak_only:
+            try:
+                return await self._edge(text)
+            except _EDGE_FAILURES as exc:
+                reason = f"edge-tts failed ({type(exc).__name__}: {exc})"
+                if self.engine == "edge":
+                    raise TTSUnavailableError(f"{reason}; it needs network access, use engine='espeak' offline") from exc
+                if not self._espeak_only:
+                    log.warning("%s; falling back to espeak-ng", reason)
+                self._espeak_only, self._edge_failure = True, reason
+        return await self._espeak(text)
+
+    async def _edge(self, text: str) -> Segment:
+        audio, cues, offset = bytearray(), [], 0.0
+        for chunk in chunk_text(text, EDGE_MAX_CHARS):
+            data, chunk_cues = await _edge_chunk(chunk, self.voice, self.edge_proxy)
+            cues += [Cue(c.start + offset, c.end + offset, c.text) for c in chunk_cues]
+            offset += _mp3_seconds(data)
+            audio += data
+        return Segment(bytes(audio), cues, offset, "edge")
+
+    async def _espeak(self, text: str) -> Segment:
+        try:
+            binary = _espeak_binary()
+        except TTSUnavailableError as missing:
+            if self._edge_failure:
+                raise TTSUnavailableError(f"no TTS engine works: {self._edge_failure}, and {missing}") from None
+            raise
+
+        async def one(chunk: str) -> Pcm:
+            async with self._slots:
+                return await _espeak_chunk(binary, chunk, self.espeak_voice, "en-us")
+
+        chunks = chunk_text(text, ESPEAK_MAX_CHARS)
+        pcms = await asyncio.gather(*(one(c) for c in chunks))
+        rates = {p.rate for p in pcms}
+        if len(rates) > 1:
+            raise TTSError(f"espeak-ng changed sample rate mid-script ({' → '.join(map(str, rates))})")
+        cues, seconds = [], 0.0
+        for chunk, pcm in zip(chunks, pcms):
+            cues.append(Cue(seconds, seconds + pcm.seconds, chunk))
+            seconds += pcm.seconds
+        gap = b"\0\0" * round(pcms[0].rate * PARAGRAPH_GAP_SECONDS)  # a breath before the next paragraph
+        mp3 = await asyncio.to_thread(encode_mp3, Pcm(b"".join(p.samples for p in pcms) + gap, pcms[0].rate))
+        return Segment(mp3, cues, _mp3_seconds(mp3), "espeak")
+
+    async def write(self, paragraphs: list[str], mp3_path: Path, *, title: str, date: Date) -> AudioResult:
+        """Join the paragraphs' segments (speaking those not yet spoken) into ``mp3_path``, tagged,
+        with its ``.vtt`` beside it; written atomically, like :func:`synthesise`."""
+        paragraphs = [p.strip() for p in paragraphs if p.strip()]
+        if not paragraphs:
+            raise TTSError(f"nothing to say for {mp3_path.name}: the broadcast script is empty")
+        for paragraph in paragraphs:
+            self.speak(paragraph)
+        segments = [await self._tasks[p] for p in paragraphs]
+        if len({s.engine for s in segments}) > 1:  # edge failed part-way: one voice for the whole day
+            for paragraph, segment in zip(paragraphs, segments):
+                if segment.engine == "edge":
+                    self._tasks[paragraph] = asyncio.ensure_future(self._espeak(paragraph))
+            segments = [await self._tasks[p] for p in paragraphs]
+        mp3_path.parent.mkdir(parents=True, exist_ok=True)
+        cues, offset = [], 0.0
+        with _staged(mp3_path) as mp3_temp:
+            with open(mp3_temp, "wb") as sink:
+                for segment in segments:
+                    sink.write(segment.mp3)
+                    cues += [Cue(c.start + offset, c.end + offset, c.text) for c in segment.cues]
+                    offset += segment.seconds
+            streamed = Streamed(cues, segments[0].engine, len(cues))
+            return await asyncio.to_thread(_finish, mp3_temp, mp3_path, streamed, title, date)
+
+    async def close(self) -> None:
+        """Stop what is still being spoken (a failed or interrupted run): no espeak-ng is left running."""
+        pending = [t for t in self._tasks.values() if not t.done()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)

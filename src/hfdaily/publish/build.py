@@ -29,6 +29,7 @@ from hfdaily.make.formulas import to_plain
 from hfdaily.outputs import Outputs
 from hfdaily.publish import feeds, pages, podcast, search
 from hfdaily.publish.catalog import Catalog, field_slug, load_catalog
+from hfdaily.rank import site as rank_site
 
 log = logging.getLogger("hfdaily.publish.build")
 
@@ -46,6 +47,8 @@ class BuildReport:
     written: int = 0  # files whose bytes changed
     removed: int = 0
     search: str = "none"  # which search bundles were rebuilt: all / recent / none / off
+    similar: str = ""  # what the similar-paper step did
+    relinked: set[str] = field(default_factory=set)  # papers whose 相关论文 changed (their pages are rendered)
     feeds: bool = False
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -53,7 +56,7 @@ class BuildReport:
     def line(self) -> str:
         return (f"site: {self.days} days, {self.papers} papers → {self.site} in {self.seconds:.1f} s "
                 f"({self.rendered} day/paper pages and {self.listings} field/organisation pages rendered, {self.written} files written, {self.removed} removed, "
-                f"search index: {self.search})")
+                f"search index: {self.search})" + (f"; {self.similar}" if self.similar else ""))
 
 
 def _key(*parts: object) -> str:
@@ -189,7 +192,8 @@ def build_site(out: Path, *, site_url: str = "", github_url: str = "",
     writer.put(".nojekyll", b"")  # GitHub Pages: serve the folder as it is
 
     assets = {d.date: _assets(out, writer, d.date, [c.paper_id for c in d.cards]) for d in catalog.days}
-    _pages(catalog, ctx, writer, assets, version, site_url, report)
+    related = _similar(out, index, catalog, writer, report)
+    _pages(catalog, ctx, writer, assets, version, site_url, report, related)
     _listings(out, catalog, ctx, writer, assets, version, report)
     durations = manifest.get("durations", {})
     if site_url:
@@ -210,8 +214,27 @@ def build_site(out: Path, *, site_url: str = "", github_url: str = "",
     return report
 
 
+def _similar(out: Path, index: Index | None, catalog: Catalog, writer: _Writer,
+             report: BuildReport) -> dict[str, list[rank_site.Related]]:
+    """Vectors and 相关论文 brought up to date; each day's vectors for the browser (``vectors/D.js``)."""
+    if index is None:
+        with Index.open(out) as own:
+            return _similar(out, own, catalog, writer, report)
+    vectors, related, rank_report = rank_site.site_vectors(out, index)
+    report.similar = rank_report.line()
+    report.relinked = rank_report.relinked
+    writer.put("static/glossary.js", rank_site.glossary_js())
+    for day in catalog.days:
+        path = f"vectors/{day.date}.js"
+        if not writer.fresh(path, _key("vectors", rank_site.model_version(vectors), day.digest)):
+            writer.put(path, rank_site.day_vectors_js(vectors, day.date.isoformat(), [c.paper_id for c in day.cards]),
+                       key=_key("vectors", rank_site.model_version(vectors), day.digest))
+    return related
+
+
 def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: dict[dt.date, pages.DayAssets],
-           version: str, site_url: str, report: BuildReport) -> None:
+           version: str, site_url: str, report: BuildReport,
+           related: dict[str, list[rank_site.Related]] | None = None) -> None:
     """Day pages and paper pages, loading only the records whose pages must be rendered."""
     digests = {d.date: d.digest for d in catalog.days}
     latest: dict[str, dt.date] = {pid: dates[-1] for pid, dates in catalog.paper_dates.items()}
@@ -228,7 +251,7 @@ def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: di
                 continue
             dates = catalog.paper_dates[card.paper_id]
             paper_key = _key("paper", version, site_url, [(d, digests[d]) for d in dates], a.images.get("poster"),
-                             a.figures.get(card.paper_id))
+                             a.figures.get(card.paper_id), related.get(card.paper_id) if related else None)
             if not writer.fresh(f"papers/{card.paper_id}.html", paper_key):
                 stale_papers.append(card.paper_id)
         if day_stale or stale_papers:
@@ -244,10 +267,12 @@ def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: di
         for entry in record.papers:
             if entry.paper.id in stale:
                 dates = catalog.paper_dates[entry.paper.id]
+                mine = related.get(entry.paper.id) if related else None
                 key = _key("paper", version, site_url, [(d, digests[d]) for d in dates], a.images.get("poster"),
-                           a.figures.get(entry.paper.id))
+                           a.figures.get(entry.paper.id), mine)
                 writer.put(f"papers/{entry.paper.id}.html",
-                           pages.paper_page(ctx, entry, dates, a.images.get("poster"), a.figure(entry, "../")), key=key)
+                           pages.paper_page(ctx, entry, dates, a.images.get("poster"), a.figure(entry, "../"), mine or []),
+                           key=key)
                 report.rendered += 1
 
 

@@ -29,7 +29,7 @@ from hfdaily.text import plain
 
 LISTING_PAGE_SIZE = 100
 HOME_TOP = 8
-STATIC_FILES = ("site.css", "site.js", "logo.svg")
+STATIC_FILES = ("site.css", "site.js", "rank.js", "logo.svg")
 
 # Labels of the 使用指南 parts we know; parts added later (another prompt version) show their
 # own description, so whatever the Analysis model holds is rendered.
@@ -183,7 +183,7 @@ def day_page(site: SiteContext, record: DayRecord, prev: dt.date | None, next_: 
 
 
 def paper_page(site: SiteContext, entry: PaperEntry, dates: list[dt.date], poster: str | None,
-               figure: ShownFigure | None = None) -> str:
+               figure: ShownFigure | None = None, related: list | None = None) -> str:
     p = entry.paper
     title = entry.translation.title_zh if entry.translation else p.title
     summary = plain(entry.analysis.contribution) if entry.analysis else (
@@ -192,7 +192,8 @@ def paper_page(site: SiteContext, entry: PaperEntry, dates: list[dt.date], poste
         "paper.html.j2", site, "../", f"papers/{p.id}.html",
         page_title=f"{to_plain(title)} · arXiv:{p.id}", og_type="article", description=_description(summary),
         og_image_path=figure.web.removeprefix("../") if figure else poster, entry=entry,
-        dates=[d.isoformat() for d in dates], figure=figure)
+        dates=[d.isoformat() for d in dates], figure=figure,
+        related=related or [])
 
 
 @dataclass

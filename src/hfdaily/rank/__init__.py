@@ -1,0 +1,1 @@
+"""Ranking papers for a reader: similar papers across the archive, recommendations for a profile."""
