@@ -32,6 +32,7 @@ from pydantic import BaseModel, ValidationError
 
 from hfdaily.archive.store import Store, cache_key
 from hfdaily.errors import LLMError, LLMUnavailableError
+from hfdaily.models import MAX_COUNT
 from hfdaily.http import (
     REQUEST_FAILURES,
     USER_AGENT,
@@ -278,8 +279,8 @@ class LLMClient:
         if response.status_code >= 400:
             raise LLMError(self.redact(f"LLM endpoint answered HTTP {response.status_code}: {response.text[:300]}"))
         content, data = _completion(response)
-        usage = data.get("usage") or {}
-        return content, usage.get("prompt_tokens"), usage.get("completion_tokens"), wire
+        usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+        return content, _token_count(usage.get("prompt_tokens")), _token_count(usage.get("completion_tokens")), wire
 
     def _describe(self, exc: BaseException) -> str:
         return self.redact(str(exc) if isinstance(exc, (LLMError, TransientAnswer)) else describe(exc))
@@ -351,6 +352,12 @@ class LLMClient:
             prompt_tokens=p_tok, completion_tokens=c_tok, latency_ms=int(seconds * 1000),
             status=status, error=self.redact(error) if error else None, date=CHARGE_TO.get(),
         )
+
+
+def _token_count(value: object) -> int | None:
+    """A token count the server reports, when it is one: 10**30 or -5 would break the call log and the
+    spending totals (SQLite holds 64-bit integers)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT else None
 
 
 def _completion(response: httpx.Response) -> tuple[str, dict]:

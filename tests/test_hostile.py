@@ -1,0 +1,91 @@
+"""Nothing breaks it, part two (issue 18): what a second red-team round broke, each on a fresh OUT
+with crafted entries built from a real recorded day (2026-01-20, four papers) served by the local
+HF stand-in, run through the CLI as a user would."""
+
+from __future__ import annotations
+
+import copy
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from standins import standins
+
+from hfdaily.cli import cli
+from hfdaily.models import MAX_AUTHORS, MAX_COUNT, MAX_KEYWORDS, MAX_NAME_CHARS, MAX_TITLE_CHARS, DayRecord
+
+DAY = "2026-01-20"
+QUICK = ("--no-pictures", "--no-audio")
+
+
+@pytest.fixture
+def real_day(fixtures_dir) -> list[dict]:
+    return json.loads((fixtures_dir / "hf_daily_papers" / f"{DAY}.json").read_text())
+
+
+@pytest.fixture
+def servers(fixtures_dir, tmp_path):
+    with standins(fixtures_dir, tmp_path, HFDAILY_HF_RETRIES="0") as served:
+        yield served
+
+
+def run(env: dict, out: Path, *args: str, date: str = DAY, command: str = "run"):
+    result = CliRunner().invoke(cli, [command, "--out", str(out), "-q", "--date", date, *args], env=env)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert "Traceback" not in result.output
+    return result
+
+
+def record(out: Path, day: str = DAY) -> DayRecord:
+    return DayRecord.model_validate_json((out / "data" / f"{day}.json").read_text())
+
+
+# --- 1. every field bounded at the door -----------------------------------------------------------
+
+
+def test_giant_fields_are_cut_at_the_door_and_the_pictures_are_drawn(servers, tmp_path, real_day):
+    hf, llm, env = servers
+    day = copy.deepcopy(real_day)
+    paper = day[0]["paper"]
+    paper["title"] = "Giant " + "T" * 1_000_000  # one 1 MB word: PIL's "too many characters in string"
+    paper["authors"] = [{"name": "A" * 100_000}] * 2 + [{"name": f"Author {i}"} for i in range(2000)]
+    paper["organization"] = {"fullname": "O" * 100_000}
+    paper["ai_keywords"] = ["K" * 100_000] + [f"keyword {i}" for i in range(1000)]
+    hf.days[DAY] = day
+    out = tmp_path / "out"
+    result = run(env, out, "--no-audio", "--no-llm")
+    assert result.exit_code == 0, result.output
+    assert "title of 1000006 characters was cut to 500" in result.output
+    kept = record(out).entry(paper["id"]).paper
+    assert len(kept.title) == MAX_TITLE_CHARS and kept.title.startswith("Giant T")
+    assert len(kept.authors) == MAX_AUTHORS and max(map(len, kept.authors)) == MAX_NAME_CHARS
+    assert len(kept.organization) == MAX_NAME_CHARS
+    assert len(kept.ai_keywords) == MAX_KEYWORDS and max(map(len, kept.ai_keywords)) <= 100
+    for picture in ("wordcloud", "poster"):
+        assert (out / "images" / f"{DAY}_{picture}.png").stat().st_size > 10_000
+
+
+# --- 2. every number from outside in a range ------------------------------------------------------
+
+
+def test_a_huge_or_negative_count_is_held_in_range_and_published(servers, tmp_path, real_day):
+    hf, llm, env = servers
+    day = copy.deepcopy(real_day)
+    day[0]["paper"]["upvotes"] = 10**30
+    day[1]["numComments"] = -(10**25)
+    day[2]["paper"]["githubStars"] = 10**40
+    hf.days[DAY] = day
+    out = tmp_path / "out"
+    result = run(env, out, *QUICK, "--no-llm")
+    assert result.exit_code == 0, result.output
+    papers = {e.paper.id: e.paper for e in record(out).papers}
+    assert papers[day[0]["paper"]["id"]].upvotes == MAX_COUNT
+    assert papers[day[1]["paper"]["id"]].num_comments == 0
+    assert papers[day[2]["paper"]["id"]].github_stars == MAX_COUNT
+    con = sqlite3.connect(out / "hfdaily.db")
+    assert con.execute("SELECT MAX(upvotes) FROM papers").fetchone()[0] == MAX_COUNT
+    con.close()
+    assert (out / "site" / "papers" / f"{day[0]['paper']['id']}.html").is_file()
