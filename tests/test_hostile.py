@@ -89,3 +89,35 @@ def test_a_huge_or_negative_count_is_held_in_range_and_published(servers, tmp_pa
     assert con.execute("SELECT MAX(upvotes) FROM papers").fetchone()[0] == MAX_COUNT
     con.close()
     assert (out / "site" / "papers" / f"{day[0]['paper']['id']}.html").is_file()
+
+
+# --- 9. the podcast's <description> is text, never live HTML -------------------------------------
+
+
+def test_podcast_description_holds_text_not_html():
+    import datetime as dt
+    import xml.etree.ElementTree as ET
+    from html.parser import HTMLParser
+
+    from hfdaily.publish.podcast import Episode, podcast_feed
+
+    hostile = 'Agents <script>alert(1)</script><img src=x onerror="alert(2)"> & more'
+    rss = podcast_feed([Episode(dt.date(2026, 1, 20), "audio/2026-01-20.mp3", 1000, 60, hostile)],
+                       "https://example.org/hfdaily/", "")
+    description = ET.fromstring(rss).find("channel/item/description").text  # what a reader renders as HTML
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.text = [], ""
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+
+        def handle_data(self, data):
+            self.text += data
+
+    rendered = Tags()
+    rendered.feed(description)
+    rendered.close()
+    assert rendered.tags == [] and rendered.text == hostile  # the reader shows the title as written
