@@ -121,3 +121,40 @@ def test_podcast_description_holds_text_not_html():
     rendered.feed(description)
     rendered.close()
     assert rendered.tags == [] and rendered.text == hostile  # the reader shows the title as written
+
+
+# --- 10. OUT must be a new, empty or hfdaily folder -----------------------------------------------
+
+
+def test_out_is_refused_when_it_is_root_home_or_someone_elses_folder(servers, tmp_path):
+    hf, llm, env = servers
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    env = env | {"HOME": str(home)}
+    others = tmp_path / "project"
+    (others / "src").mkdir(parents=True)
+    (others / "README.md").write_text("someone else's project\n")
+    ours = {"data", "site", "hfdaily.db", ".hfdaily", ".hfdaily.lock", ".gitignore", "newsletters", "index.html"}
+    for out, says in ((Path("/"), "filesystem root"), (home, "home folder"), (others, "holds other files")):
+        result = run(env, out, *QUICK, "--no-llm")
+        assert result.exit_code == 2 and says in result.output and "--force" in result.output, result.output
+    for folder in (Path("/"), home, others):  # nothing written (a library's ~/.cache is not ours)
+        assert not ours & {x.name for x in folder.iterdir()}, folder
+    assert hf.requests == []  # refused before anything was fetched
+    # A step command refuses it the same way; --force is the deliberate way in.
+    assert CliRunner().invoke(cli, ["fetch", "--out", str(others), "--date", DAY], env=env).exit_code == 2
+    assert run(env, others, *QUICK, "--no-llm", "--force").exit_code == 0
+    assert (others / "data" / f"{DAY}.json").is_file() and (others / ".hfdaily").is_file()
+    assert run(env, others, *QUICK, "--no-llm").exit_code == 0  # now marked as hfdaily's: no --force needed
+
+
+def test_an_out_made_by_an_earlier_version_keeps_working(servers, tmp_path):
+    hf, llm, env = servers
+    out = tmp_path / "out"
+    assert run(env, out, *QUICK, "--no-llm").exit_code == 0
+    (out / ".hfdaily").unlink()  # what an earlier version left: data/, the store, the site, no marker
+    assert run(env, out, *QUICK, "--no-llm", date="2026-01-21").exit_code == 0
+    assert (out / ".hfdaily").is_file()
+    fresh_empty = tmp_path / "empty"
+    fresh_empty.mkdir()
+    assert run(env, fresh_empty, *QUICK, "--no-llm").exit_code == 0
