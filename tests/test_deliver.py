@@ -371,3 +371,42 @@ def test_a_big_day_by_email_keeps_every_paper_and_stays_under_gmails_clipping(fi
     assert html.count("<h2 ") == 50
     top = max(record.papers, key=lambda e: e.paper.upvotes).paper
     assert top.summary[:80] in html  # abstracts are dropped from the end, the top papers keep theirs
+
+
+def test_notify_verbose_masks_path_tokens_basic_auth_and_the_raw_url(tmp_path, day):
+    """Issue 18: `notify -v` printed apprise's "Loaded JSON URL" line (a token in the path) and a
+    webhook's error body echoing "Authorization: Basic …". Run as a user runs it: a new process."""
+    import base64
+    import os
+    import subprocess
+    import sys
+    from http.server import BaseHTTPRequestHandler
+
+    from hfdaily.testing.serving import serve
+
+    class Echo(BaseHTTPRequestHandler):  # a gateway that answers 500 with the request it got
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = f"bad gateway; request was POST {self.path}\n{self.headers}".encode()
+            self.send_response(500)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    path_token, user, password = "pathTok3nAbCdEf9876", "hook-user", "hunter2-Pa55w0rd"
+    basic = base64.b64encode(f"{user}:{password}".encode()).decode()
+    with serve(Echo) as base:
+        address = base.removeprefix("http://")
+        url = f"json://{user}:{password}@{address}/hooks/{path_token}?+X-Key=q4ueryS3cretValue"
+        (tmp_path / "hfdaily.toml").write_text("[notify]\nretries = 0\n", encoding="utf-8")
+        env = os.environ | {"HFDAILY_NOTIFY": f"gw={url}", "HFDAILY_CONFIG": str(tmp_path / "hfdaily.toml")}
+        done = subprocess.run([sys.executable, "-m", "hfdaily", "notify", "--date", "2026-01-20", "--out", str(day),
+                               "-v"], env=env, capture_output=True, text=True, timeout=120)
+    printed = done.stdout + done.stderr
+    assert done.returncode == 1 and "gw (JSON): FAILED" in printed, printed
+    assert "Loaded JSON URL" in printed and "Basic ***" in printed  # the lines are there, masked
+    for secret in (path_token, password, basic, basic.rstrip("="), "q4ueryS3cretValue", url):
+        assert secret not in printed, f"{secret} printed"
