@@ -158,3 +158,42 @@ def test_an_out_made_by_an_earlier_version_keeps_working(servers, tmp_path):
     fresh_empty = tmp_path / "empty"
     fresh_empty.mkdir()
     assert run(env, fresh_empty, *QUICK, "--no-llm").exit_code == 0
+
+
+# --- 6. configured secrets never stored from outside -----------------------------------------------
+
+LLM_KEY = "sk-live-9f8e7d6c5b4a39f8e7d6"
+CHANNEL_TOKEN = "chanTok3n0a1b2c3d4e5"
+
+
+def test_a_secret_echoed_by_the_model_is_scrubbed_before_it_is_stored(fixtures_dir, tmp_path):
+    from standins import standin_env
+
+    from hfdaily.testing.arxiv_server import serve_arxiv
+    from hfdaily.testing.fake_llm import FakeLLM
+    from hfdaily.testing.hf_server import FakeHF
+
+    class Echoing(FakeLLM):  # a model (or a proxy) that repeats what it was configured with
+        def _reply(self, body: dict, text: str) -> dict:
+            leak = f"（密钥 {LLM_KEY}，Bearer {LLM_KEY}，webhook {CHANNEL_TOKEN}）"
+            for field in ('"title_zh": "', '"summary_zh": "', '"contribution": "', '"field": "'):
+                text = text.replace(field, field + leak, 1)
+            return super()._reply(body, text)
+
+    hf, llm = FakeHF(fixtures_dir / "hf_daily_papers"), Echoing()
+    with hf.serve() as hf_url, llm.serve() as llm_url, serve_arxiv(fixtures_dir) as arxiv_url:
+        env = standin_env(tmp_path, hf_url, llm_url, HFDAILY_ARXIV_URL=arxiv_url, HFDAILY_LLM_API_KEY=LLM_KEY,
+                          HFDAILY_SITE_URL="https://reader.example.org/hfdaily/",
+                          HFDAILY_NOTIFY=f"team=json://127.0.0.1:9/hooks/{CHANNEL_TOKEN}")
+        out = tmp_path / "out"
+        result = run(env, out, *QUICK, "--no-notify")
+    assert result.exit_code == 0, result.output
+    assert llm.requests >= 8
+    entry = record(out).papers[0]
+    assert "密钥 ***" in entry.translation.title_zh and "webhook ***" in entry.analysis.contribution
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert len(files) > 20
+    for path in files:  # the record, pages, feeds, stats, search index, the store's cache and call log
+        data = path.read_bytes()
+        for secret in (LLM_KEY, CHANNEL_TOKEN):
+            assert secret.encode() not in data, f"{secret} in {path.relative_to(out)}"

@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from hfdaily.redaction import scrub
 from hfdaily.text import first_sentence, plain
 
 log = logging.getLogger("hfdaily.models")
@@ -43,8 +44,9 @@ def normalise_text(text: str) -> str:
 
 
 def clean_line(text: str) -> str:
-    """Text as it may enter the archive: NFC, no control characters, one line, single spaces."""
-    text = _CJK_BREAK.sub("", _UNWANTED.sub("", unicodedata.normalize("NFC", text)))
+    """Text as it may enter the archive: NFC, no control characters, one line, single spaces, none
+    of the configured secrets (hfdaily.redaction)."""
+    text = _CJK_BREAK.sub("", _UNWANTED.sub("", unicodedata.normalize("NFC", scrub(text))))
     return _ANY_SPACE.sub(" ", text).strip()
 
 

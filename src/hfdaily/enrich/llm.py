@@ -33,6 +33,7 @@ from pydantic import BaseModel, ValidationError
 from hfdaily.archive.store import Store, cache_key
 from hfdaily.errors import LLMError, LLMUnavailableError
 from hfdaily.models import MAX_COUNT
+from hfdaily.redaction import register, scrub
 from hfdaily.http import (
     REQUEST_FAILURES,
     USER_AGENT,
@@ -181,6 +182,7 @@ class LLMClient:
                  key_variable: str = "HFDAILY_LLM_API_KEY", breaker: int = 5):
         base_url, userinfo = _split_userinfo(base_url)
         self._secrets = tuple(s for s in (api_key, *userinfo) if s)
+        register(self._secrets)  # scrubbed from every answer before it is stored, masked in every log line
         headers = {"User-Agent": USER_AGENT}
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
@@ -279,6 +281,7 @@ class LLMClient:
         if response.status_code >= 400:
             raise LLMError(self.redact(f"LLM endpoint answered HTTP {response.status_code}: {response.text[:300]}"))
         content, data = _completion(response)
+        content = scrub(content)  # a model echoing its API key must not put it in the cache, the log, the record
         usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
         return content, _token_count(usage.get("prompt_tokens")), _token_count(usage.get("completion_tokens")), wire
 

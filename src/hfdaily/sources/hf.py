@@ -18,6 +18,7 @@ from hfdaily.http import (
     retrying,
 )
 from hfdaily.models import Paper
+from hfdaily.redaction import register
 
 log = logging.getLogger("hfdaily.sources.hf")
 
@@ -103,6 +104,7 @@ class HFClient:
         headers = {"User-Agent": USER_AGENT}
         if token:
             headers["Authorization"] = f"Bearer {token}"
+            register([token])  # scrubbed from HF's text at the door (models.clean_line)
         self.endpoint = endpoint.rstrip("/")
         self.retries, self.backoff = retries, backoff
         self.max_papers, self.max_abstract_chars = max_papers, max_abstract_chars
