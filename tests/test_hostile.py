@@ -197,3 +197,81 @@ def test_a_secret_echoed_by_the_model_is_scrubbed_before_it_is_stored(fixtures_d
         data = path.read_bytes()
         for secret in (LLM_KEY, CHANNEL_TOKEN):
             assert secret.encode() not in data, f"{secret} in {path.relative_to(out)}"
+
+
+# --- 3. a full disk fails the run, and the search index is never left half-written ------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 3 MB file system (tmpfs), as the red team's full-disk OUT."""
+    import os
+    import subprocess
+
+    mount = tmp_path / "small"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("needs root and a tmpfs mount to make a full disk")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def _fill(disk: Path, leave_kib: int) -> Path:
+    import os
+
+    stat = os.statvfs(disk)
+    ballast = disk / "ballast"
+    ballast.write_bytes(b"x" * max(0, stat.f_bavail * stat.f_frsize - leave_kib * 1024))
+    return ballast
+
+
+def _search_files(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): p.stat().st_size
+            for p in (out / "site").rglob("*") if p.is_file() and p.relative_to(out / "site").parts[0].startswith("pagefind")}
+
+
+def test_a_full_disk_fails_the_run_keeps_the_last_search_index_and_publish_repairs(servers, small_disk):
+    hf, llm, env = servers
+    out = small_disk / "out"
+    assert run(env, out, *QUICK, "--no-llm").exit_code == 0
+    good = _search_files(out)
+    assert good and min(good.values()) > 0
+    ballast = _fill(small_disk, 1000)  # room for the day and its pages, not for Pagefind's bundle
+    result = run(env, out, *QUICK, "--no-llm", date="2026-01-21")
+    assert result.exit_code != 0 and "search index" in result.output and "not written whole" in result.output, result.output
+    assert _search_files(out) == good  # the last good index, whole, still serves
+    ballast.unlink()  # space freed: publish makes the index whole, with the new day
+    published = CliRunner().invoke(cli, ["publish", "--out", str(out), "-q"], env=env)
+    assert published.exit_code == 0, published.output
+    after = _search_files(out)
+    assert after and min(after.values()) > 0 and after != good
+
+
+# --- 4. publish repairs what is damaged on disk ---------------------------------------------------------
+
+
+def test_publish_rewrites_site_files_that_are_missing_empty_or_changed(servers, tmp_path):
+    hf, llm, env = servers
+    out = tmp_path / "out"
+    assert run(env, out, *QUICK, "--no-llm").exit_code == 0
+    site = out / "site"
+    index_file = next((site / "pagefind" / "index").glob("*.pf_index"))
+    paper = next((site / "papers").glob("*.html"))
+    whole = {p: p.read_bytes() for p in (site / "pagefind" / "pagefind.js", index_file, paper, site / "index.html",
+                                           site / "static" / "site.css" if (site / "static" / "site.css").exists()
+                                           else next((site / "static").glob("*.css")))}
+    damaged = list(whole)
+    damaged[0].write_bytes(b"")  # truncated to nothing
+    damaged[1].write_bytes(whole[damaged[1]][:10])  # truncated
+    damaged[2].write_bytes(whole[damaged[2]].replace(b"<h1", b"<h2", 1))  # same size, other bytes
+    damaged[3].unlink()  # missing
+    damaged[4].write_bytes(b"x" * len(whole[damaged[4]]))  # same size, garbage
+    published = CliRunner().invoke(cli, ["publish", "--out", str(out), "-q"], env=env)
+    assert published.exit_code == 0, published.output
+    for path, data in whole.items():
+        assert path.read_bytes() == data, path.relative_to(site)
+    again = CliRunner().invoke(cli, ["publish", "--out", str(out), "-q"], env=env)  # nothing damaged: nothing written
+    assert again.exit_code == 0 and "index.html" not in again.output
