@@ -275,3 +275,46 @@ def test_publish_rewrites_site_files_that_are_missing_empty_or_changed(servers, 
         assert path.read_bytes() == data, path.relative_to(site)
     again = CliRunner().invoke(cli, ["publish", "--out", str(out), "-q"], env=env)  # nothing damaged: nothing written
     assert again.exit_code == 0 and "index.html" not in again.output
+
+
+# --- 7. SIGTERM / Ctrl-C while LLM calls hang --------------------------------------------------------
+
+
+@pytest.mark.parametrize("signum, code", [(15, 143), (2, 130)])
+def test_a_signal_cancels_hanging_llm_calls_at_once(fixtures_dir, tmp_path, signum, code):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from standins import standin_env, wait_for_requests
+
+    from hfdaily.testing.fake_llm import FakeLLM
+    from hfdaily.testing.hf_server import FakeHF
+
+    class Hanging(FakeLLM):  # answers the first papers, then hangs on every call (a model that stalls)
+        def answer(self, body: dict, fault: str | None = None) -> dict:
+            if self.requests > 3:
+                time.sleep(120)
+            return super().answer(body, fault)
+
+    llm, out = Hanging(), tmp_path / "out"
+    with FakeHF(fixtures_dir / "hf_daily_papers").serve() as hf_url, llm.serve() as llm_url:
+        env = os.environ | standin_env(tmp_path, hf_url, llm_url, HFDAILY_LLM_API_KEY="test",
+                                       HFDAILY_LLM_CONCURRENCY="4")
+        proc = subprocess.Popen([sys.executable, "-m", "hfdaily", "run", "--out", str(out), "-q", "--date", "2025-09-30",
+                                 "--no-analysis", "--no-pictures", "--no-audio", "--no-notify"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_for_requests(llm, 8)
+        time.sleep(1.0)  # the calls now in flight hang
+        proc.send_signal(signum)
+        try:
+            _, err = proc.communicate(timeout=20)  # the breaker would take minutes; a signal acts at once
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            pytest.fail("the run was still alive 20 s after the signal")
+    assert proc.returncode == code, err
+    assert "everything finished so far is kept" in err
+    assert len([e for e in DayRecord.model_validate_json((out / "data" / "2025-09-30.json").read_text()).papers
+                if e.translation]) >= 3  # what finished is saved
