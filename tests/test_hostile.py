@@ -318,3 +318,105 @@ def test_a_signal_cancels_hanging_llm_calls_at_once(fixtures_dir, tmp_path, sign
     assert "everything finished so far is kept" in err
     assert len([e for e in DayRecord.model_validate_json((out / "data" / "2025-09-30.json").read_text()).papers
                 if e.translation]) >= 3  # what finished is saved
+
+
+# --- bounds: what one response may cost -----------------------------------------------------------------
+
+
+def test_an_hf_server_streaming_forever_is_cut_off_and_nothing_changes(fixtures_dir, tmp_path):
+    from standins import standin_env
+
+    from hfdaily.sources.hf import MAX_PAGE_BYTES
+    from hfdaily.testing.hf_server import FakeHF
+
+    hf = FakeHF(fixtures_dir / "hf_daily_papers", faults=["endless"] * 10)
+    with hf.serve() as hf_url:
+        env = standin_env(tmp_path, hf_url, "http://127.0.0.1:9/v1", HFDAILY_HF_RETRIES="1")
+        out = tmp_path / "out"
+        result = run(env, out, *QUICK, "--no-llm")
+    assert result.exit_code == 1 and f"more than the {MAX_PAGE_BYTES:,} bytes hfdaily reads" in result.output
+    assert len(hf.requests) == 1  # too large is not a reason to ask again
+    assert not (out / "data").exists()
+
+
+def test_a_model_streaming_forever_is_cut_off_and_the_breaker_stops_the_run(fixtures_dir, tmp_path):
+    from standins import standin_env
+
+    from hfdaily.enrich.llm import MAX_ANSWER_BYTES
+    from hfdaily.testing.fake_llm import FakeLLM
+    from hfdaily.testing.hf_server import FakeHF
+
+    llm = FakeLLM(faults=["endless"] * 1000)
+    with FakeHF(fixtures_dir / "hf_daily_papers").serve() as hf_url, llm.serve() as llm_url:
+        env = standin_env(tmp_path, hf_url, llm_url, HFDAILY_LLM_API_KEY="test", HFDAILY_LLM_MAX_RETRIES="1",
+                          HFDAILY_LLM_BREAKER="2", HFDAILY_LLM_CONCURRENCY="2")
+        result = run(env, tmp_path / "out", *QUICK, "--no-analysis")
+    assert result.exit_code == 1, result.output
+    assert f"more than the {MAX_ANSWER_BYTES:,} bytes hfdaily reads" in result.output
+    assert "looks down" in result.output and llm.requests <= 8
+
+
+def test_an_arxiv_page_over_the_cap_is_not_read_and_the_abstract_page_is(fixtures_dir):
+    """A real arXiv HTML page padded to 30 MB (sent chunked, no length given): read whole it would
+    parse as the full text; over the cap, the abstract page is read instead."""
+    import asyncio
+    from http.server import BaseHTTPRequestHandler
+
+    from hfdaily.models import Paper
+    from hfdaily.sources import arxiv
+    from hfdaily.testing.serving import serve
+
+    paper_id = "2004.10162"
+    html = (fixtures_dir / "arxiv_html" / "1707.08043.html").read_bytes()  # a real full-text page
+    abs_page = (fixtures_dir / "arxiv_abs" / f"{paper_id}.html").read_bytes()
+    head, tail = html.split(b"</body>", 1) if b"</body>" in html else (html, b"")
+
+    class Arxiv(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            if self.path.startswith("/abs/"):
+                self.send_header("Content-Length", str(len(abs_page)))
+                self.end_headers()
+                self.wfile.write(abs_page)
+                return
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            padding = b"<!--" + b"x" * (1 << 20) + b"-->"
+            try:
+                for part in (head, *[padding] * 30, b"</body>" + tail):
+                    self.wfile.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+                self.wfile.write(b"0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
+
+        def log_message(self, *args) -> None:
+            pass
+
+    paper = Paper(id=paper_id, title="T", summary="S", authors=["A"], published_at="2026-01-20T00:00:00Z")
+
+    async def read(url: str):
+        async with arxiv.ArxivReader(url, retries=0) as reader:
+            return await reader.read(paper)
+
+    with serve(Arxiv) as url:
+        doc = asyncio.run(read(url))
+    assert doc.source == "ArXiv Abs" and len(doc.abstract) > 200
+
+
+def test_a_backfill_stops_asking_an_hf_that_keeps_failing(fixtures_dir, tmp_path):
+    from standins import standin_env
+
+    from hfdaily.pipeline import HF_DOWN_AFTER
+    from hfdaily.testing.hf_server import FakeHF
+
+    hf = FakeHF(fixtures_dir / "hf_daily_papers", faults=["500"] * 10_000)
+    with hf.serve() as hf_url:
+        env = standin_env(tmp_path, hf_url, "http://127.0.0.1:9/v1", HFDAILY_HF_RETRIES="0")
+        result = CliRunner().invoke(cli, ["backfill", "--from", "2024-01-01", "--to", "2025-12-31", "--out",
+                                          str(tmp_path / "out"), "-q", "--no-llm", *QUICK], env=env)
+    assert "Traceback" not in result.output
+    assert f"HF failed {HF_DOWN_AFTER} days in a row" in result.output, result.output
+    assert len(hf.requests) == HF_DOWN_AFTER  # not 731 days × retries

@@ -32,16 +32,18 @@ from pydantic import BaseModel, ValidationError
 
 from hfdaily.archive.store import Store, cache_key
 from hfdaily.errors import LLMError, LLMUnavailableError
-from hfdaily.models import MAX_COUNT
-from hfdaily.redaction import register, scrub
 from hfdaily.http import (
     REQUEST_FAILURES,
     USER_AGENT,
+    TooLarge,
     TransientAnswer,
     check_retryable,
     describe,
+    read_capped,
     retrying,
 )
+from hfdaily.models import MAX_COUNT
+from hfdaily.redaction import register, scrub
 
 __all__ = ["LLMClient", "LLMError", "LLMStats", "LLMUnavailableError", "extract_json", "parse_answer", "redact"]
 
@@ -172,6 +174,8 @@ def _split_userinfo(base_url: str) -> tuple[str, tuple[str, ...]]:
 # --- The client --------------------------------------------------------------------------
 
 _AUTH_REFUSED = frozenset({401, 403})
+# A chat completion is ~10 KB; a server sending more than this is broken or hostile (read within the timeout).
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
 _UNREACHABLE = (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol)
 
 
@@ -241,9 +245,11 @@ class LLMClient:
             sent = time.monotonic()  # latency excludes the wait for a slot
             try:
                 async with asyncio.timeout(self.timeout):
-                    response = await self._client.post(self.url, json=body)
+                    response = await read_capped(self._client, "POST", self.url, limit=MAX_ANSWER_BYTES, json=body)
             except TimeoutError:
                 raise httpx.ReadTimeout(f"no complete answer within {self.timeout:g} s") from None
+            except TooLarge as exc:  # a model streaming forever: retried like a 5xx, then the breaker
+                raise TransientAnswer(str(exc)) from None
             except _UNREACHABLE as exc:
                 raise self._stop(f"cannot reach the LLM endpoint {self.url} ({describe(exc)}); "
                                  "check HFDAILY_LLM_BASE_URL (or the provider preset) and the network") from exc

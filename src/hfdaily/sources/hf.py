@@ -15,6 +15,7 @@ from hfdaily.http import (
     USER_AGENT,
     check_retryable,
     describe,
+    read_capped,
     retrying,
 )
 from hfdaily.models import Paper
@@ -27,6 +28,9 @@ PAGE_SIZE = 50
 # far above both and only stop a broken or hostile list from costing hours, gigabytes and tokens.
 MAX_PAPERS = 300
 MAX_ABSTRACT_CHARS = 6000
+# A page of 50 entries is ~150 KB; a server streaming forever is cut off at this size or time.
+MAX_PAGE_BYTES = 10 * 1024 * 1024
+PAGE_DEADLINE = 60.0  # seconds for one page, whole (httpx's timeout is per read)
 
 
 def cap_abstract(paper: Paper, limit: int) -> Paper:
@@ -123,7 +127,8 @@ class HFClient:
         try:
             async for attempt in retrying(self.retries + 1, initial=self.backoff):
                 with attempt:
-                    response = check_retryable(await self.client.get(url, params=params))
+                    response = check_retryable(await read_capped(self.client, "GET", url, params=params,
+                                                                 limit=MAX_PAGE_BYTES, total=PAGE_DEADLINE))
         except REQUEST_FAILURES as exc:  # every network failure becomes one clear message
             raise HFError(f"could not fetch {url}?date={date} (page {page}): {describe(exc)}") from exc
         if response.status_code == 404:
