@@ -15,6 +15,7 @@ from sitebuild import DAYS, SEED_DAY, SITE_URL, demo_site, write_days
 
 from hfdaily.archive.record import load_record, record_path
 from hfdaily.cli import cli
+from hfdaily.make.formulas import to_plain
 from hfdaily.make.render import bold
 from hfdaily.publish.build import MANIFEST, build_site
 from hfdaily.publish.catalog import field_slug
@@ -64,7 +65,8 @@ def test_day_page_holds_newsletter_and_report(demo):
             assert "**" not in card.css_first(".analysis").text()
             steps = entry.analysis.guide.process
             if len(steps) > 1:
-                assert [li.text() for li in card.css(".analysis ol.steps li")] == [plain(step) for step in steps]
+                # formulas are MathML: the page shows the characters ("$K$" → "K")
+                assert [li.text() for li in card.css(".analysis ol.steps li")] == [to_plain(plain(step)) for step in steps]
             labels = [dt_.text() for dt_ in card.css(".analysis dt")]
             assert labels == ["应用领域", "一句话核心贡献", "使用指南", "主要创新点", "实验效果"]
         if entry.paper.github_repo:

@@ -110,6 +110,8 @@ class HFSettings(Section):
 class ArxivSettings(Section):
     url: HttpURL = "https://arxiv.org"
     concurrency: int = Field(2, ge=1, le=8)
+    figures: bool = Field(True, **env("HFDAILY_FIGURES"))  # each paper's key figure from its HTML full text
+    figure_timeout: float = Field(30.0, gt=0, **env("HFDAILY_FIGURE_TIMEOUT"))  # one figure, retries included
 
 
 class AnalysisSettings(Section):

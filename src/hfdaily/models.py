@@ -192,6 +192,17 @@ class Section(BaseModel):
     tables: list[str] = []  # tables as tab/newline separated text
 
 
+class Figure(BaseModel):
+    """A paper's key figure as its arXiv HTML shows it (see sources/figures.py for the choice)."""
+
+    url: str  # absolute URL of the image on arXiv
+    label: str = ""  # "Figure 1"
+    caption: str = ""  # the English caption as printed, without its label
+    width: int | None = None  # size the page declares (CSS px), when it does
+    height: int | None = None
+    why: str = ""  # why this one was chosen
+
+
 class Document(BaseModel):
     """What we could read of a paper: full text (HTML) or only its abstract."""
 
@@ -201,6 +212,7 @@ class Document(BaseModel):
     sections: list[Section] = []
     footnotes: list[str] = []
     source: ReadSource = "HTML"
+    figure: Figure | None = None  # the key figure, when the HTML has one
 
 
 # --- Analysis (seed 003) ---------------------------------------------------------------
@@ -268,6 +280,8 @@ class Analysis(BaseModel):
     guide: UsageGuide
     innovations: list[Innovation] = Field(min_length=1)
     results: list[Line] = Field(min_length=1, description="实验效果: datasets, metrics, key numbers")
+    # The key figure's caption in Chinese, asked for in the same call (analyse-v3) when there is a figure.
+    figure_caption: OptionalLine = None
     # Numbers stated anywhere in the analysis that the text the model read does not contain (after re-asking).
     ungrounded_numbers: list[str] = []
     # Other problems still there after the last re-ask (counts), shown as a note.
@@ -312,12 +326,21 @@ class PaperEntry(BaseModel):
     read_source: ReadSource | None = None
     budget: Budget | None = None
     fields: list[str] = []
+    figure: Figure | None = None  # the key figure chosen from the HTML full text (its files: make/figures.py)
 
     # --- what every renderer shows (pages, pictures, speech, feeds, the index) --------------------
     @property
     def display_title(self) -> str:
         """The Chinese title when translated, else the English one."""
         return self.translation.title_zh if self.translation else self.paper.title
+
+    @property
+    def figure_caption(self) -> str:
+        """The key figure's caption for a Chinese reader: translated when the analysis gave one."""
+        if self.figure is None:
+            return ""
+        zh = self.analysis.figure_caption if self.analysis else None
+        return zh or self.figure.caption
 
     @property
     def one_line(self) -> str:

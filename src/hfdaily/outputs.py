@@ -18,6 +18,7 @@ from typing import Literal
 Picture = Literal["wordcloud", "trend", "poster"]
 PICTURES: tuple[Picture, ...] = ("wordcloud", "trend", "poster")
 Format = Literal["md", "html"]
+FigureSize = Literal["web", "thumb"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,10 @@ class Outputs:
 
     def image(self, date: dt.date, kind: Picture) -> Path:
         return self.root / "images" / f"{date.isoformat()}_{kind}.png"
+
+    def figure(self, paper_id: str, size: FigureSize = "web") -> Path:
+        """A paper's key figure (one per paper, whichever days list it): ``web`` ≤ 1,200 px wide, ``thumb``."""
+        return self.root / "images" / "figures" / (f"{paper_id}.jpg" if size == "web" else f"{paper_id}_thumb.jpg")
 
     def audio(self, date: dt.date, suffix: str = ".mp3") -> Path:
         """The broadcast (``.mp3``), its subtitles (``.vtt``) and transcript (``.txt``)."""

@@ -60,7 +60,7 @@ from hfdaily.enrich.llm import (
     LLMUnavailableError,
 )
 from hfdaily.errors import RecordError
-from hfdaily.make import artefacts
+from hfdaily.make import artefacts, figures
 from hfdaily.make.fields import classify
 from hfdaily.make.fonts import find_cjk_font
 from hfdaily.make.render import (
@@ -76,6 +76,7 @@ from hfdaily.outputs import Outputs
 from hfdaily.publish.build import build_site
 from hfdaily.publish.site import publish_site
 from hfdaily.sources.arxiv import ArxivReader
+from hfdaily.sources.figures import fetch_figure
 from hfdaily.sources.hf import HFClient, HFError
 
 log = logging.getLogger("hfdaily.pipeline")
@@ -139,6 +140,7 @@ class Workspace:
         self._hf: HFClient | None = None
         self._font = None
         self._llm: tuple[LLMClient, ArxivReader] | None = None
+        self._arxiv: ArxivReader | None = None
         self.bar: tqdm | None = None  # one progress bar over every paper being enriched
         self.drawing_processes = 0  # > 1: pictures drawn in a pool of processes (render --all)
         self._drawing: Executor | None = None
@@ -196,12 +198,18 @@ class Workspace:
                             store=self.store, concurrency=settings.llm.concurrency, timeout=settings.llm.timeout,
                             retries=settings.llm.max_retries, run_id=self.run_id,
                             key_variable=key_variable(settings), breaker=settings.llm.breaker)
-            reader = ArxivReader(base_url=settings.arxiv.url, concurrency=settings.arxiv.concurrency)
-            self._llm = (llm, reader)  # set before any await: days starting at once share this one
+            self._llm = (llm, self.arxiv)  # set before any await: days starting at once share this one
             summary.llm = llm.stats
             await llm.__aenter__()
-            await reader.__aenter__()
+            await self.arxiv.__aenter__()
         return self._llm
+
+    @property
+    def arxiv(self) -> ArxivReader:
+        """The one arXiv reader (one politeness limit) for pages and figures; entered by its first user."""
+        if self._arxiv is None:
+            self._arxiv = ArxivReader(base_url=self.settings.arxiv.url, concurrency=self.settings.arxiv.concurrency)
+        return self._arxiv
 
     def progress(self, papers: int) -> tqdm:
         """The run's one progress bar, grown by ``papers`` more to enrich."""
@@ -229,8 +237,9 @@ class Workspace:
         if self.bar is not None:
             self.bar.close()
         if self._llm is not None:
-            for client in self._llm:
-                await client.__aexit__(None, None, None)
+            await self._llm[0].__aexit__(None, None, None)
+        if self._arxiv is not None:
+            await self._arxiv.__aexit__(None, None, None)
         for hf in (self._hf, self._trend_hf):
             if hf is not None:
                 await hf.__aexit__(None, None, None)
@@ -323,6 +332,8 @@ async def enrich(ws: Workspace, dates: Iterable[dt.date], summary: RunSummary) -
     (ws.llm_days if ws.opts.use_llm else ws.no_llm_days).update(r.date for r in records)
     if ws.opts.use_llm:
         written |= await _enrich_with_llm(ws, records, summary)
+    if ws.opts.pictures and ws.settings.arxiv.figures:
+        written |= await _figures(ws, records, summary)
     for record in records:
         summary.flagged += [e.paper.id for e in record.papers
                             if (e.translation and e.translation.problems)
@@ -402,6 +413,29 @@ async def _enrich_with_llm(ws: Workspace, records: list[DayRecord], summary: Run
     return written
 
 
+async def _figures(ws: Workspace, records: list[DayRecord], summary: RunSummary) -> set[Path]:
+    """Each paper's key figure as web pictures under OUT/images/figures, downloaded once (the store
+    keeps the original); one that fails is a warning and is tried again next run."""
+    todo = [e for r in records for e in r.papers if e.figure is not None and not figures.has_files(ws.outputs, e.paper.id)]
+    if not todo:
+        return set()
+    reader = await ws.arxiv.__aenter__()
+    timeout = ws.settings.arxiv.figure_timeout
+
+    async def one(entry: PaperEntry) -> list[Path]:
+        data = await fetch_figure(ws.store.db, reader, entry.paper.id, entry.figure, timeout)
+        if data is None:
+            summary.warnings.append(f"figure of {entry.paper.id} not downloaded; tried again next run")
+            return []
+        try:
+            return await asyncio.to_thread(figures.write_figure, ws.outputs, entry.paper.id, data)
+        except figures.FigureImageError as exc:
+            summary.warnings.append(f"figure of {entry.paper.id} not shown: {exc}")
+            return []
+
+    return {path for made in await asyncio.gather(*(one(e) for e in todo)) for path in made}
+
+
 def key_variable(settings: Settings) -> str:
     """The variable a user fixes when the endpoint refuses the key."""
     if settings.llm.provider in PRESETS:
@@ -426,9 +460,10 @@ async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, 
                 if doc.source != "HF":  # an arXiv outage must not be remembered as "no full text"
                     store.save_document(paper.id, doc)
             text, budget = fit(doc, settings.analysis.token_budget)
-            entry.analysis = await analyze.analyse(llm, paper, text, doc.source, budget, settings.llm.glossary)
-            entry.analysis_model = f"{llm.model}/{analyze.PROMPT_VERSION}"
-            entry.read_source, entry.budget = doc.source, budget
+            entry.analysis = await analyze.analyse(llm, paper, text, doc.source, budget, settings.llm.glossary,
+                                                   doc.figure)
+            entry.analysis_model = f"{llm.model}/{analyze.prompt_version(doc.figure)}"
+            entry.read_source, entry.budget, entry.figure = doc.source, budget, doc.figure
         jobs.append(do_analysis())
     results = await asyncio.gather(*jobs, return_exceptions=True)
     errors = [r for r in results if isinstance(r, BaseException)]
@@ -503,7 +538,7 @@ def render_pages(settings: Settings, outputs: Outputs, record: DayRecord, untran
     pages = [(outputs.newsletter(record.date, "md"), newsletter_md(record, extras)),
              (outputs.newsletter(record.date, "html"), newsletter_html(record, extras))]
     if extras.has_report:
-        pages += [(outputs.report(record.date, "md"), report_md(record)),
+        pages += [(outputs.report(record.date, "md"), report_md(record, extras)),
                   (outputs.report(record.date, "html"), report_html(record, extras))]
     return [path for path, text in pages if write_if_changed(path, text)] + ship_assets(outputs)
 

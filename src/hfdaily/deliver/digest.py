@@ -18,8 +18,10 @@ from pydantic import BaseModel
 
 from hfdaily.deliver.channels import ChannelOptions
 from hfdaily.make.fields import classify, hot_fields
+from hfdaily.make.figures import has_files as has_figure_files
 from hfdaily.make.render import MdLink, bold, md_url
 from hfdaily.models import DayRecord, PaperEntry
+from hfdaily.outputs import Outputs
 from hfdaily.text import plain
 
 Kind = Literal["markdown", "text", "email"]
@@ -41,6 +43,8 @@ class DigestItem(BaseModel):
     upvotes: int
     fields: list[str]
     followed: list[str] = []  # what the reader follows that this paper matches
+    figure: str | None = None  # the key figure's thumbnail on the published site (e-mail), when it has one
+    figure_alt: str = ""
 
 
 class Digest(BaseModel):
@@ -86,6 +90,15 @@ def _followed(entry: PaperEntry, options: ChannelOptions) -> list[str]:
     return hits
 
 
+def _figure(entry: PaperEntry, site: str, out: Path | None) -> dict:
+    """The key figure's thumbnail as the site serves it: linked by its public address (a remote
+    image costs the message ~200 bytes; mail clients that block images show the alt text)."""
+    if not site or out is None or entry.figure is None or not has_figure_files(Outputs(out), entry.paper.id):
+        return {}
+    thumb = Outputs(out).figure(entry.paper.id, "thumb").name
+    return {"figure": f"{site}/images/figures/{thumb}", "figure_alt": f"{entry.figure.label}：{entry.figure_caption}"}
+
+
 def build_digest(record: DayRecord, options: ChannelOptions, kind: Kind, *, site_url: str = "",
                  out: Path | None = None) -> Digest:
     """Select and order the papers for one channel: followed first, then by upvotes (HF's order on ties)."""
@@ -115,6 +128,7 @@ def build_digest(record: DayRecord, options: ChannelOptions, kind: Kind, *, site
             upvotes=entry.paper.upvotes,
             fields=fields,
             followed=followed,
+            **_figure(entry, site, out),
         )
         for *_, entry, fields, followed in chosen[:top]
     ]

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from hfdaily.enrich import numbers
 from hfdaily.enrich.llm import LLMClient
 from hfdaily.enrich.translate import GLOSSARY
-from hfdaily.models import Analysis, Budget, Paper
+from hfdaily.models import Analysis, Budget, Figure, Paper
 
 TASK = "analyse"
 # v2: 使用指南 split into 输入/输出/处理流程 (steps)/运行环境/开源情况, bold lead labels and bold key
@@ -15,6 +15,10 @@ TASK = "analyse"
 # again (the version is part of the cache key); analyses already in data/ keep their v1 shape and
 # are still shown (one 处理流程 text, no 输出) — nothing already paid for is thrown away.
 PROMPT_VERSION = "analyse-v2"
+# v3 = v2 + "figure_caption": the key figure's caption translated in the same call. Asked only of
+# papers that have a key figure (their prompt differs); the others are asked exactly as v2.
+FIGURE_PROMPT_VERSION = "analyse-v3"
+FIGURE_FIELD = """另外加一个字段 "figure_caption"：把下面“关键图图注”译成简体中文（一句到几句，术语同上，公式保留 $…$）。"""
 INNOVATIONS = (2, 4)
 RESULTS = (1, 5)
 
@@ -24,6 +28,7 @@ ALIASES = {
     "运行环境": "environment", "运行环境/硬件": "environment", "运行环境与硬件": "environment", "硬件": "environment",
     "开源情况": "open_source", "开源": "open_source", "主要创新点": "innovations", "创新点": "innovations",
     "实验效果": "results", "实验结果": "results", "要点": "lead", "标题": "lead", "说明": "detail", "详情": "detail",
+    "图注": "figure_caption", "关键图图注": "figure_caption", "figure caption": "figure_caption",
 }
 
 SYSTEM = """你是资深的人工智能研究员，为中文读者撰写论文深度解读。你只能依据下面提供的论文文本写作，不得编造。
@@ -60,7 +65,7 @@ def reading_note(source: str | None, budget: Budget | None) -> str:
 
 
 def messages(paper: Paper, text: str, source: str | None = None, budget: Budget | None = None,
-             glossary: Mapping[str, str] | None = None) -> list[dict]:
+             glossary: Mapping[str, str] | None = None, figure: Figure | None = None) -> list[dict]:
     links = [f"HuggingFace: {paper.hf_url}"]
     if paper.github_repo:
         links.append(f"代码仓库: {paper.github_repo}")
@@ -70,10 +75,18 @@ def messages(paper: Paper, text: str, source: str | None = None, budget: Budget 
     terms = "；".join(f"{en} → {zh}" for en, zh in {**GLOSSARY, **(glossary or {})}.items())
     system = SYSTEM.format(innov_min=INNOVATIONS[0], innov_max=INNOVATIONS[1], res_min=RESULTS[0],
                            res_max=RESULTS[1], glossary=terms, reading=reading_note(source, budget))
+    user = f"论文元数据：\n{meta}\n\n论文文本：\n{text}"
+    if figure is not None and figure.caption:
+        system = system.replace("\n只输出 JSON。", f"\n{FIGURE_FIELD}\n只输出 JSON。")
+        user = f"论文元数据：\n{meta}\n\n关键图图注（{figure.label}）：{figure.caption}\n\n论文文本：\n{text}"
     return [
         {"role": "system", "content": system},
-        {"role": "user", "content": f"论文元数据：\n{meta}\n\n论文文本：\n{text}"},
+        {"role": "user", "content": user},
     ]
+
+
+def prompt_version(figure: Figure | None) -> str:
+    return FIGURE_PROMPT_VERSION if figure is not None and figure.caption else PROMPT_VERSION
 
 
 def grounding_source(paper: Paper, text: str) -> str:
@@ -125,13 +138,15 @@ def problems(analysis: Analysis, source: str) -> list[str]:
 
 
 async def analyse(llm: LLMClient, paper: Paper, text: str, source: str | None = None,
-                  budget: Budget | None = None, glossary: Mapping[str, str] | None = None) -> Analysis:
+                  budget: Budget | None = None, glossary: Mapping[str, str] | None = None,
+                  figure: Figure | None = None) -> Analysis:
     """One structured call; numbers still invented after the re-asks are flagged, not hidden."""
     grounding = grounding_source(paper, text)
     value, _ = await llm.structured(
-        task=TASK, prompt_version=PROMPT_VERSION, messages=messages(paper, text, source, budget, glossary),
+        task=TASK, prompt_version=prompt_version(figure), messages=messages(paper, text, source, budget, glossary, figure),
         schema=Analysis, check=lambda a: problems(a, grounding), paper_id=paper.id, keep_last_valid=True,
         aliases=ALIASES,
     )
     return value.model_copy(update={"ungrounded_numbers": invented_numbers(value, grounding),
-                                    "problems": count_problems(value)})
+                                    "problems": count_problems(value),
+                                    "figure_caption": value.figure_caption if figure is not None else None})

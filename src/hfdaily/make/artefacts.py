@@ -21,7 +21,7 @@ from hfdaily.archive.index import Index
 from hfdaily.archive.record import atomic_write, write_if_changed
 from hfdaily.archive.store import Store
 from hfdaily.config import Settings
-from hfdaily.make import charts, tts
+from hfdaily.make import charts, figures, tts
 from hfdaily.make.broadcast import build_script, script_to_text
 from hfdaily.make.fields import classify, hot_fields
 from hfdaily.make.render import Extras
@@ -93,7 +93,9 @@ def _draw_pictures(outputs: Outputs, record: DayRecord, trend: list[TrendPoint],
     made = [
         charts.draw_wordcloud(record, outputs.image(record.date, "wordcloud"), font),
         charts.draw_trend(trend, record.date, outputs.image(record.date, "trend"), font),
-        charts.draw_poster(record, outputs.image(record.date, "poster"), font),
+        charts.draw_poster(record, outputs.image(record.date, "poster"), font,
+                           figures={e.paper.id: outputs.figure(e.paper.id, "web") for e in record.papers
+                                    if e.figure is not None and figures.has_files(outputs, e.paper.id)}),
     ]
     return [Path(p) for p in made]
 
@@ -155,6 +157,7 @@ def extras_for(outputs: Outputs, record: DayRecord, settings: Settings, untransl
     mp3 = outputs.audio(record.date)
     return Extras(
         images=images,
+        figures=figures.shown_for_day(outputs, record, page),
         audio=outputs.href(mp3, page) if mp3.exists() and mp3.stat().st_size else None,
         hot_fields=hot_fields(record.papers),
         untranslated=untranslated,

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from hfdaily.enrich.numbers import name_spans
+from hfdaily.make.formulas import unwrap_text_macros
 from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.text import has_cjk
 
@@ -125,6 +126,7 @@ def _math_words(match: re.Match[str]) -> str:
 
 
 def _strip_markup(text: str) -> str:
+    text = unwrap_text_macros(text)  # \textbf{fast} is the word "fast"
     text = _DISPLAY_MATH.sub("", text)
     text = _INLINE_MATH.sub(_math_words, text)
     text = _MD_IMAGE.sub("", text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -277,6 +277,8 @@ class _Card:
     line: list[str]
     upvotes: int
     height: int
+    figure: Path | None = None  # the lead paper's key figure, drawn under its text
+    figure_size: tuple[int, int] = (0, 0)
 
 
 # Layout, in pixels.
@@ -288,13 +290,25 @@ FOOTER_H = 150
 CARD_GAP = 22
 TITLE_LEADING = 46
 BODY_LEADING = 36
+POSTER_FIGURE_MAX_H = 420  # the lead paper's key figure on the poster (it helps a glance; the others would crowd it)
 
 BACKGROUND = "#FFF7E8"
 HEADER_TOP = (255, 210, 30)  # Hugging Face yellow
 HEADER_BOTTOM = (255, 157, 0)
 
 
-def _cards(entries: list[PaperEntry], fonts: _Fonts, width: int) -> list[_Card]:
+def _figure_fit(path: Path, width: int) -> tuple[int, int] | None:
+    try:
+        with Image.open(path) as image:
+            w, h = image.size
+    except OSError:
+        return None  # unreadable: the card goes without it
+    scale = min(width / w, POSTER_FIGURE_MAX_H / h)
+    return max(1, round(w * scale)), max(1, round(h * scale))
+
+
+def _cards(entries: list[PaperEntry], fonts: _Fonts, width: int,
+           figures: Mapping[str, Path] | None = None) -> list[_Card]:
     text_width = width - 2 * MARGIN - 2 * CARD_PAD - BADGE - 20
     cards = []
     for rank, entry in enumerate(entries, 1):
@@ -305,7 +319,12 @@ def _cards(entries: list[PaperEntry], fonts: _Fonts, width: int) -> list[_Card]:
         )
         line = clamp_lines(wrap_text(poster_line(entry), fonts.body, text_width), 2, fonts.body, text_width)
         height = 2 * CARD_PAD + len(title) * TITLE_LEADING + 10 + len(line) * BODY_LEADING
-        cards.append(_Card(rank, title, line, entry.paper.upvotes, max(height, BADGE + 2 * CARD_PAD)))
+        card = _Card(rank, title, line, entry.paper.upvotes, max(height, BADGE + 2 * CARD_PAD))
+        figure = (figures or {}).get(entry.paper.id) if rank == 1 else None
+        if figure is not None and (size := _figure_fit(figure, width - 2 * MARGIN - 2 * CARD_PAD)):
+            card.figure, card.figure_size = figure, size
+            card.height += size[1] + 16
+        cards.append(card)
     return cards
 
 
@@ -358,11 +377,13 @@ def draw_poster(
     font: CJKFont,
     size: tuple[int, int | None] = (1080, None),
     max_papers: int = POSTER_PAPERS,
+    figures: Mapping[str, Path] | None = None,
 ) -> Path:
     """Portrait poster for a chat group: brand, date, count, hot fields, then one card per paper
     (most upvoted first, at most ``max_papers``) and "…等 N 篇" for the rest.
 
     With ``size[1]`` None the height follows the content; with a height, as many cards as fit.
+    ``figures`` (paper id → picture file): the most upvoted paper's key figure is drawn in its card.
     """
     width, height = size
     _check_size((width, height or 1000))
@@ -370,7 +391,7 @@ def draw_poster(
         raise ChartError(f"no papers to put on the poster for {record.date}")
     fonts = _Fonts.load(font)
     ranked = sorted(record.papers, key=lambda e: -e.paper.upvotes)  # stable: keeps HF order on ties
-    cards = _cards(ranked[:max_papers], fonts, width)
+    cards = _cards(ranked[:max_papers], fonts, width, figures)
     if height is not None:
         room = height - HEADER_H - FOOTER_H - CARD_GAP
         fitting = 0
@@ -388,6 +409,12 @@ def draw_poster(
     y = HEADER_H + CARD_GAP
     for card in cards:
         _draw_card(draw, card, y, width, fonts)
+        if card.figure is not None:
+            with Image.open(card.figure) as figure:
+                picture = figure.convert("RGB").resize(card.figure_size, Image.Resampling.LANCZOS)
+            fx, fy = (width - card.figure_size[0]) // 2, y + card.height - CARD_PAD - card.figure_size[1]
+            image.paste(picture, (fx, fy))
+            draw.rectangle([fx - 1, fy - 1, fx + card.figure_size[0], fy + card.figure_size[1]], outline="#E3E6EA")
         y += card.height + CARD_GAP
     rest = len(record.papers) - len(cards)
     footer = f"…等 {rest} 篇，完整日报见 huggingface.co/papers" if rest else "数据来源：huggingface.co/papers"

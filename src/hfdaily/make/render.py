@@ -17,8 +17,11 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from hfdaily.make.figures import ShownFigure
+from hfdaily.make.formulas import to_html
+from hfdaily.make.icons import icon
 from hfdaily.models import DayRecord
 from hfdaily.outputs import Outputs
 
@@ -58,12 +61,10 @@ def md_url(url: str | None) -> MdLink:
 def md_path(path: str) -> MdLink:
     """A relative link to one of our own files (pictures, audio, the report)."""
     return MdLink(quote(path, safe="/#%-._~"))
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-
-
 def bold(text: str) -> Markup:
-    """``**核心数据集**：…`` → escaped text with <strong> (the analysis marks labels and key numbers)."""
-    return Markup(_BOLD.sub(lambda m: f"<strong>{m.group(1)}</strong>", str(escape(text))))
+    """``**核心数据集**：…`` → escaped text with <strong> (the analysis marks labels and key numbers),
+    its LaTeX (``$K$``, ``\\(TPP\\)``, ``\\textbf{}``) as MathML and tags (make/formulas.py)."""
+    return to_html(text)
 
 
 def source_label(source: str | None) -> str:
@@ -79,7 +80,9 @@ def _env(autoescape: bool) -> Environment:
     env.filters["md_url"] = md_url
     env.filters["md_path"] = md_path
     env.filters["bold"] = bold
+    env.filters["tex"] = to_html  # titles and abstracts: formulas as MathML
     env.globals["source_label"] = source_label
+    env.globals["icon"] = icon  # HTML headings: drawn icons, not emoji (boxes where no emoji font is installed)
     return env
 
 
@@ -114,6 +117,7 @@ class Extras:
     report_md_href: str = ""  # set from the output map; "" = ../reports/DATE.md
     report_html_href: str = ""
     logo_href: str = f"../{LOGO}"  # pages one folder down (newsletters/, reports/)
+    figures: dict[str, ShownFigure] = field(default_factory=dict)  # paper id → its key figure (files that exist)
 
 
 def _context(record: DayRecord, extras: Extras) -> dict:
@@ -124,7 +128,7 @@ def _context(record: DayRecord, extras: Extras) -> dict:
         "github_url": extras.github_url, "feed_href": extras.feed_href,
         "report_href": extras.report_md_href or f"../reports/{date}.md",
         "report_html_href": extras.report_html_href or f"../reports/{date}.html",
-        "logo_href": extras.logo_href,
+        "logo_href": extras.logo_href, "figures": extras.figures,
     }
 
 
@@ -136,8 +140,8 @@ def newsletter_html(record: DayRecord, extras: Extras) -> str:
     return _HTML.get_template("newsletter.html.j2").render(_context(record, extras))
 
 
-def report_md(record: DayRecord) -> str:
-    return _MD.get_template("report.md.j2").render(_context(record, Extras()))
+def report_md(record: DayRecord, extras: Extras | None = None) -> str:
+    return _MD.get_template("report.md.j2").render(_context(record, extras or Extras()))
 
 
 def report_html(record: DayRecord, extras: Extras) -> str:

@@ -23,6 +23,8 @@ from pathlib import Path
 from hfdaily.archive.index import Index
 from hfdaily.archive.record import atomic_write
 from hfdaily.errors import RecordError, SiteError
+from hfdaily.make.figures import figure_size
+from hfdaily.make.figures import has_files as has_figure_files
 from hfdaily.outputs import Outputs
 from hfdaily.publish import feeds, pages, podcast, search
 from hfdaily.publish.catalog import Catalog, field_slug, load_catalog
@@ -142,9 +144,17 @@ class _Writer:
             self.report.removed += 1
 
 
-def _assets(out: Path, writer: _Writer, date: dt.date) -> pages.DayAssets:
-    """The day's pictures and broadcast (where the output map puts them) linked into the site."""
+def _assets(out: Path, writer: _Writer, date: dt.date, paper_ids: list[str] = ()) -> pages.DayAssets:
+    """The day's pictures, its papers' key figures and broadcast (where the output map puts them)
+    linked into the site."""
     outputs = Outputs(out)
+    figures = {}
+    for paper_id in paper_ids:
+        if has_figure_files(outputs, paper_id):
+            web, thumb = outputs.figure(paper_id, "web"), outputs.figure(paper_id, "thumb")
+            for source in (web, thumb):
+                writer.link(f"images/figures/{source.name}", source)
+            figures[paper_id] = (f"images/figures/{web.name}", f"images/figures/{thumb.name}", *figure_size(web))
     images = {}
     for kind in PICTURES:
         source = outputs.image(date, kind)
@@ -157,7 +167,7 @@ def _assets(out: Path, writer: _Writer, date: dt.date) -> pages.DayAssets:
         if source.exists() and source.stat().st_size:
             writer.link(f"audio/{source.name}", source)
             found[suffix] = f"audio/{source.name}"
-    return pages.DayAssets(images=images, mp3=found.get("mp3"), vtt=found.get("vtt") if "mp3" in found else None,
+    return pages.DayAssets(images=images, figures=figures, mp3=found.get("mp3"), vtt=found.get("vtt") if "mp3" in found else None,
                            txt=found.get("txt") if "mp3" in found else None)
 
 
@@ -214,7 +224,7 @@ def build_site(out: Path, *, site_url: str = "", github_url: str = "",
         writer.put(f"static/{name}", data)
     writer.put(".nojekyll", b"")  # GitHub Pages: serve the folder as it is
 
-    assets = {d.date: _assets(out, writer, d.date) for d in catalog.days}
+    assets = {d.date: _assets(out, writer, d.date, [c.paper_id for c in d.cards]) for d in catalog.days}
     _pages(catalog, ctx, writer, assets, version, site_url, report)
     _listings(out, catalog, ctx, writer, assets, version, report)
     durations = manifest.get("durations", {})
@@ -253,7 +263,7 @@ def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: di
     for day in catalog.days:
         prev, next_ = catalog.neighbours(day.date)
         a = assets[day.date]
-        day_key = _key("day", version, site_url, day.digest, prev, next_, a.images, a.mp3, a.vtt, a.txt)
+        day_key = _key("day", version, site_url, day.digest, prev, next_, a.images, a.mp3, a.vtt, a.txt, a.figures)
         path = f"days/{day.date}.html"
         day_stale = not writer.fresh(path, day_key)
         stale_papers = []
@@ -261,7 +271,8 @@ def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: di
             if latest[card.paper_id] != day.date:
                 continue
             dates = catalog.paper_dates[card.paper_id]
-            paper_key = _key("paper", version, site_url, [(d, digests[d]) for d in dates], a.images.get("poster"))
+            paper_key = _key("paper", version, site_url, [(d, digests[d]) for d in dates], a.images.get("poster"),
+                             a.figures.get(card.paper_id))
             if not writer.fresh(f"papers/{card.paper_id}.html", paper_key):
                 stale_papers.append(card.paper_id)
         if day_stale or stale_papers:
@@ -277,9 +288,10 @@ def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: di
         for entry in record.papers:
             if entry.paper.id in stale:
                 dates = catalog.paper_dates[entry.paper.id]
-                key = _key("paper", version, site_url, [(d, digests[d]) for d in dates], a.images.get("poster"))
+                key = _key("paper", version, site_url, [(d, digests[d]) for d in dates], a.images.get("poster"),
+                           a.figures.get(entry.paper.id))
                 writer.put(f"papers/{entry.paper.id}.html",
-                           pages.paper_page(ctx, entry, dates, a.images.get("poster")), key=key)
+                           pages.paper_page(ctx, entry, dates, a.images.get("poster"), a.figure(entry, "../")), key=key)
                 report.rendered += 1
 
 

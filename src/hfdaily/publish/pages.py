@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -20,6 +20,8 @@ from pydantic import BaseModel
 
 from hfdaily.archive.index import PaperRow
 from hfdaily.make.fields import FIELD_NAMES, hot_fields
+from hfdaily.make.figures import ShownFigure
+from hfdaily.make.formulas import to_html, to_plain
 from hfdaily.make.render import bold, safe_url
 from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.publish.catalog import Catalog, DayInfo, field_slug, org_slug
@@ -78,7 +80,7 @@ def _env() -> Environment:
     env = Environment(loader=PackageLoader("hfdaily", "templates"), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True, undefined=StrictUndefined)
     env.filters.update(safe_url=safe_url, field_slug=field_slug, org_slug=org_slug, fields_of=lambda entry: entry.fields,
-                       bibtex=bibtex, guide_items=guide_items, bold=bold)
+                       bibtex=bibtex, guide_items=guide_items, bold=bold, tex=to_html)
     return env
 
 
@@ -131,7 +133,7 @@ def _render(template: str, site: SiteContext, root: str, path: str, **context) -
 
 
 def _description(text: str, limit: int = 120) -> str:
-    text = " ".join(text.split())
+    text = " ".join(to_plain(text).split())  # meta tags are plain text: a formula as what it shows
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -140,9 +142,20 @@ class DayAssets:
     """The day's pictures and audio inside the site (paths relative to the site root)."""
 
     images: dict[str, str]  # kind → images/D_kind.png
+    # paper id → (web picture, thumbnail, width, height) of its key figure, for the papers that have one
+    figures: dict[str, tuple[str, str, int, int]] = field(default_factory=dict)
     mp3: str | None = None
     vtt: str | None = None
     txt: str | None = None
+
+    def figure(self, entry: PaperEntry, root: str) -> ShownFigure | None:
+        """The key figure of ``entry`` as a page ``root`` away shows it (None: no picture at all)."""
+        found = self.figures.get(entry.paper.id)
+        if found is None or entry.figure is None:
+            return None
+        web, thumb, width, height = found
+        return ShownFigure(web=root + web, thumb=root + thumb, label=entry.figure.label,
+                           caption=entry.figure_caption, width=width, height=height)
 
     def audio(self, root: str) -> dict | None:
         if not self.mp3:
@@ -164,18 +177,21 @@ def day_page(site: SiteContext, record: DayRecord, prev: dt.date | None, next_: 
         date=date, papers=papers, prev=prev.isoformat() if prev else None, next=next_.isoformat() if next_ else None,
         translated=sum(1 for e in papers if e.translation), analysed=sum(1 for e in papers if e.analysis),
         hot_fields=hot_fields(papers, top=6), audio=assets.audio("../"),
+        figures={e.paper.id: f for e in papers if (f := assets.figure(e, "../")) is not None},
         images={k: "../" + assets.images[k] for k in order})
 
 
-def paper_page(site: SiteContext, entry: PaperEntry, dates: list[dt.date], poster: str | None) -> str:
+def paper_page(site: SiteContext, entry: PaperEntry, dates: list[dt.date], poster: str | None,
+               figure: ShownFigure | None = None) -> str:
     p = entry.paper
     title = entry.translation.title_zh if entry.translation else p.title
     summary = plain(entry.analysis.contribution) if entry.analysis else (
         entry.translation.summary_zh if entry.translation else p.summary)
     return _render(
         "paper.html.j2", site, "../", f"papers/{p.id}.html",
-        page_title=f"{title} · arXiv:{p.id}", og_type="article", description=_description(summary),
-        og_image_path=poster, entry=entry, dates=[d.isoformat() for d in dates])
+        page_title=f"{to_plain(title)} · arXiv:{p.id}", og_type="article", description=_description(summary),
+        og_image_path=figure.web.removeprefix("../") if figure else poster, entry=entry,
+        dates=[d.isoformat() for d in dates], figure=figure)
 
 
 @dataclass
@@ -281,5 +297,6 @@ def search_record(entry: PaperEntry, date: dt.date) -> dict:
         meta["title_en"] = p.title
     if p.organization:
         meta["org"] = p.organization
-    return {"url": f"papers/{p.id}.html", "content": "\n".join(x for x in parts if x), "meta": meta,
+    # Formulas as the characters they show ("\\(TPP\\)" → "TPP", "$\\alpha$" → "α"): what a reader types.
+    return {"url": f"papers/{p.id}.html", "content": to_plain("\n".join(x for x in parts if x)), "meta": meta,
             "fields": entry.fields}

@@ -24,7 +24,8 @@ from hfdaily.http import (
     read_capped,
     retrying,
 )
-from hfdaily.models import Document, Paper
+from hfdaily.models import Document, Figure, Paper
+from hfdaily.sources.figures import key_figure
 from hfdaily.sources.fulltext import FulltextError, NoHTMLError, parse_abs, parse_html
 
 __all__ = ["USER_AGENT", "ArxivError", "ArxivReader"]
@@ -64,8 +65,11 @@ class ArxivReader:
         self._limit = asyncio.Semaphore(concurrency)
         self._concurrency = concurrency
         self._client: httpx.AsyncClient | None = None
+        self._last_url: dict[str, str] = {}
 
     async def __aenter__(self) -> ArxivReader:
+        if self._client is not None:  # entered already (pages and figures share one reader)
+            return self
         self._client = httpx.AsyncClient(
             headers={"User-Agent": USER_AGENT},
             timeout=self._timeout,
@@ -85,7 +89,8 @@ class ArxivReader:
         try:
             html = await self._get(f"/html/{paper.id}")
             if html is not None:
-                return await asyncio.to_thread(parse_html, html, paper.id)
+                doc = await asyncio.to_thread(parse_html, html, paper.id)
+                return doc.model_copy(update={"figure": await asyncio.to_thread(self._figure, html, paper.id)})
             log.info("arXiv has no HTML for %s (404); reading the abstract page", paper.id)
         except NoHTMLError as error:
             log.info("%s; reading the abstract page", error)
@@ -101,6 +106,36 @@ class ArxivReader:
             log.warning("could not read the abstract page of %s (%s); using the HF summary", paper.id, describe(error))
         return Document(arxiv_id=paper.id, title=paper.title, abstract=paper.summary, source="HF")
 
+    def _figure(self, html: bytes, paper_id: str) -> Figure | None:
+        """The key figure of a page (a page we cannot read figures from still gives its text)."""
+        try:
+            return key_figure(html, self._last_url.pop(f"/html/{paper_id}", None) or f"{self.base_url}/html/{paper_id}")
+        except ValueError as error:
+            log.warning("could not choose a figure of %s: %s", paper_id, error)
+            return None
+
+    async def get_image(self, url: str, max_bytes: int) -> bytes:
+        """An image of a page we read (a key figure): one try more than nothing, streamed, at most
+        ``max_bytes``, under the same politeness limit as the pages."""
+        if self._client is None:
+            raise RuntimeError("use ArxivReader as `async with ArxivReader(...) as reader:`")
+        async for attempt in retrying(2, initial=self._backoff, sleep=self._sleep):
+            with attempt:
+                async with self._limit, self._client.stream("GET", url) as response:
+                    check_retryable(response)
+                    if response.status_code != 200:
+                        raise ArxivError(f"HTTP {response.status_code} from {url}")
+                    kind = response.headers.get("content-type", "")
+                    if not kind.startswith("image/"):
+                        raise ArxivError(f"{url} is not an image (Content-Type {kind!r})")
+                    chunks, size = [], 0
+                    async for chunk in response.aiter_bytes():
+                        size += len(chunk)
+                        if size > max_bytes:
+                            raise ArxivError(f"{url} is larger than {max_bytes:,} bytes")
+                        chunks.append(chunk)
+        return b"".join(chunks)
+
     async def _get(self, path: str) -> bytes | None:
         """Body of ``{base}{path}``; None on 404. Retries 429/5xx/timeouts/connection errors."""
         if self._client is None:
@@ -111,6 +146,7 @@ class ArxivReader:
                 async with self._limit:  # held per request, not while backing off
                     response = check_retryable(await read_capped(self._client, "GET", url, limit=MAX_PAGE_BYTES,
                                                                  total=PAGE_DEADLINE))
+        self._last_url[path] = str(response.url)  # after redirects (/html/ID → /html/IDv2): what src is relative to
         if response.status_code == 404:
             return None
         if response.status_code != 200:

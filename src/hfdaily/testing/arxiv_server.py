@@ -5,6 +5,9 @@ Routes, as arXiv has them:
                   is id ``astro-ph/9710163``); ``no_html_<id>.html`` is served with status 404,
                   as arxiv.org does for papers without HTML
   /abs/<id>[vN]   abstract pages from arxiv_abs/
+  /html/<id>[vN]/<path>.png|jpg|gif   a figure of a recorded page (``x1.png``, ``2410.00260v2/latex/fig1_new.png``):
+                  a small real picture drawn on the fly (nothing binary is recorded); tests can pass
+                  ``figures=`` to answer differently (missing, broken, slow)
   anything else   404
 
     python -m hfdaily.testing.arxiv_server --fixtures ../shared/fixtures --port 8000
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from http.server import BaseHTTPRequestHandler
@@ -23,6 +26,30 @@ from pathlib import Path
 from hfdaily.testing.serving import serve, wait_forever
 
 _VERSION = re.compile(r"v\d+$")
+_FIGURE = re.compile(r"^/html/([^/]+?)(?:v\d+)?/(?:[^?]*/)?[^/?]+\.(png|jpe?g|gif)$", re.I)
+FigureAnswer = tuple[int, str, bytes]  # status, Content-Type, body
+
+
+def drawn_figure(path: str, size: tuple[int, int] = (900, 520)) -> bytes:
+    """A real PNG standing in for a figure: boxes and arrows like a method overview, and its path."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    colours = ["#4e79a7", "#f28e2b", "#59a14f"]
+    box = width // 5
+    for i, colour in enumerate(colours):
+        left = width // 10 + i * (box + width // 10)
+        draw.rectangle([left, height // 3, left + box, 2 * height // 3], fill=colour, outline="black", width=3)
+        if i:
+            draw.line([left - width // 10, height // 2, left, height // 2], fill="black", width=4)
+    draw.text((20, 20), path, fill="black")
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
 
 
 class FixturesNotFoundError(FileNotFoundError):
@@ -56,11 +83,29 @@ def _arxiv_id(stem: str) -> str:
 
 
 class _FixtureHandler(BaseHTTPRequestHandler):
-    def __init__(self, *args, pages: dict[str, tuple[int, Path]], **kwargs) -> None:
+    def __init__(self, *args, pages: dict[str, tuple[int, Path]],
+                 figures: Callable[[str], FigureAnswer | None] | None = None, **kwargs) -> None:
         self.pages = pages
+        self.figures = figures
         super().__init__(*args, **kwargs)
 
+    def _figure(self, path: str) -> FigureAnswer | None:
+        match = _FIGURE.match(path)
+        if not match or self.pages.get(f"/html/{match.group(1)}", (404, None))[0] != 200:
+            return None
+        if self.figures is not None and (answer := self.figures(path)) is not None:
+            return answer
+        return 200, "image/png", drawn_figure(path)
+
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        if (figure := self._figure(self.path.split("?", 1)[0])) is not None:
+            status, kind, body = figure
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         path = _VERSION.sub("", self.path.split("?", 1)[0].rstrip("/"))
         status, file = self.pages.get(path, (404, None))
         body = file.read_bytes() if file else b"<!DOCTYPE html><title>Not Found</title><h1>Not Found</h1>"
@@ -75,9 +120,11 @@ class _FixtureHandler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve_arxiv(fixtures_dir: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve the recorded arXiv pages; yields the base URL (``http://127.0.0.1:PORT``)."""
-    with serve(partial(_FixtureHandler, pages=index_pages(fixtures_dir)), host, port) as url:
+def serve_arxiv(fixtures_dir: Path, host: str = "127.0.0.1", port: int = 0,
+                figures: Callable[[str], FigureAnswer | None] | None = None) -> Iterator[str]:
+    """Serve the recorded arXiv pages and their figures; yields the base URL (``http://127.0.0.1:PORT``).
+    ``figures(path)`` may answer a figure request itself (None: the drawn picture)."""
+    with serve(partial(_FixtureHandler, pages=index_pages(fixtures_dir), figures=figures), host, port) as url:
         yield url
 
 

@@ -127,6 +127,7 @@ def fake_translation(user: str) -> dict:
 
 def fake_analysis(user: str) -> dict:
     text = user.split("论文文本：", 1)[-1]
+    caption = re.search(r"^关键图图注（(.+?)）：", user, re.MULTILINE)
     headings = [h.strip("# ").strip() for h in re.findall(r"^#+ .+$", text, re.MULTILINE)][:4]
     results_at = re.search(r"^#+ .*(Experiment|Result|Evaluation).*$", text, re.MULTILINE | re.IGNORECASE)
     numbers = [n for n in _NUMBER.findall(text[results_at.start():] if results_at else text)][:3]
@@ -147,6 +148,7 @@ def fake_analysis(user: str) -> dict:
         ],
         "results": [f"模拟分析：论文报告的关键数字包括 {'、'.join(numbers)}。" if numbers
                     else "模拟分析：论文未给出具体数字。"],
+        **({"figure_caption": f"模拟图注：{caption.group(1)} 的中文图注。"} if caption else {}),
     }
 
 
