@@ -113,8 +113,10 @@ def _guide(text: str) -> dict:
                 guide[current] = (guide[current] + " " + value).strip()
         elif current == "process":
             guide["process"].append(item.group(1).strip())
-        elif current:
-            guide[current] = (guide[current] + " " + item.group(1).strip()).strip()
+        elif current:  # a numbered list under 输入 etc. keeps its numbers, as the model wrote them in its answer
+            number = re.match(r"^\s*(\d+\.)\s", line)
+            text = (number.group(1) + " " if number else "") + item.group(1).strip()
+            guide[current] = (guide[current] + " " + text).strip()
     guide["environment"] = guide["environment"] or "文中未说明"
     guide["open_source"] = guide["open_source"] or "文中未提及开源"
     return guide

@@ -42,6 +42,20 @@ def write_seed_assets(out: Path) -> None:
                                title="test", date=SEED_DAY, engine="espeak"))
 
 
+# The seed day's week (2026-01-19 … 21 recorded, 22 and 23 not) and month, made as `hfdaily weekly/monthly` do.
+EDITIONS = [("week", "2026-W04"), ("month", "2026-01")]
+
+
+def write_editions(out: Path, today: dt.date = dt.date(2026, 2, 2)) -> None:
+    from hfdaily.archive.index import Index
+    from hfdaily.make.periods import Period
+    from hfdaily.publish.editions import make_edition, write_edition
+
+    with Index.open(out) as index:
+        for kind, label in EDITIONS:
+            write_edition(out, make_edition(index, Period.parse(kind, label), today), SITE_URL)
+
+
 _BUILT: dict[str, tuple[Path, object]] = {}
 
 
@@ -53,6 +67,7 @@ def demo_site(root: Path, fixtures_dir: Path, seeds_dir: Path):
         out = root / "demo-out"
         write_days(out, fixtures_dir, seeds_dir, DAYS[:-1])
         write_seed_assets(out)
+        write_editions(out)
         build_site(out, site_url=SITE_URL)
         # the last day added afterwards, as a daily run does: its papers are in the recent search bundle
         write_days(out, fixtures_dir, seeds_dir, DAYS[-1:])

@@ -71,18 +71,11 @@ def test_feed_entries_carry_no_raw_tex(tex_days):
     assert not any(RAW_TEX.search(t) for t in titles)
 
 
-def test_data_title_attributes_hold_the_characters(tex_days):
+def test_data_attributes_hold_no_raw_tex(tex_days):
+    """(The cards' data-title went when the BibTeX moved server side; no data-* attribute may carry TeX.)"""
     site = pages.SiteContext(site_url="", github_url="", feeds=False, asset_version="t", org_slugs={})
     for record in tex_days[:2]:
         html = pages.day_page(site, record, None, None, pages.DayAssets(images={}))
-        titles = re.findall(r'data-title="([^"]*)"', html)
-        assert len(titles) == len(record.papers)
-        assert not any(RAW_TEX.search(t) for t in titles), [t for t in titles if RAW_TEX.search(t)]
-    assert "τ-bench: A Benchmark for Tool-Agent-User Interaction in Real-World Domains" in titles
-
-
-def test_the_email_draws_formulas_as_mathml(tex_days):
-    body = render(build_digest(tex_days[1], ChannelOptions(), "email"), "email")
-    text = html.unescape(re.sub(r"<[^>]+>", "", body.split("<body", 1)[1]))
-    assert "<math" in body and "∇2DFT" in text and "τ-bench" in text
-    assert not re.search(r"\$|\\[A-Za-z]", text), re.findall(r".{20}(?:\$|\\[A-Za-z]).{20}", text)
+        values = re.findall(r' data-[\w-]+="([^"]*)"', html)
+        assert values
+        assert not any(RAW_TEX.search(v) for v in values), [v for v in values if RAW_TEX.search(v)]

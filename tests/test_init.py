@@ -46,7 +46,8 @@ def test_the_schema_check_catches_a_broken_workflow(tmp_path, workflow):
 def test_what_the_workflow_does(workflow):
     path, flow = workflow
     on = flow[True] if True in flow else flow["on"]  # YAML 1.1 reads the key `on` as true
-    assert [c["cron"] for c in on["schedule"]] == ["30 2 * * 1-5", "30 8 * * 1-5"]  # 10:30 and 16:30 in Beijing
+    # 10:30 and 16:30 in Beijing; the weekly edition Monday 11:00, the monthly one the 1st at 11:00
+    assert [c["cron"] for c in on["schedule"]] == ["30 2 * * 1-5", "30 8 * * 1-5", "0 3 * * 1", "0 3 1 * *"]
     assert on["workflow_dispatch"]["inputs"]["date"]["type"] == "string"
     steps = flow["jobs"]["run"]["steps"]
     text = path.read_text()
@@ -97,3 +98,25 @@ def test_bad_init_options_exit_2(args, message):
 def test_the_repository_ships_the_workflow_init_writes():
     """Forks get the schedule as it is: the committed workflow is exactly what `hfdaily init` writes."""
     assert (REPO / ".github" / "workflows" / "hfdaily.yml").read_text() == render_workflow()
+
+
+@pytest.mark.parametrize(("schedule", "edition", "called"), [
+    ("0 3 * * 1", "", "weekly --out hfdaily-out"),
+    ("0 3 1 * *", "", "monthly --out hfdaily-out"),
+    ("30 2 * * 1-5", "", "run --out hfdaily-out --quiet"),
+    ("", "weekly", "weekly --out hfdaily-out"),  # by hand: Run workflow → edition: weekly
+    ("", "day", "run --out hfdaily-out --quiet"),
+])
+def test_the_weekly_and_monthly_schedules_make_an_edition(workflow, tmp_path, schedule, edition, called):
+    """The run step's own script, run by bash with a stand-in hfdaily that records how it was called."""
+    path, flow = workflow
+    run = next(s for s in flow["jobs"]["run"]["steps"] if s.get("id") == "run")
+    fake = tmp_path / "bin" / "hfdaily"
+    fake.parent.mkdir()
+    fake.write_text('#!/bin/sh\n[ "$2" = --help ] && exit 0\necho "$@" >> "$CALLS"\n')
+    fake.chmod(0o755)
+    env = {"PATH": f"{fake.parent}:/usr/bin:/bin", "CALLS": str(tmp_path / "calls"), "OUT": "hfdaily-out",
+           "GITHUB_OUTPUT": str(tmp_path / "output"), "SCHEDULE": schedule, "EDITION": edition, "DATE": ""}
+    subprocess.run(["bash", "-c", run["run"]], env=env, check=True, timeout=30)
+    assert (tmp_path / "calls").read_text().strip() == called
+    assert (tmp_path / "output").read_text() == "code=0\n"

@@ -125,7 +125,8 @@ def test_home_has_latest_day_calendar_and_stats(demo):
     page = html(out / "site" / "index.html")
     assert page.css_first("h1").text() == f"{DAYS[-1]} 论文日报"
     links = {a.attributes["href"] for a in page.css("table.cal a")}
-    assert links == {f"days/{d}.html" for d in DAYS}
+    # every day, and the week and month that have an edition (sitebuild.EDITIONS)
+    assert links == {f"days/{d}.html" for d in DAYS} | {"weekly/2026-W04.html", "monthly/2026-01.html"}
     captions = [c.text() for c in page.css("table.cal caption")]
     assert captions[0].startswith("2026 年 4 月") and captions[-1].startswith("2025 年 12 月")
 
@@ -136,7 +137,8 @@ def test_links_are_relative_and_resolve(demo):
     site = out / "site"
     pages = [site / "index.html", site / "search.html", *sorted((site / "days").glob("*.html")),
              *sorted((site / "papers").glob("*.html"))[:40], *sorted((site / "fields").glob("*.html")),
-             *sorted((site / "orgs").glob("*.html"))[:20]]
+             *sorted((site / "orgs").glob("*.html"))[:20], *sorted((site / "weekly").glob("*.html")),
+             *sorted((site / "monthly").glob("*.html"))]
     for path in pages:
         for node in html(path).css("a[href], img[src], audio[src], track[src], link[href], script[src]"):
             url = node.attributes.get("href") or node.attributes.get("src")

@@ -89,7 +89,7 @@ def test_audio_plays_the_mp3_with_its_subtitles(page, url):
 
 
 def test_copy_bibtex_on_a_day_page_matches_the_paper_page(browser, url, demo):
-    from hfdaily.publish.pages import bibtex
+    from hfdaily.publish.citation import bibtex
 
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
@@ -97,7 +97,7 @@ def test_copy_bibtex_on_a_day_page_matches_the_paper_page(browser, url, demo):
     record = load_record(record_path(demo, SEED_DAY))
     for entry in record.papers[:3]:
         page.locator(f'article[id="{entry.paper.id}"] button.copy-bib').click()
-        assert page.evaluate("navigator.clipboard.readText()") == bibtex(entry)
+        assert page.evaluate("navigator.clipboard.readText()") == bibtex(entry.paper)
     context.close()
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from hfdaily import __version__
-from hfdaily.commands import DEFAULT_OUT, parse_day, reporting
+from hfdaily.commands import DEFAULT_OUT, force_option, parse_day, reporting
 from hfdaily.errors import HfdailyError
 from hfdaily.outputs import Outputs
 
@@ -38,6 +38,7 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Exit 3 when any paper still lacks its translation or analysis.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
+@force_option
 def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_llm: bool, no_analysis: bool,
         no_pictures: bool, no_audio: bool, no_notify: bool, strict: bool, quiet: bool, verbose: bool) -> None:
     """Fetch a day of papers, translate and analyse them, and write every output."""
@@ -170,7 +171,7 @@ from hfdaily.commands import (  # noqa: E402
     publish_command,
     render_command,
 )
-from hfdaily.publish.commands import serve  # noqa: E402
+from hfdaily.publish.commands import monthly, serve, weekly  # noqa: E402
 
 cli.add_command(index_command)
 cli.add_command(fetch_command)
@@ -179,6 +180,8 @@ cli.add_command(render_command)
 cli.add_command(publish_command)
 cli.add_command(backfill_command)
 cli.add_command(serve)
+cli.add_command(weekly)
+cli.add_command(monthly)
 
 from hfdaily.deliver.commands import init, notify  # noqa: E402  (delivery and scheduling)
 

@@ -457,12 +457,25 @@ def _tally_unchanged(ws: Workspace, date: dt.date, summary: RunSummary) -> None:
     tally(ws, record, summary)
 
 
+HF_DOWN_AFTER = 3  # days in a row HF fails (after its retries) before a range stops asking it
+
+
 async def _fetched(ws: Workspace, date: dt.date, summary: RunSummary) -> bool:
-    """Fetch one day; in a range, a day HF cannot give is a warning (the others go on)."""
+    """Fetch one day; in a range, a day HF cannot give is a warning (the others go on), and after
+    HF_DOWN_AFTER days in a row the rest of the range is not asked (a 2-year backfill against an HF
+    answering 500 took hours of retries for nothing)."""
+    if ws.hf_failures_in_a_row >= HF_DOWN_AFTER:
+        ws.hf_skipped.append(date)
+        return ws.outputs.record(date).exists()
     try:
         summary.outputs += await fetch(ws, date, summary)
+        ws.hf_failures_in_a_row = 0
     except HFError as exc:
         if summary.last is None:
             raise
+        ws.hf_failures_in_a_row += 1
         summary.warnings.append(f"{date}: not fetched, run again for it: {exc}")
+        if ws.hf_failures_in_a_row == HF_DOWN_AFTER:
+            summary.warnings.append(f"HF failed {HF_DOWN_AFTER} days in a row: the days after {date} are not asked "
+                                    "in this run; run the backfill again when HF answers")
     return ws.outputs.record(date).exists()

@@ -71,6 +71,7 @@ class PaperRow:
     authors: list[str] = field(default_factory=list)
     fields: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
+    project_page: str | None = None
     figure: str | None = None  # the key figure's label ("Figure 1") when the record has one
 
     @property
@@ -114,7 +115,7 @@ def _paper_row(row: sqlite3.Row) -> PaperRow:
         contribution=row["contribution"], field_zh=row["field_zh"], upvotes=row["upvotes"],
         github_repo=row["github_repo"], github_stars=row["github_stars"], organisation=row["organisation"],
         authors=json.loads(row["authors_json"]), fields=json.loads(row["fields_json"]),
-        keywords=json.loads(row["keywords_json"]), figure=row["figure"],
+        keywords=json.loads(row["keywords_json"]), project_page=row["project_page"], figure=row["figure"],
     )
 
 
@@ -357,12 +358,18 @@ class Index:
 
     def papers(self, *, date: dt.date | None = None, field: str | None = None, organisation: str | None = None,
                author: str | None = None, keyword: str | None = None, paper_id: str | None = None,
-               limit: int | None = None) -> list[PaperRow]:
-        """Papers matching every filter given, newest day first, then in the day's order."""
+               since: dt.date | None = None, until: dt.date | None = None, limit: int | None = None) -> list[PaperRow]:
+        """Papers matching every filter given (``since``/``until`` inclusive), newest day first, then in the day's order."""
         where, args = [], []
         if date is not None:
             where.append("p.date = ?")
             args.append(date.isoformat())
+        if since is not None:
+            where.append("p.date >= ?")
+            args.append(since.isoformat())
+        if until is not None:
+            where.append("p.date <= ?")
+            args.append(until.isoformat())
         if field is not None:
             where.append("p.id IN (SELECT paper FROM fields WHERE name = ?)")
             args.append(field)

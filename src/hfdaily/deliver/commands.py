@@ -84,15 +84,21 @@ def _show(outcome) -> None:
               help="Cron (UTC) of the daily run: 10:30 in Beijing, when ~85% of the day's papers are listed.")
 @click.option("--late", default="30 8 * * 1-5", show_default=True,
               help="Cron (UTC) of the run that picks up late papers: 16:30 in Beijing.")
+@click.option("--weekly", default="0 3 * * 1", show_default=True,
+              help="Cron (UTC) of last week's edition (周报): Monday 11:00 in Beijing.")
+@click.option("--monthly", default="0 3 1 * *", show_default=True,
+              help="Cron (UTC) of last month's edition (月报): the 1st, 11:00 in Beijing.")
 @click.option("--python", "python_version", default="3.12", show_default=True,
               help="Python version the workflow installs hfdaily with (actions/setup-python).")
 @click.option("--force", is_flag=True, help="Overwrite an existing workflow.")
-def init(repo: Path, morning: str, late: str, python_version: str, force: bool) -> None:
-    """Write .github/workflows/hfdaily.yml: hfdaily runs, commits and publishes every morning by itself."""
+def init(repo: Path, morning: str, late: str, weekly: str, monthly: str, python_version: str, force: bool) -> None:
+    """Write .github/workflows/hfdaily.yml: hfdaily runs, commits and publishes every morning by itself,
+    and makes the weekly and monthly editions."""
     from hfdaily.deliver.workflow import write_workflow
 
     try:
-        path = write_workflow(repo, morning=morning, late=late, python=python_version, force=force)
+        path = write_workflow(repo, morning=morning, late=late, python=python_version, force=force,
+                              weekly=weekly, monthly=monthly)
     except HfdailyError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)

@@ -38,8 +38,13 @@ def m001_deliveries(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX deliveries_by_day ON deliveries (date, channel, status)")
 
 
-def sent_file(out: Path, date: dt.date) -> Path:
-    return out / "deliveries" / f"{date.isoformat()}.json"
+def _key(date: dt.date | str) -> str:
+    """What was delivered: a day (2026-01-20) or a weekly/monthly edition (2026-W03, 2026-01)."""
+    return date if isinstance(date, str) else date.isoformat()
+
+
+def sent_file(out: Path, date: dt.date | str) -> Path:
+    return out / "deliveries" / f"{_key(date)}.json"
 
 
 class Ledger:
@@ -57,32 +62,32 @@ class Ledger:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def was_sent(self, date: dt.date, channel: str) -> bool:
+    def was_sent(self, date: dt.date | str, channel: str) -> bool:
         row = self.db.execute("SELECT 1 FROM deliveries WHERE date = ? AND channel = ? AND status = 'sent' LIMIT 1",
-                              (date.isoformat(), channel)).fetchone()
+                              (_key(date), channel)).fetchone()
         return row is not None or channel in self._sent_file(date)
 
-    def _sent_file(self, date: dt.date) -> dict[str, dict]:
+    def _sent_file(self, date: dt.date | str) -> dict[str, dict]:
         path = sent_file(self.out, date)
         try:
             return json.loads(path.read_text(encoding="utf-8")).get("channels", {}) if path.exists() else {}
         except (ValueError, AttributeError, OSError):
             return {}  # unreadable: the table still answers; the next send rewrites it
 
-    def record(self, date: dt.date, channel: str, service: str, status: str, attempts: int, papers: int,
+    def record(self, date: dt.date | str, channel: str, service: str, status: str, attempts: int, papers: int,
                day_papers: int, error: str | None = None) -> None:
         self.db.execute(
             "INSERT INTO deliveries (date, channel, service, status, attempts, papers, day_papers, error, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (date.isoformat(), channel, service, status, attempts, papers, day_papers, error,
+            (_key(date), channel, service, status, attempts, papers, day_papers, error,
              dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
         )
         if status == "sent":
             channels = self._sent_file(date)
             channels[channel] = {"service": service, "papers": papers, "day_papers": day_papers,
                                  "sent_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
-            atomic_write(sent_file(self.out, date), json.dumps({"date": date.isoformat(), "channels": channels},
+            atomic_write(sent_file(self.out, date), json.dumps({"date": _key(date), "channels": channels},
                                                                ensure_ascii=False, indent=2) + "\n")
 
-    def history(self, date: dt.date) -> list[sqlite3.Row]:
-        return self.db.execute("SELECT * FROM deliveries WHERE date = ? ORDER BY id", (date.isoformat(),)).fetchall()
+    def history(self, date: dt.date | str) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM deliveries WHERE date = ? ORDER BY id", (_key(date),)).fetchall()

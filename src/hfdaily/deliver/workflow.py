@@ -32,8 +32,16 @@ def _in_beijing(cron: str) -> str:
     return at.strftime("%H:%M")
 
 
-def render_workflow(morning: str = "30 2 * * 1-5", late: str = "30 8 * * 1-5", python: str = "3.12") -> str:
+WEEKLY = "0 3 * * 1"  # Monday 11:00 in Beijing, after the morning run: last week's edition
+MONTHLY = "0 3 1 * *"  # the 1st, 11:00 in Beijing: last month's
+
+
+def render_workflow(morning: str = "30 2 * * 1-5", late: str = "30 8 * * 1-5", python: str = "3.12",
+                    weekly: str = WEEKLY, monthly: str = MONTHLY) -> str:
     morning, late = _check_cron("morning", morning), _check_cron("late", late)
+    weekly, monthly = _check_cron("weekly", weekly), _check_cron("monthly", monthly)
+    if len({morning, late, weekly, monthly}) < 4:  # the run tells them apart by their cron
+        raise ConfigError("--morning, --late, --weekly and --monthly must be four different schedules")
     if not re.fullmatch(r"3\.\d{1,2}", python):
         raise ConfigError(f"--python {python!r}: give a Python version such as 3.12")
     # [[ ]] and [% %]: the workflow is full of GitHub's own ${{ }} expressions.
@@ -42,15 +50,17 @@ def render_workflow(morning: str = "30 2 * * 1-5", late: str = "30 8 * * 1-5", p
                       block_end_string="%]", keep_trailing_newline=True)
     return env.get_template("workflow.yml.j2").render(morning=morning, late=late, python=python,
                                                       morning_beijing=_in_beijing(morning),
-                                                      late_beijing=_in_beijing(late))
+                                                      late_beijing=_in_beijing(late), weekly=weekly, monthly=monthly,
+                                                      weekly_beijing=_in_beijing(weekly),
+                                                      monthly_beijing=_in_beijing(monthly))
 
 
 def write_workflow(repo: Path, *, morning: str = "30 2 * * 1-5", late: str = "30 8 * * 1-5", python: str = "3.12",
-                   force: bool = False) -> Path:
+                   force: bool = False, weekly: str = WEEKLY, monthly: str = MONTHLY) -> Path:
     """Write the workflow; an existing one is kept unless ``force`` (a user may have edited it)."""
     if not repo.is_dir():
         raise ConfigError(f"{repo} is not a folder; run hfdaily init inside your repository or pass --repo")
-    text = render_workflow(morning, late, python)
+    text = render_workflow(morning, late, python, weekly, monthly)
     path = repo / WORKFLOW
     if path.exists() and not force:
         if path.read_text(encoding="utf-8") == text:

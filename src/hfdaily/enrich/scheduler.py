@@ -89,12 +89,16 @@ async def enrich_papers(ws: Workspace, records: list[DayRecord], summary: RunSum
 
     saver = asyncio.create_task(keep_saving())
     bar = ws.progress(len(todo))
+    papers = [asyncio.create_task(one(r, e)) for r, e in todo]
     try:
-        for next_done in asyncio.as_completed([one(r, e) for r, e in todo]):
+        for next_done in asyncio.as_completed(papers):
             await next_done
             bar.update()
     finally:  # also when interrupted (Ctrl-C, SIGTERM): what finished is in the record
         saver.cancel()
+        for paper in papers:  # requests in flight are cancelled now, not left to hang until the loop closes
+            paper.cancel()
+        await asyncio.gather(*papers, return_exceptions=True)
         save_unsaved()
     if stopped:  # nothing is rendered or published; the records keep what finished
         raise stopped[0]

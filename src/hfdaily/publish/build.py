@@ -27,14 +27,18 @@ from hfdaily.make.figures import figure_size
 from hfdaily.make.figures import has_files as has_figure_files
 from hfdaily.make.formulas import to_plain
 from hfdaily.outputs import Outputs
-from hfdaily.publish import feeds, pages, podcast, search
+from hfdaily.publish import citation, feeds, pages, podcast, search
+from hfdaily.make.keywords import headline
+from hfdaily.make.periods import Edition
 from hfdaily.publish.catalog import Catalog, field_slug, load_catalog
 from hfdaily.rank import site as rank_site
+from hfdaily.publish.editions import edition_page, load_editions
 
 log = logging.getLogger("hfdaily.publish.build")
 
 MANIFEST = ".hfdaily-manifest.json"
 PICTURES = ("poster", "wordcloud", "trend")
+CITED = ("html", "bib", "ris")  # a paper's page and its citation files, made together
 
 
 @dataclass
@@ -63,30 +67,67 @@ def _key(*parts: object) -> str:
     return hashlib.blake2b(json.dumps(parts, default=str, ensure_ascii=False).encode(), digest_size=12).hexdigest()
 
 
-class _Writer:
-    """Writes files under the site folder, remembering each one's key for the next build."""
+def _content_hash(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=12).hexdigest()
 
-    def __init__(self, site: Path, old: dict[str, str], report: BuildReport):
+
+def disk_state(path: Path, content_hash: str | None = None) -> list:
+    """What a file on disk was when we wrote it: [size, mtime_ns, hash of its bytes]."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns, content_hash or _content_hash(path.read_bytes())]
+
+
+def intact(path: Path, recorded: list | None) -> bool:
+    """Whether ``path`` is still what was written: there, the recorded size, and (when its mtime
+    moved) the recorded bytes. A full disk leaves 0-byte files, a crash or a hand truncated ones:
+    the next publish writes them again. Files of a manifest from before sizes were kept: there
+    and not empty."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    if not recorded:
+        return stat.st_size > 0 or path.name == ".nojekyll"
+    size, mtime_ns, content_hash = recorded
+    if stat.st_size != size:
+        return False
+    return stat.st_mtime_ns == mtime_ns or _content_hash(path.read_bytes()) == content_hash
+
+
+class _Writer:
+    """Writes files under the site folder, remembering each one's key for the next build, and
+    each file's size and hash as written (a file damaged on disk is written again)."""
+
+    def __init__(self, site: Path, old: dict[str, str], report: BuildReport, old_disk: dict[str, list] | None = None):
         self.site, self.old, self.new, self.report = site, old, {}, report
+        self.old_disk, self.disk = old_disk or {}, {}
+
+    def _intact(self, path: str) -> bool:
+        if intact(self.site / path, self.old_disk.get(path)):
+            self.disk[path] = self.old_disk.get(path) or disk_state(self.site / path)
+            return True
+        return False
 
     def fresh(self, path: str, key: str) -> bool:
-        """True (and kept) when ``path`` was made from the same inputs last time and still exists."""
-        if self.old.get(path) == key and (self.site / path).exists():
+        """True (and kept) when ``path`` was made from the same inputs last time and is still on
+        disk as it was written."""
+        if self.old.get(path) == key and self._intact(path):
             self.new[path] = key
             return True
         return False
 
     def put(self, path: str, data: str | bytes, key: str | None = None) -> None:
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        content_key = hashlib.blake2b(raw, digest_size=12).hexdigest()
+        content_key = _content_hash(raw)
         self.new[path] = key or content_key
         target = self.site / path
-        if key is None and self.old.get(path) == content_key and target.exists():
+        if key is None and self.old.get(path) == content_key and self._intact(path):
             return  # same bytes as last time: leave the file (and its mtime) alone
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp")
         tmp.write_bytes(raw)  # derived and rebuildable: no fsync for ten thousand pages
         os.replace(tmp, target)
+        self.disk[path] = disk_state(target, content_key)
         self.report.written += 1
 
     def link(self, path: str, source: Path) -> None:
@@ -95,7 +136,7 @@ class _Writer:
         key = f"{stat.st_size}:{stat.st_mtime_ns}"
         self.new[path] = key
         target = self.site / path
-        if self.old.get(path) == key and target.exists():
+        if self.old.get(path) == key and target.exists() and target.stat().st_size == stat.st_size:
             return
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
@@ -111,7 +152,8 @@ class _Writer:
             self.report.removed += 1
 
 
-def _assets(out: Path, writer: _Writer, date: dt.date, paper_ids: list[str] = ()) -> pages.DayAssets:
+def _assets(out: Path, writer: _Writer, date: dt.date, paper_ids: list[str] = (),
+            durations: dict | None = None) -> pages.DayAssets:
     """The day's pictures, its papers' key figures and broadcast (where the output map puts them)
     linked into the site."""
     outputs = Outputs(out)
@@ -134,8 +176,14 @@ def _assets(out: Path, writer: _Writer, date: dt.date, paper_ids: list[str] = ()
         if source.exists() and source.stat().st_size:
             writer.link(f"audio/{source.name}", source)
             found[suffix] = f"audio/{source.name}"
-    return pages.DayAssets(images=images, figures=figures, mp3=found.get("mp3"), vtt=found.get("vtt") if "mp3" in found else None,
-                           txt=found.get("txt") if "mp3" in found else None)
+    seconds = None
+    if "mp3" in found:  # the player shows the length before it is played (read once per file, kept in the manifest)
+        stat = outputs.audio(date, ".mp3").stat()
+        seconds = _mp3_seconds(outputs.audio(date, ".mp3"), {} if durations is None else durations,
+                               f"{date}:{stat.st_size}:{stat.st_mtime_ns}") or None
+    return pages.DayAssets(images=images, figures=figures, mp3=found.get("mp3"),
+                           vtt=found.get("vtt") if "mp3" in found else None,
+                           txt=found.get("txt") if "mp3" in found else None, seconds=seconds)
 
 
 def _mp3_seconds(path: Path, cache: dict, key: str) -> int:
@@ -143,7 +191,7 @@ def _mp3_seconds(path: Path, cache: dict, key: str) -> int:
         from mutagen.mp3 import MP3
 
         try:
-            cache[key] = round(MP3(path).info.length)
+            cache[key] = int(MP3(path).info.length)  # whole seconds, as the player counts them
         except Exception:  # an unreadable file: the episode is still listed, without a duration
             cache[key] = 0
     return cache[key]
@@ -153,7 +201,8 @@ def _keywords(out: Path, date: dt.date) -> list[str]:
     path = Outputs(out).stats(date)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return [k["word"] for k in data.get("keywords", [])[:10]]
+        # the telling Chinese ones, not the day's most frequent words (make/keywords.py)
+        return headline([(k["word"], int(k.get("papers", 1))) for k in data.get("keywords", [])])
     except (OSError, ValueError, KeyError, TypeError):
         return []
 
@@ -185,31 +234,41 @@ def build_site(out: Path, *, site_url: str = "", github_url: str = "",
     version = pages.template_version()
     ctx = pages.SiteContext(site_url=site_url, github_url=github_url, feeds=bool(site_url),
                             asset_version=version, org_slugs=catalog.org_slugs)
-    writer = _Writer(site, manifest.get("files", {}), report)
+    writer = _Writer(site, manifest.get("files", {}), report, manifest.get("disk", {}))
 
     for name, data in pages.static_files().items():
         writer.put(f"static/{name}", data)
     writer.put(".nojekyll", b"")  # GitHub Pages: serve the folder as it is
 
-    assets = {d.date: _assets(out, writer, d.date, [c.paper_id for c in d.cards]) for d in catalog.days}
+    durations = manifest.get("durations", {})
+    assets = {d.date: _assets(out, writer, d.date, [c.paper_id for c in d.cards], durations) for d in catalog.days}
     related = _similar(out, index, catalog, writer, report)
     _pages(catalog, ctx, writer, assets, version, site_url, report, related)
-    _listings(out, catalog, ctx, writer, assets, version, report)
-    durations = manifest.get("durations", {})
+    editions = load_editions(out)
+    _listings(out, catalog, ctx, writer, assets, version, report, editions)
+    _editions(ctx, writer, version, editions, report)
     if site_url:
-        _feeds(out, catalog, ctx, writer, assets, durations)
+        _feeds(out, catalog, ctx, writer, assets, durations, editions)
         report.feeds = True
     else:
         report.warnings.append(feeds.NEEDS_SITE_URL)
     search_state = manifest.get("search")
+    search_files = manifest.get("search_files", {})
     if with_search:
+        if search_state and not all(intact(site / path, state) for path, state in search_files.items()):
+            search_state = None  # a bundle damaged on disk (a full disk, a truncated file): index again
         search_state, report.search = _search(site, catalog, search_state, full)
+        if report.search != "unchanged":
+            search_files = {path.relative_to(site).as_posix(): disk_state(path)
+                            for name in (search.MAIN, search.RECENT) for path in sorted((site / name).rglob("*"))
+                            if path.is_file()}
     else:
         report.search = "off"
         writer.new.update({k: v for k, v in manifest.get("files", {}).items() if k.startswith("pagefind")})
     writer.remove_stale()
-    atomic_write(site / MANIFEST, json.dumps({"version": version, "files": writer.new,
-                                              "search": search_state, "durations": durations}, ensure_ascii=False))
+    atomic_write(site / MANIFEST, json.dumps({"version": version, "files": writer.new, "disk": writer.disk,
+                                              "search": search_state, "search_files": search_files,
+                                              "durations": durations}, ensure_ascii=False))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -242,7 +301,8 @@ def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: di
     for day in catalog.days:
         prev, next_ = catalog.neighbours(day.date)
         a = assets[day.date]
-        day_key = _key("day", version, site_url, day.digest, prev, next_, a.images, a.mp3, a.vtt, a.txt, a.figures)
+        day_key = _key("day", version, site_url, day.digest, prev, next_, a.images, a.mp3, a.vtt, a.txt, a.seconds,
+                       a.figures)
         path = f"days/{day.date}.html"
         day_stale = not writer.fresh(path, day_key)
         stale_papers = []
@@ -252,7 +312,7 @@ def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: di
             dates = catalog.paper_dates[card.paper_id]
             paper_key = _key("paper", version, site_url, [(d, digests[d]) for d in dates], a.images.get("poster"),
                              a.figures.get(card.paper_id), related.get(card.paper_id) if related else None)
-            if not writer.fresh(f"papers/{card.paper_id}.html", paper_key):
+            if not all([writer.fresh(f"papers/{card.paper_id}.{suffix}", paper_key) for suffix in CITED]):
                 stale_papers.append(card.paper_id)
         if day_stale or stale_papers:
             todo[day.date] = (day_key if day_stale else None, stale_papers)
@@ -273,15 +333,32 @@ def _pages(catalog: Catalog, ctx: pages.SiteContext, writer: _Writer, assets: di
                 writer.put(f"papers/{entry.paper.id}.html",
                            pages.paper_page(ctx, entry, dates, a.images.get("poster"), a.figure(entry, "../"), mine or []),
                            key=key)
+                writer.put(f"papers/{entry.paper.id}.bib", citation.bibtex(entry.paper) + "\n", key=key)
+                writer.put(f"papers/{entry.paper.id}.ris", citation.ris(entry.paper), key=key)
                 report.rendered += 1
 
 
+def _editions(ctx: pages.SiteContext, writer: _Writer, version: str, editions: list[Edition],
+              report: BuildReport) -> None:
+    """A page per weekly and monthly edition, rendered again only when it or its neighbours changed."""
+    for kind in ("week", "month"):
+        labels = [e.label for e in editions if e.kind == kind]
+        for i, edition in enumerate(e for e in editions if e.kind == kind):
+            prev, next_ = (labels[i - 1] if i else None), (labels[i + 1] if i + 1 < len(labels) else None)
+            key = _key("edition", version, ctx.site_url, edition.model_dump_json(), prev, next_, ctx.org_slugs)
+            if not writer.fresh(edition.path, key):
+                writer.put(edition.path, edition_page(ctx, edition, prev, next_), key=key)
+                report.listings += 1
+
+
 def _listings(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writer,
-              assets: dict[dt.date, pages.DayAssets], version: str, report: BuildReport) -> None:
+              assets: dict[dt.date, pages.DayAssets], version: str, report: BuildReport,
+              editions: list[Edition] = ()) -> None:
     latest = catalog.days[-1] if catalog.days else None
     record = catalog.record(latest.date) if latest else None
     writer.put("index.html", pages.home_page(ctx, catalog, record, assets.get(latest.date) if latest else None,
-                                             _keywords(out, latest.date) if latest else []))
+                                             _keywords(out, latest.date) if latest else [],
+                                             editions={e.label for e in editions}))
     writer.put("search.html", pages.search_page(ctx))
     digests = {d.date: d.digest for d in catalog.days}
     files = {pid: found for a in assets.values() for pid, found in a.figures.items()}  # figures linked into the site
@@ -301,9 +378,9 @@ def _listings(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writ
 
 
 def _feeds(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writer,
-           assets: dict[dt.date, pages.DayAssets], durations: dict) -> None:
+           assets: dict[dt.date, pages.DayAssets], durations: dict, editions: list[Edition] = ()) -> None:
     recent = [catalog.record(d.date) for d in catalog.days[-feeds.FEED_DAYS:]]
-    writer.put("feed.xml", feeds.day_feed(recent, ctx.site_url))
+    writer.put("feed.xml", feeds.day_feed(recent, ctx.site_url, editions))
     for name, cards in catalog.by_field.items():
         wanted: dict[dt.date, set[str]] = {}
         for card in cards[: feeds.FIELD_FEED_PAPERS]:

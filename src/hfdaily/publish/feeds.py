@@ -7,11 +7,13 @@ Feed readers need absolute links, so feeds are written only when the site's publ
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from html import escape
 
 from feedgen.feed import FeedGenerator
 
 from hfdaily.make.formulas import to_plain
+from hfdaily.make.periods import Edition
 from hfdaily.make.render import bold, safe_url
 from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.publish.catalog import field_slug
@@ -73,13 +75,19 @@ def _feed(site_url: str, path: str, title: str, subtitle: str, updated: dt.datet
     return feed
 
 
-def day_feed(records: list[DayRecord], site_url: str) -> bytes:
-    """feed.xml: the last ``FEED_DAYS`` days, newest first, each entry the whole day's newsletter."""
+def day_feed(records: list[DayRecord], site_url: str, editions: Sequence[Edition] = ()) -> bytes:
+    """feed.xml: the last ``FEED_DAYS`` days, newest first, each entry the whole day's newsletter;
+    and an entry for each weekly and monthly edition of that span (see :func:`edition_entry`)."""
     base = _base(site_url)
     records = sorted(records, key=lambda r: r.date)[-FEED_DAYS:]
     updated = max((r.updated_at or _midnight(r.date) for r in records), default=_midnight(dt.date(2024, 1, 1)))
     feed = _feed(site_url, "feed.xml", TITLE, "每日 Hugging Face 热门论文的中文简报与全文深度解读", updated)
-    for record in records:  # feedgen lists entries newest-added first
+    first = records[0].date if records else dt.date.min
+    made = [(e.end + dt.timedelta(days=1), e) for e in editions if e.end >= first]  # an edition is made the day after
+    for record in records:  # feedgen lists entries newest-added first: editions go in between by date
+        for _, edition in sorted((m for m in made if m[0] <= record.date), key=lambda m: (m[0], m[1].kind)):
+            edition_entry(feed, edition, base)
+        made = [m for m in made if m[0] > record.date]
         day = record.date.isoformat()
         papers = sorted(record.papers, key=lambda e: -e.paper.upvotes)
         entry = feed.add_entry()
@@ -90,7 +98,34 @@ def day_feed(records: list[DayRecord], site_url: str) -> bytes:
         entry.updated(record.updated_at or _midnight(record.date))
         entry.summary("；".join(to_plain(e.translation.title_zh if e.translation else e.paper.title) for e in papers[:5]))
         entry.content("\n<hr>\n".join(paper_html(e, base) for e in papers), type="html")
+    for _, edition in sorted(made, key=lambda m: (m[0], m[1].kind)):
+        edition_entry(feed, edition, base)
     return feed.atom_str(pretty=True)
+
+
+def edition_entry(feed: FeedGenerator, edition: Edition, base: str) -> None:
+    """A weekly or monthly edition as one entry: its most upvoted papers, fields and keywords.
+    Dated the day after the period (when it is made), so a reader sees it after the days it sums up."""
+    url = f"{base}{edition.path}"
+    entry = feed.add_entry()
+    entry.id(url)
+    entry.title(edition.title)
+    entry.link(href=url, rel="alternate")
+    made = _midnight(edition.end + dt.timedelta(days=1))
+    entry.published(made)
+    entry.updated(made)
+    entry.summary(f"{edition.span_text}：" + "；".join(p.display_title for p in edition.top[:5]))
+    items = "".join(f'<li><a href="{base}papers/{p.id}.html">{escape(p.display_title)}</a> · {p.upvotes} 赞'
+                    + (f"<br>{bold(p.contribution)}" if p.contribution else "") + "</li>" for p in edition.top)
+    parts = [f"<p>{escape(edition.span_text)}（上期 {edition.previous_total} 篇）</p>"]
+    if edition.gap_note:
+        parts.append(f"<p>⚠️ {escape(edition.gap_note)}</p>")
+    parts.append(f"<h3>最受关注的论文</h3><ol>{items}</ol>")
+    if edition.fields:
+        parts.append("<p><strong>热门领域：</strong>" + escape("、".join(f"{f.name} {f.papers} 篇" for f in edition.fields)) + "</p>")
+    if edition.keywords:
+        parts.append("<p><strong>上升关键词：</strong>" + escape("、".join(k.word for k in edition.keywords)) + "</p>")
+    entry.content("\n".join(parts), type="html")
 
 
 def field_feed(field: str, entries: list[tuple[dt.date, PaperEntry]], site_url: str) -> bytes:

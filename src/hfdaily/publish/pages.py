@@ -11,11 +11,11 @@ import calendar
 import datetime as dt
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 from pydantic import BaseModel
 
 from hfdaily.archive.index import PaperRow
@@ -24,8 +24,9 @@ from hfdaily.make.figures import ShownFigure
 from hfdaily.make.formulas import to_html, to_plain
 from hfdaily.make.render import bold, safe_url
 from hfdaily.models import DayRecord, PaperEntry
+from hfdaily.publish import citation
 from hfdaily.publish.catalog import Catalog, DayInfo, field_slug, org_slug
-from hfdaily.text import plain
+from hfdaily.text import URL, plain
 
 LISTING_PAGE_SIZE = 100
 HOME_TOP = 8
@@ -37,9 +38,36 @@ GUIDE_LABELS = {"input": "输入", "process": "处理流程", "output": "输出"
                 "open_source": "开源情况", "resources": "资源"}
 
 
-def guide_items(guide: BaseModel) -> list[tuple[str, str | list[str]]]:
-    """(label, text) for each part of 使用指南 that has a value; a list of several steps (处理流程
-    since analyse-v2) stays a list, one step is its text (a v1 record's one 处理流程 text)."""
+# What the model writes when the paper says nothing: no information for a reader, so not shown.
+_FILLER = re.compile(r"^[（(]?(?:文中|论文|原文|摘要|全文)?(?:中)?(?:均)?(?:未|没有|并未|尚未)(?:明确|具体|详细)?"
+                     r"(?:说明|提及|给出|提供|披露|描述|报告)[^，,；;]{0,8}[）)]?[。.]?$")
+# "1. … 2. …", "(1) … (2) …", "① … ②": a numbered list the model wrote, flattened into one line when stored.
+_ENUM = re.compile(r"(?:(?<=^)|(?<=[\s。；;：:，,]))(?:(\d{1,2})[.．、)）](?!\d)|[（(](\d{1,2})[)）]|([①-⑨]))\s*")
+
+
+def is_filler(text: str) -> bool:
+    return bool(_FILLER.match(text.strip().strip("*").strip()))
+
+
+def numbered_parts(text: str) -> tuple[str, list[str]] | None:
+    """``"包括：1. 图像 2. 姿态序列"`` → ``("包括：", ["图像", "姿态序列"])``; None unless it holds a list
+    numbered 1, 2, … (at least two items), so "Llama 3.3 70B" or "第 2 阶段" never become lists."""
+    marks, expected = [], 1
+    for m in _ENUM.finditer(text):
+        number = int(m.group(1) or m.group(2) or (ord(m.group(3)) - ord("①") + 1))
+        if number == expected:
+            marks.append(m)
+            expected += 1
+    if len(marks) < 2:
+        return None
+    items = [text[a.end():b.start()] for a, b in zip(marks, marks[1:])] + [text[marks[-1].end():]]
+    items = [i.strip().rstrip("；;，,").strip() for i in items]
+    return text[:marks[0].start()].strip(), [i for i in items if i]
+
+
+def guide_items(guide: BaseModel) -> list[tuple[str, str, list[str]]]:
+    """(label, text, steps) for each part of 使用指南 that says something: 处理流程's several steps
+    (analyse-v2) and a numbered list written into one text are ``steps``; "文中未说明" is left out."""
     items = []
     for name, info in type(guide).model_fields.items():
         value = getattr(guide, name)
@@ -47,41 +75,52 @@ def guide_items(guide: BaseModel) -> list[tuple[str, str | list[str]]]:
             continue
         label = GUIDE_LABELS.get(name) or (info.description or name).split("/")[0].split(",")[0]
         if isinstance(value, list):
-            items.append((label, [str(v) for v in value] if len(value) > 1 else str(value[0])))
-        else:
-            items.append((label, str(value)))
+            steps = [str(v) for v in value if not is_filler(str(v))]
+            if len(steps) > 1:
+                items.append((label, "", steps))
+            elif steps:
+                items.append((label, steps[0], []))
+            continue
+        text = str(value)
+        if is_filler(text):
+            continue
+        parts = numbered_parts(text)
+        items.append((label, parts[0], parts[1]) if parts else (label, text, []))
     return items
 
 
-_ASCII_WORD = re.compile(r"[A-Za-z]+")
+def rich(text: str) -> Markup:
+    """``bold`` (escaped, **key numbers** strong) with the web addresses in it as links: a repository
+    named in 开源情况 is one click away."""
+    def link(m: re.Match) -> str:
+        url = m.group()
+        href = url if url.startswith("http") else "https://" + url
+        return f'<a href="{href}" rel="noopener">{url}</a>'
+
+    # Only the text between tags, outside formulas (MathML carries its namespace URL in an attribute).
+    parts, inside = [], 0
+    for piece in _TAG.split(str(bold(text))):
+        if piece.startswith("<"):
+            name = piece.strip("</>").split()[0].lower() if piece.strip("</>") else ""
+            if name in ("math", "a"):
+                inside += -1 if piece.startswith("</") else (0 if piece.endswith("/>") else 1)
+            parts.append(piece)
+        else:
+            parts.append(URL.sub(link, piece) if inside <= 0 else piece)
+    return Markup("".join(parts))
 
 
-def bibtex(entry: PaperEntry) -> str:
-    """A BibTeX entry as arXiv's own export writes it (@misc with eprint/archivePrefix)."""
-    p = entry.paper
-    year = p.published_at.year
-    last = ""
-    if p.authors:
-        ascii_name = unicodedata.normalize("NFKD", p.authors[0]).encode("ascii", "ignore").decode()
-        words = _ASCII_WORD.findall(ascii_name)
-        last = words[-1].lower() if words else ""
-    first_word = next((w.lower() for w in _ASCII_WORD.findall(p.title) if len(w) > 3), "")
-    key = f"{last}{year}{first_word}" if last else f"arxiv{p.id.replace('.', '')}"
-
-    def clean(text: str) -> str:
-        return text.replace("{", "(").replace("}", ")")
-
-    authors = " and ".join(clean(a) for a in p.authors) or "Anonymous"
-    return (f"@misc{{{key},\n  title={{{clean(p.title)}}},\n  author={{{authors}}},\n  year={{{year}}},\n"
-            f"  eprint={{{p.id}}},\n  archivePrefix={{arXiv}},\n  url={{https://arxiv.org/abs/{p.id}}}\n}}")
+_TAG = re.compile(r"(<[^>]*>)")
 
 
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("hfdaily", "templates"), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True, undefined=StrictUndefined)
     env.filters.update(safe_url=safe_url, field_slug=field_slug, org_slug=org_slug, fields_of=lambda entry: entry.fields,
-                       bibtex=bibtex, guide_items=guide_items, bold=bold, tex=to_html,
-                       chars=to_plain)  # attributes are plain text: a formula as the characters it shows
+                       # a listing row's key figure, when the row carries one (day cards pass the shown figure)
+                       figure_of=lambda paper: getattr(paper, "figure", None),
+                       bibtex=lambda entry: citation.bibtex(entry.paper), guide_items=guide_items, bold=bold, rich=rich,
+                       tex=to_html, chars=to_plain)  # chars: plain-text places show a formula as its characters
     return env
 
 
@@ -105,7 +144,7 @@ def template_version() -> str:
     folder = resources.files("hfdaily.templates").joinpath("site")
     parts = [folder.joinpath(name).read_bytes() for name in sorted(p.name for p in folder.iterdir() if p.name.endswith(".j2"))]
     parts += list(static_files().values())
-    parts.append(resources.files("hfdaily.publish").joinpath("pages.py").read_bytes())
+    parts += [resources.files("hfdaily.publish").joinpath(name).read_bytes() for name in ("pages.py", "citation.py")]
     parts.append(resources.files("hfdaily").joinpath("models.py").read_bytes())
     return _hash_bytes(*parts)
 
@@ -148,6 +187,7 @@ class DayAssets:
     mp3: str | None = None
     vtt: str | None = None
     txt: str | None = None
+    seconds: int | None = None  # the broadcast's length
 
     def figure(self, entry: PaperEntry, root: str) -> ShownFigure | None:
         """The key figure of ``entry`` as a page ``root`` away shows it (None: no picture at all)."""
@@ -161,8 +201,9 @@ class DayAssets:
     def audio(self, root: str) -> dict | None:
         if not self.mp3:
             return None
+        length = f"{self.seconds // 60}:{self.seconds % 60:02d}" if self.seconds else None
         return {"mp3": root + self.mp3, "vtt": root + self.vtt if self.vtt else None,
-                "txt": root + self.txt if self.txt else None}
+                "txt": root + self.txt if self.txt else None, "length": length, "seconds": self.seconds}
 
 
 def day_page(site: SiteContext, record: DayRecord, prev: dt.date | None, next_: dt.date | None,
@@ -176,7 +217,7 @@ def day_page(site: SiteContext, record: DayRecord, prev: dt.date | None, next_: 
         page_title=f"{date} Hugging Face 论文日报（{len(papers)} 篇）", og_type="article",
         description=_description(f"{len(papers)} 篇论文：{titles}"), og_image_path=assets.images.get("poster"),
         date=date, papers=papers, prev=prev.isoformat() if prev else None, next=next_.isoformat() if next_ else None,
-        translated=sum(1 for e in papers if e.translation), analysed=sum(1 for e in papers if e.analysis),
+        translated=sum(1 for e in papers if e.translation),
         hot_fields=hot_fields(papers, top=6), audio=assets.audio("../"),
         figures={e.paper.id: f for e in papers if (f := assets.figure(e, "../")) is not None},
         images={k: "../" + assets.images[k] for k in order})
@@ -192,7 +233,7 @@ def paper_page(site: SiteContext, entry: PaperEntry, dates: list[dt.date], poste
         "paper.html.j2", site, "../", f"papers/{p.id}.html",
         page_title=f"{to_plain(title)} · arXiv:{p.id}", og_type="article", description=_description(summary),
         og_image_path=figure.web.removeprefix("../") if figure else poster, entry=entry,
-        dates=[d.isoformat() for d in dates], figure=figure,
+        dates=[d.isoformat() for d in dates], figure=figure, citation_tags=citation.highwire(p),
         related=related or [])
 
 
@@ -252,23 +293,28 @@ class CalendarDay:
     count: int
 
 
-def month_calendar(days: list[DayInfo]) -> list[tuple[int, list[dict]]]:
-    """Years (newest first) of months (newest first), each a grid of weeks Monday..Sunday."""
+def month_calendar(days: list[DayInfo], editions: set[str] | frozenset[str] = frozenset()) -> list[tuple[int, list[dict]]]:
+    """Years (newest first) of months (newest first), each a grid of weeks Monday..Sunday; a week's
+    and a month's edition label where ``editions`` has one (the calendar links them)."""
     counts = {d.date: len(d.cards) for d in days}
     months = sorted({(d.year, d.month) for d in counts}, reverse=True)
     years: dict[int, list[dict]] = {}
     for year, month in months:
-        weeks = []
+        weeks, weekly = [], []
         for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
             weeks.append([CalendarDay(d.day, d.isoformat(), counts.get(d, 0)) if d.month == month else None
                           for d in week])
-        years.setdefault(year, []).append({"year": year, "month": month, "weeks": weeks,
+            iso_year, iso_week, _ = week[0].isocalendar()
+            weekly.append(label if (label := f"{iso_year}-W{iso_week:02d}") in editions else None)
+        monthly = f"{year}-{month:02d}"
+        years.setdefault(year, []).append({"year": year, "month": month, "weeks": weeks, "weekly": weekly,
+                                           "monthly": monthly if monthly in editions else None,
                                            "count": sum(1 for d in counts if (d.year, d.month) == (year, month))})
     return list(years.items())
 
 
 def home_page(site: SiteContext, catalog: Catalog, latest_record: DayRecord | None, assets: DayAssets | None,
-              keywords: list[str]) -> str:
+              keywords: list[str], editions: set[str] | frozenset[str] = frozenset()) -> str:
     """The home page; its rows are the latest day's, so ``assets`` (that day's) has their figures."""
     latest = catalog.days[-1] if catalog.days else None
     fields = [(name, len(cards)) for name, cards in catalog.by_field.items()]
@@ -281,13 +327,11 @@ def home_page(site: SiteContext, catalog: Catalog, latest_record: DayRecord | No
         "home.html.j2", site, "", "index.html",
         page_title="Hugging Face 论文日报" + (f" · {latest.date}" if latest else ""), description=description,
         og_image_path=poster, latest=latest, poster=poster,
-        latest_translated=sum(1 for e in latest_record.papers if e.translation) if latest_record else 0,
-        latest_analysed=sum(1 for e in latest_record.papers if e.analysis) if latest_record else 0,
         total_days=len(catalog.days), total_papers=len(catalog.paper_dates),
         hot_fields=hot_fields(latest_record.papers, top=6) if latest_record else [], keywords=keywords,
         audio=assets.audio("") if assets else None, top_cards=top_cards,
         figures=row_figures(top_cards, assets.figures if assets else {}, ""),
-        calendar=month_calendar(catalog.days), fields=fields, orgs=orgs)
+        calendar=month_calendar(catalog.days, editions), fields=fields, orgs=orgs)
 
 
 def search_page(site: SiteContext) -> str:
@@ -298,8 +342,9 @@ def search_page(site: SiteContext) -> str:
 def search_record(entry: PaperEntry, date: dt.date) -> dict:
     """What the search index holds for a paper (a Pagefind custom record; URL relative to the site)."""
     p = entry.paper
-    parts = [p.title if entry.translation else "", " ".join(p.authors),
-             p.organization or "", " ".join(entry.fields), " ".join(p.ai_keywords),
+    # Pagefind's excerpts run the text together: names and terms keep their separators.
+    parts = [p.title if entry.translation else "", ", ".join(p.authors),
+             p.organization or "", "、".join(entry.fields), ", ".join(p.ai_keywords),
              plain(entry.analysis.contribution) if entry.analysis else "",
              entry.translation.summary_zh if entry.translation else "", p.summary,
              # The segmenter splits "2601.10387" at the dot; one token finds the id whole.

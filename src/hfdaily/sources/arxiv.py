@@ -21,6 +21,7 @@ from hfdaily.http import (
     USER_AGENT,
     check_retryable,
     describe,
+    read_capped,
     retrying,
 )
 from hfdaily.models import Document, Figure, Paper
@@ -30,6 +31,11 @@ from hfdaily.sources.fulltext import FulltextError, NoHTMLError, parse_abs, pars
 __all__ = ["USER_AGENT", "ArxivError", "ArxivReader"]
 
 log = logging.getLogger("hfdaily.sources.arxiv")
+
+# Real arXiv HTML pages weigh 0.1-5 MB; parsing costs ~16x a page's size in memory (a 50 MB page
+# peaked at 825 MB). A larger page is not read: the abstract page is, as when there is no HTML.
+MAX_PAGE_BYTES = 20 * 1024 * 1024
+PAGE_DEADLINE = 120.0  # seconds for one page, whole (httpx's timeout is per read)
 
 
 # What makes one source unusable, so that the next is tried (anything else is a bug: raise).
@@ -147,7 +153,8 @@ class ArxivReader:
         async for attempt in retrying(self.retries + 1, initial=self._backoff, sleep=self._sleep):
             with attempt:
                 async with self._limit:  # held per request, not while backing off
-                    response = check_retryable(await self._client.get(url))
+                    response = check_retryable(await read_capped(self._client, "GET", url, limit=MAX_PAGE_BYTES,
+                                                                 total=PAGE_DEADLINE))
         self._last_url[path] = str(response.url)  # after redirects (/html/ID → /html/IDv2): what src is relative to
         if response.status_code == 404:
             return None

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from hfdaily.testing.serving import serve, wait_forever
+from hfdaily.testing.serving import serve, stream_forever, wait_forever
 
 
 class FakeHF:
@@ -75,6 +75,8 @@ def _handler(fake: FakeHF) -> type[BaseHTTPRequestHandler]:
                 return self._send(200, b"<html>Service temporarily unavailable</html>", "text/html")
             if fault == "timeout":
                 time.sleep(3)
+            if fault == "endless":  # a 200 that never ends
+                return stream_forever(self, b"[", b'{"paper": {"id": "2601.00001", "title": "x"}},' * 2000)
             query = parse_qs(url.query)
             date = query.get("date", [""])[0]
             data = fake.day(date)

@@ -158,30 +158,14 @@
   }
 
   /* ---------- BibTeX ---------- */
-  // The same entry as pages.bibtex() in Python (paper pages show that one): @misc with eprint.
-  function bibtexOf(card) {
-    var authors = (card.getAttribute("data-authors") || "").split("|").filter(Boolean);
-    var title = card.getAttribute("data-title") || "", year = card.getAttribute("data-year") || "", id = card.id;
-    var last = "";
-    if (authors.length) {
-      var words = authors[0].normalize("NFKD").replace(/[^\x00-\x7f]/g, "").match(/[A-Za-z]+/g);
-      last = words ? words[words.length - 1].toLowerCase() : "";
-    }
-    var first = ((title.match(/[A-Za-z]+/g) || []).filter(function (w) { return w.length > 3; })[0] || "").toLowerCase();
-    var key = last ? last + year + first : "arxiv" + id.replace(".", "");
-    var clean = function (t) { return t.replace(/{/g, "(").replace(/}/g, ")"); };
-    return "@misc{" + key + ",\n  title={" + clean(title) + "},\n  author={" + (authors.map(clean).join(" and ") || "Anonymous") +
-      "},\n  year={" + year + "},\n  eprint={" + id + "},\n  archivePrefix={arXiv},\n  url={https://arxiv.org/abs/" + id + "}\n}";
-  }
-  window.hfdailyBibtex = function (id) { return bibtexOf(document.getElementById(id)); };
-
+  // The text comes from the page (publish/citation.py wrote it): nothing is composed here.
   function setupBibtex() {
     document.querySelectorAll("button.copy-bib[hidden]").forEach(function (b) { b.hidden = false; });
     document.addEventListener("click", function (ev) {
       var btn = ev.target.closest && ev.target.closest("button.copy-bib");
       if (!btn) return;
       var pre = btn.hasAttribute("data-target") ? document.getElementById(btn.getAttribute("data-target")) : null;
-      var text = pre ? pre.textContent : bibtexOf(btn.closest("article.paper"));
+      var text = pre ? pre.textContent : btn.getAttribute("data-bibtex");
       var done = function () { btn.textContent = "已复制 ✓"; setTimeout(function () { btn.textContent = "复制 BibTeX"; }, 2000); };
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text, done); });
@@ -198,6 +182,37 @@
     area.select();
     try { if (document.execCommand("copy")) done(); } catch (e) { /* the reader can copy from the paper page */ }
     area.remove();
+  }
+
+  /* ---------- filters: 有代码 / 有项目页 / 有图 ---------- */
+  function setupFilters() {
+    document.querySelectorAll("fieldset.filters").forEach(function (box) {
+      var list = box.nextElementSibling;  // the list it filters is the next list after it
+      while (list && list.tagName !== "UL" && list.tagName !== "OL") list = list.nextElementSibling;
+      if (!list) return;
+      // a filter no card of this list could pass (no paper with a figure yet) is not offered
+      Array.prototype.forEach.call(box.querySelectorAll("input[data-filter]"), function (b) {
+        if (!list.querySelector("[data-" + b.getAttribute("data-filter") + "]")) b.closest("label").hidden = true;
+      });
+      box.hidden = false;
+      var boxes = box.querySelectorAll("label:not([hidden]) input[data-filter]");
+      var count = box.querySelector("[data-filter-count]");
+      function apply() {
+        var wanted = Array.prototype.filter.call(boxes, function (b) { return b.checked; })
+          .map(function (b) { return "data-" + b.getAttribute("data-filter"); });
+        var shown = 0, total = 0;
+        Array.prototype.forEach.call(list.children, function (li) {
+          var card = li.querySelector(".paper") || li;
+          var ok = wanted.every(function (a) { return card.hasAttribute(a); });
+          li.hidden = !ok;
+          total++;
+          if (ok) shown++;
+        });
+        count.textContent = wanted.length ? "显示 " + shown + " / " + total + " 篇" : "";
+      }
+      Array.prototype.forEach.call(boxes, function (b) { b.addEventListener("change", apply); });
+      apply();
+    });
   }
 
   /* ---------- search ---------- */
@@ -222,14 +237,61 @@
   function toQuery(q) { var m = q.match(ARXIV_ID); return m ? "arxiv" + m[1] + m[2] : q; }
 
   var PAGE = 10;
+  var CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+  // Pagefind cuts a Chinese query into words and drops the words its index does not have: "量子计算"
+  // became "计算" and found every 计算机视觉 paper. So every word of a Chinese query must be in the
+  // paper: a word of two characters or more that finds nothing alone means no paper has it (single
+  // characters are skipped there: the index keeps 多模态 whole, so 态 alone finds nothing), and each
+  // result is checked against its own text before it is shown (in batches, as far as the page needs).
+  function cjkWords(q) { return q.split(/\s+/).filter(function (w) { return CJK.test(w); }).map(lower); }
+  function pieces(word) {
+    if (!(window.Intl && Intl.Segmenter)) return [word];
+    var seg = new Intl.Segmenter("zh", { granularity: "word" });
+    return Array.from(seg.segment(word)).filter(function (s) { return s.isWordLike && CJK.test(s.segment); })
+      .map(function (s) { return s.segment; });
+  }
+  function hasAll(d, words) {
+    var text = lower((d.meta && d.meta.title || "") + " " + (d.content || ""));
+    return words.every(function (w) { return text.indexOf(w) >= 0; });
+  }
+  var CHECKED = 200;  // results checked per click at most: a rare word among thousands of candidates
+  var state = null;
   function search(q, shown) {
-    var started = performance.now();
-    return loadPagefind().then(function (pf) { return pf.search(toQuery(q)); }).then(function (res) {
-      var upto = Math.min(res.results.length, (shown || 0) + PAGE);
-      return Promise.all(res.results.slice(0, upto).map(function (r) { return r.data(); })).then(function (items) {
+    var started = performance.now(), want = (shown || 0) + PAGE, phrase = cjkWords(q);
+    var words = [].concat.apply([], phrase.map(pieces));  // each word of the query, as the page's text must hold it
+    var ready = state && state.query === q ? Promise.resolve(state) : loadPagefind().then(function (pf) {
+      var checks = words.filter(function (w) { return w.length > 1; }).map(function (w) {
+        return pf.search(w).then(function (r) { return r.results.length > 0; });
+      });
+      return Promise.all(checks).then(function (found) {
+        var missing = found.indexOf(false) >= 0;
+        return (missing ? Promise.resolve({ results: [] }) : pf.search(toQuery(q))).then(function (res) {
+          state = { query: q, results: res.results, next: 0, items: [], seen: {} };
+          return state;
+        });
+      });
+    });
+    return ready.then(function (st) {
+      var stop = st.next + CHECKED;
+      function fill() {
+        if (st.items.length >= want || st.next >= st.results.length || st.next >= stop) return Promise.resolve();
+        var batch = st.results.slice(st.next, st.next + PAGE);
+        st.next += batch.length;
+        return Promise.all(batch.map(function (r) { return r.data(); })).then(function (data) {
+          data.forEach(function (d) {
+            if (st.seen[d.url] || (words.length && !hasAll(d, words))) return;
+            st.seen[d.url] = true;
+            st.items.push(d);
+          });
+          return fill();
+        });
+      }
+      return fill().then(function () {
         var ms = performance.now() - started;
-        window.hfdailyLastSearch = { query: q, ms: ms, count: res.results.length };
-        return { items: items, count: res.results.length, ms: ms };
+        var done = st.next >= st.results.length;  // every result checked: the count is exact
+        var count = done ? st.items.length : (words.length ? null : st.results.length);
+        window.hfdailyLastSearch = { query: q, ms: ms, count: count };
+        return { items: st.items.slice(0, want), count: count, more: st.items.length > want || !done, ms: ms };
       });
     });
   }
@@ -278,8 +340,11 @@
           list.appendChild(li);
         });
         shown = res.items.length;
-        more.hidden = shown >= res.count;
-        status.textContent = res.count ? "找到 " + res.count + " 篇论文" + (res.count > shown ? "，显示前 " + shown + " 篇" : "") : "没有找到匹配的论文。";
+        more.hidden = !res.more;
+        if (!shown && res.more) status.textContent = "找到 0 篇：已核对最相关的候选，可继续查找。";
+        else if (!shown) status.textContent = "没有找到匹配的论文。";
+        else if (res.count === null) status.textContent = "找到 " + shown + " 篇以上论文，显示前 " + shown + " 篇";
+        else status.textContent = "找到 " + res.count + " 篇论文" + (res.count > shown ? "，显示前 " + shown + " 篇" : "");
       }, function (err) {
         status.textContent = "搜索索引加载失败（" + err + "）。";
       });
@@ -300,5 +365,6 @@
   setupFollow();
   applyFollows();
   setupBibtex();
+  setupFilters();
   setupSearch();
 })();
