@@ -375,3 +375,78 @@ def test_a_big_day_by_email_keeps_every_paper_and_stays_under_gmails_clipping(fi
     assert html.count("<h2 ") == 50
     top = max(record.papers, key=lambda e: e.paper.upvotes).paper
     assert top.summary[:80] in html  # abstracts are dropped from the end, the top papers keep theirs
+
+
+def test_notify_verbose_masks_path_tokens_basic_auth_and_the_raw_url(tmp_path, day):
+    """Issue 18: `notify -v` printed apprise's "Loaded JSON URL" line (a token in the path) and a
+    webhook's error body echoing "Authorization: Basic …". Run as a user runs it: a new process."""
+    import base64
+    import os
+    import subprocess
+    import sys
+    from http.server import BaseHTTPRequestHandler
+
+    from hfdaily.testing.serving import serve
+
+    class Echo(BaseHTTPRequestHandler):  # a gateway that answers 500 with the request it got
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = f"bad gateway; request was POST {self.path}\n{self.headers}".encode()
+            self.send_response(500)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    path_token, user, password = "pathTok3nAbCdEf9876", "hook-user", "hunter2-Pa55w0rd"
+    basic = base64.b64encode(f"{user}:{password}".encode()).decode()
+    with serve(Echo) as base:
+        address = base.removeprefix("http://")
+        url = f"json://{user}:{password}@{address}/hooks/{path_token}?+X-Key=q4ueryS3cretValue"
+        (tmp_path / "hfdaily.toml").write_text("[notify]\nretries = 0\n", encoding="utf-8")
+        env = os.environ | {"HFDAILY_NOTIFY": f"gw={url}", "HFDAILY_CONFIG": str(tmp_path / "hfdaily.toml")}
+        done = subprocess.run([sys.executable, "-m", "hfdaily", "notify", "--date", "2026-01-20", "--out", str(day),
+                               "-v"], env=env, capture_output=True, text=True, timeout=120)
+    printed = done.stdout + done.stderr
+    assert done.returncode == 1 and "gw (JSON): FAILED" in printed, printed
+    assert "Loaded JSON URL" in printed and "Basic ***" in printed  # the lines are there, masked
+    for secret in (path_token, password, basic, basic.rstrip("="), "q4ueryS3cretValue", url):
+        assert secret not in printed, f"{secret} printed"
+
+
+HOSTILE_TITLE = ('<script>alert(1)</script> [点我](javascript:alert(1)) @all <at user_id="all">所有人</at> '
+                 '<!channel> <@U024BE7LH> @everyone _x_ `code` ~~del~~ https://evil.example/phish')
+HOSTILE_LINE = '<img src=x onerror="alert(2)"> [登录](https://evil.example/login) **真正的贡献** <font color="red">红</font>'
+
+
+def test_chat_digests_carry_no_markup_links_or_mentions_from_outside(tmp_path, day, standins):
+    """Issue 18: <script>, <img onerror> and [点我](javascript:…) reached the webhook inside the
+    bold title and the contribution line. What each chat receives is rendered here as Markdown and
+    must hold only our own links, no tag and no mention."""
+    from markdown_it import MarkdownIt
+
+    from hfdaily.archive.record import load_record
+
+    chat, _, urls = standins
+    record = load_record(day / "data" / "2026-01-20.json")
+    top = max(record.papers, key=lambda e: e.paper.upvotes)
+    top.translation.title_zh = HOSTILE_TITLE
+    top.analysis.contribution = HOSTILE_LINE
+    save_record(day, record)
+    channels = {name: urls[name] for name in ("team", "feishu", "dingtalk", "wecom")}
+    report = deliver(settings_for(tmp_path, channels), day)
+    assert sorted(o.status for o in report.outcomes) == ["sent"] * 4, report.outcomes
+    bodies = {"team": chat.to("/team")[0].json["message"], "dingtalk": chat.to("/robot/send")[0].json["markdown"]["text"],
+              "wecom": chat.to("/cgi-bin/")[0].json["text"]["content"],
+              "feishu": json.dumps(chat.to("/open-apis/")[0].json, ensure_ascii=False)}
+    for name, body in bodies.items():
+        assert "＜script＞alert（1）＜/script＞" in body, name  # shown, as text
+        for live in ("<script", "<img", "<at ", "<!channel>", "<@U", "@all", "@everyone", "<font",
+                     "](javascript", "(javascript", "https://evil.example"):
+            assert live not in body, (name, live)
+    html = MarkdownIt("commonmark").render(bodies["team"])
+    links = re.findall(r'href="([^"]+)"', html)
+    assert links and all(link.startswith((SITE, "https://huggingface.co/")) for link in links), links
+    assert "<strong>真正的贡献</strong>" in html  # the analysis's own bold is kept

@@ -49,7 +49,7 @@ def test_a_database_made_by_the_previous_version_is_migrated_and_keeps_its_data(
     assert store.day_list(dt.date(2026, 1, 19)) == "[]"
     assert migrations.applied(store.db) == ["hfdaily:m001_store", "hfdaily:m002_index",
                                             "hfdaily:m003_day_list_failures", "hfdaily:m004_llm_calls_date",
-                                            "hfdaily:m005_reasoning_tokens"]
+                                            "hfdaily:m005_reasoning_tokens", "hfdaily:m006_papers_figure"]
     assert store.spent_on(dt.date(2026, 1, 19)).calls == 0  # the 0.1 log gained its date column
     store.close()
     with Index.open(tmp_path) as index:  # opening again applies nothing twice

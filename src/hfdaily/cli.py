@@ -13,7 +13,7 @@ import click
 
 from hfdaily import __version__
 from hfdaily.arguments import DEFAULT_OUT, parse_day
-from hfdaily.commands import reporting
+from hfdaily.commands import force_option, reporting
 from hfdaily.errors import HfdailyError
 from hfdaily.outputs import Outputs
 
@@ -39,6 +39,7 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Exit 3 when any paper still lacks its translation or analysis.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
+@force_option
 def run(date: dt.date, out: Path, db: Path | None, config_path: Path | None, no_llm: bool, no_analysis: bool,
         no_pictures: bool, no_audio: bool, no_notify: bool, strict: bool, quiet: bool, verbose: bool) -> None:
     """Fetch a day of papers, translate and analyse them, and write every output."""

@@ -23,6 +23,19 @@ from hfdaily.arguments import DEFAULT_OUT, parse_date, today
 from hfdaily.errors import HfdailyError, HFError, IncompleteError, LLMUnavailableError
 from hfdaily.outputs import Outputs
 
+
+def _accept_any_folder(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        from hfdaily.archive import lock
+
+        lock.accept_any_folder = True
+
+
+force_option = click.option(
+    "--force", is_flag=True, expose_value=False, callback=_accept_any_folder,
+    help="Write into OUT even when it is /, the home folder or a folder holding other files.")
+
+
 def _options(*, llm: bool = False, make: bool = False, date: bool = True) -> Callable:
     """The options a step takes, in one place so every command spells them the same."""
     def decorate(fn: Callable) -> Callable:
@@ -35,6 +48,7 @@ def _options(*, llm: bool = False, make: bool = False, date: bool = True) -> Cal
                          help="TOML config file (default: ./hfdaily.toml if present)."),
             click.option("-q", "--quiet", is_flag=True, help="No progress bar."),
             click.option("-v", "--verbose", is_flag=True, help="Log what happens."),
+            force_option,
         ]
         if date:
             opts.append(click.option("--date", "date", callback=parse_date,

@@ -68,8 +68,37 @@ class TransientAnswer(Exception):
     """An HTTP 200 that carries no usable answer (empty ``choices``, a gateway's HTML page): retried like a 5xx."""
 
 
+class TooLarge(Exception):
+    """A response larger than we ever read from that service (a server streaming forever, a 50 MB page)."""
+
+
 # What a request can fail with that is the server's or the network's doing (not a bug of ours).
-REQUEST_FAILURES = (RetryableStatus, httpx.HTTPError)
+REQUEST_FAILURES = (RetryableStatus, httpx.HTTPError, TooLarge)
+
+
+async def read_capped(client: httpx.AsyncClient, method: str, url: str, *, limit: int,
+                      total: float | None = None, **kwargs) -> httpx.Response:
+    """One request whose body is read up to ``limit`` bytes (decoded, so a gzip bomb counts what it
+    expands to) and whose whole exchange takes at most ``total`` seconds: httpx's own timeout is
+    per read, so a server sending a byte a second, or bytes forever, is never cut off by it.
+    Raises :class:`TooLarge`, or ``httpx.ReadTimeout`` (retried like any timeout)."""
+    try:
+        async with asyncio.timeout(total):
+            async with client.stream(method, url, **kwargs) as response:
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > limit:
+                    raise TooLarge(f"{url} sent {int(declared):,} bytes, more than the {limit:,} hfdaily reads")
+                chunks, size = [], 0
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > limit:
+                        raise TooLarge(f"{url} sent more than the {limit:,} bytes hfdaily reads")
+                    chunks.append(chunk)
+    except TimeoutError:
+        raise httpx.ReadTimeout(f"no complete answer from {url} within {total:g} s") from None
+    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in ("content-encoding", "content-length",
+                                                                                       "transfer-encoding")]
+    return httpx.Response(response.status_code, headers=headers, content=b"".join(chunks), request=response.request)
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -105,6 +134,8 @@ def retrying(attempts: int, initial: float = 1.0, maximum: float = 60.0,
 def describe(exc: BaseException) -> str:
     """A one-line reason for a failed request, for users rather than developers."""
     if isinstance(exc, RetryableStatus):
+        return str(exc)
+    if isinstance(exc, TooLarge):
         return str(exc)
     if isinstance(exc, httpx.TimeoutException):
         return f"timed out ({type(exc).__name__})"

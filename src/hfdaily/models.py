@@ -7,6 +7,7 @@ day record can be validated on load and rebuilt into the SQLite store.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import unicodedata
 from typing import Annotated, Literal
@@ -14,13 +15,17 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     Field,
     PrivateAttr,
     field_validator,
     model_validator,
 )
 
+from hfdaily.redaction import scrub
 from hfdaily.text import first_sentence, plain
+
+log = logging.getLogger("hfdaily.models")
 
 _WRAP = re.compile(r"\s*\n\s*")
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -39,8 +44,9 @@ def normalise_text(text: str) -> str:
 
 
 def clean_line(text: str) -> str:
-    """Text as it may enter the archive: NFC, no control characters, one line, single spaces."""
-    text = _CJK_BREAK.sub("", _UNWANTED.sub("", unicodedata.normalize("NFC", text)))
+    """Text as it may enter the archive: NFC, no control characters, one line, single spaces, none
+    of the configured secrets (hfdaily.redaction)."""
+    text = _CJK_BREAK.sub("", _UNWANTED.sub("", unicodedata.normalize("NFC", scrub(text))))
     return _ANY_SPACE.sub(" ", text).strip()
 
 
@@ -58,10 +64,75 @@ def _lines(values: list[str]) -> list[str]:
     return [cleaned for value in values if (cleaned := clean_line(value))]
 
 
-# Every string from HF or the LLM is one of these: cleaned once, where it enters.
-Line = Annotated[str, AfterValidator(_required_line)]
-OptionalLine = Annotated[str | None, AfterValidator(_optional_line)]
-Lines = Annotated[list[str], AfterValidator(_lines)]
+# --- Bounds at the door ----------------------------------------------------------------------
+# Real values are far below these (arXiv titles stop near 250 characters, author names near 60,
+# HF lists 10-30 keywords); the bounds only stop a broken or hostile source from feeding a 1 MB
+# title to the pictures, the index and every page. A value over its bound is cut and a warning says so.
+MAX_TITLE_CHARS = 500  # a paper's title (English or Chinese)
+MAX_NAME_CHARS = 200  # one author, an organisation
+MAX_AUTHORS = 500
+MAX_KEYWORDS = 100
+MAX_KEYWORD_CHARS = 100
+MAX_URL_CHARS = 1000  # a GitHub repository, a project page
+MAX_LINE_CHARS = 20_000  # any other text (abstracts have their own, smaller bound: HFDAILY_MAX_ABSTRACT_CHARS)
+MAX_COUNT = 10**9  # upvotes, comments, stars: SQLite stores 64-bit integers, HF's records are near 10**4
+
+
+def _cut(limit: int, what: str):
+    def cut(text: str | None) -> str | None:
+        if text is not None and len(text) > limit:
+            log.warning("a %s of %d characters was cut to %d (hfdaily's bound for it)", what, len(text), limit)
+            return text[:limit].rstrip()
+        return text
+    return cut
+
+
+def _cut_list(count: int, chars: int, what: str):
+    one = _cut(chars, what)
+
+    def cut(values: list[str]) -> list[str]:
+        if len(values) > count:
+            log.warning("%d %ss were cut to the first %d (hfdaily's bound for them)", len(values), what, count)
+        return [one(value) for value in values[:count]]
+    return cut
+
+
+def _count(value: object) -> object:
+    """A count from outside (upvotes, comments, stars) held in [0, MAX_COUNT]; not a number stays
+    an error of the entry."""
+    if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value <= MAX_COUNT:
+        log.warning("a count of %s is out of range: kept as %d", str(value)[:30], min(max(value, 0), MAX_COUNT))
+        return min(max(value, 0), MAX_COUNT)
+    return value
+
+
+def _optional_count(value: object) -> object:
+    return None if value is None else _count(value)
+
+
+# Every string from HF or the LLM is one of these: cleaned once, where it enters, and bounded.
+def _line(limit: int = MAX_LINE_CHARS, what: str = "text"):
+    return Annotated[str, AfterValidator(_required_line), AfterValidator(_cut(limit, what))]
+
+
+def _optional(limit: int = MAX_LINE_CHARS, what: str = "text"):
+    return Annotated[str | None, AfterValidator(_optional_line), AfterValidator(_cut(limit, what))]
+
+
+def _list(count: int = MAX_LINE_CHARS, chars: int = MAX_LINE_CHARS, what: str = "text"):
+    return Annotated[list[str], AfterValidator(_lines), AfterValidator(_cut_list(count, chars, what))]
+
+
+Line = _line()
+OptionalLine = _optional()
+Lines = _list()
+Title = _line(MAX_TITLE_CHARS, "title")
+Names = _list(MAX_AUTHORS, MAX_NAME_CHARS, "author name")
+Keywords = _list(MAX_KEYWORDS, MAX_KEYWORD_CHARS, "keyword")
+Name = _optional(MAX_NAME_CHARS, "organisation name")
+Address = _optional(MAX_URL_CHARS, "link")
+Count = Annotated[int, BeforeValidator(_count)]
+OptionalCount = Annotated[int | None, BeforeValidator(_optional_count)]
 # arXiv ids are ASCII digits (``\d`` would also take ２６０１ or ٢٦٠١, which become links).
 ARXIV_ID = r"^[0-9]{4}\.[0-9]{4,5}$"
 # A paper's pages, by its arXiv id (the record's Paper and the index's PaperRow both link them).
@@ -73,18 +144,18 @@ class Paper(BaseModel):
     """One entry of the HF Daily Papers list, flattened and normalised."""
 
     id: str = Field(pattern=ARXIV_ID)
-    title: Line
+    title: Title
     summary: Line
-    authors: Lines
+    authors: Names
     published_at: dt.datetime
-    upvotes: int = 0
-    num_comments: int = 0
+    upvotes: Count = 0
+    num_comments: Count = 0
     ai_summary: OptionalLine = None
-    ai_keywords: Lines = []
-    github_repo: OptionalLine = None
-    github_stars: int | None = None
-    project_page: OptionalLine = None
-    organization: OptionalLine = None
+    ai_keywords: Keywords = []
+    github_repo: Address = None
+    github_stars: OptionalCount = None
+    project_page: Address = None
+    organization: Name = None
 
     @property
     def hf_url(self) -> str:
@@ -98,7 +169,7 @@ class Paper(BaseModel):
 class Translation(BaseModel):
     """Simplified-Chinese title and abstract of one paper."""
 
-    title_zh: Line
+    title_zh: Title
     summary_zh: Line
     # What the checks still found after the last re-ask (a number not found…): kept and shown, not lost.
     problems: list[str] = []

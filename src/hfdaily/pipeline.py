@@ -42,8 +42,11 @@ from hfdaily.errors import HFError, RecordError
 from hfdaily.fileio import atomic_write
 from hfdaily.make import artefacts
 from hfdaily.make.day import DaySpeech, render, render_pages, untranslated_note  # noqa: F401  (re-exported)
-from hfdaily.models import DayRecord
+from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.outputs import Outputs
+from hfdaily.http import describe
+from hfdaily.sources.arxiv import SOURCE_FAILURES
+from hfdaily.sources.figures import figure_pass_done, remember_figure_pass
 from hfdaily.workspace import RunOptions, RunSummary, Workspace, key_variable  # noqa: F401  (re-exported)
 
 log = logging.getLogger("hfdaily.pipeline")
@@ -146,6 +149,7 @@ async def enrich(ws: Workspace, dates: Iterable[dt.date], summary: RunSummary,
     if ws.opts.use_llm:
         written |= await enrich_papers(ws, records, summary, on_paper)
     if ws.opts.pictures and ws.settings.arxiv.figures:
+        written |= await _figure_pass(ws, records, summary)
         written |= await _figures(ws, records, summary)
     for record in records:
         tally(ws, record, summary)
@@ -186,6 +190,39 @@ async def _figures(ws: Workspace, records: list[DayRecord], summary: RunSummary)
             return []
 
     return {path for made in await asyncio.gather(*(one(e) for e in todo)) for path in made}
+
+
+async def _figure_pass(ws: Workspace, records: list[DayRecord], summary: RunSummary) -> set[Path]:
+    """Papers analysed from their HTML full text before key figures existed have none: their page
+    is read once more, for the figure only, through the one polite arXiv reader (no LLM call, so
+    the figure keeps its English caption). Each outcome is remembered in the store: a page read is
+    never read again for this, a failed read is tried again next run."""
+    todo = [(r, e) for r in records for e in r.papers
+            if e.figure is None and e.analysis is not None and e.read_source == "HTML"]
+    todo = [(r, e) for r, e in todo if not figure_pass_done(ws.store.db, e.paper.id)]
+    if not todo:
+        return set()
+    reader = await ws.arxiv.__aenter__()
+    changed: dict[dt.date, DayRecord] = {}
+
+    async def one(record: DayRecord, entry: PaperEntry) -> None:
+        paper_id = entry.paper.id
+        try:
+            figure = await reader.read_figure(paper_id)
+        except SOURCE_FAILURES as exc:  # never stops the day
+            remember_figure_pass(ws.store.db, paper_id, None, describe(exc))
+            summary.warnings.append(f"figure of {paper_id}: its page could not be read ({describe(exc)}); "
+                                    "tried again next run")
+            return
+        remember_figure_pass(ws.store.db, paper_id, figure)
+        if figure is not None:
+            entry.figure = figure
+            changed[record.date] = record
+            if (doc := ws.store.document(paper_id)) is not None and doc.figure is None:
+                ws.store.save_document(paper_id, doc.model_copy(update={"figure": figure}))
+
+    await asyncio.gather(*(one(r, e) for r, e in todo))
+    return {save_record(ws.outputs.root, record) for record in changed.values()}
 
 
 def tally(ws: Workspace, record: DayRecord, summary: RunSummary) -> None:
@@ -421,12 +458,25 @@ def _tally_unchanged(ws: Workspace, date: dt.date, summary: RunSummary) -> None:
     tally(ws, record, summary)
 
 
+HF_DOWN_AFTER = 3  # days in a row HF fails (after its retries) before a range stops asking it
+
+
 async def _fetched(ws: Workspace, date: dt.date, summary: RunSummary) -> bool:
-    """Fetch one day; in a range, a day HF cannot give is a warning (the others go on)."""
+    """Fetch one day; in a range, a day HF cannot give is a warning (the others go on), and after
+    HF_DOWN_AFTER days in a row the rest of the range is not asked (a 2-year backfill against an HF
+    answering 500 took hours of retries for nothing)."""
+    if ws.hf_failures_in_a_row >= HF_DOWN_AFTER:
+        ws.hf_skipped.append(date)
+        return ws.outputs.record(date).exists()
     try:
         summary.outputs += await fetch(ws, date, summary)
+        ws.hf_failures_in_a_row = 0
     except HFError as exc:
         if summary.last is None:
             raise
+        ws.hf_failures_in_a_row += 1
         summary.warnings.append(f"{date}: not fetched, run again for it: {exc}")
+        if ws.hf_failures_in_a_row == HF_DOWN_AFTER:
+            summary.warnings.append(f"HF failed {HF_DOWN_AFTER} days in a row: the days after {date} are not asked "
+                                    "in this run; run the backfill again when HF answers")
     return ws.outputs.record(date).exists()

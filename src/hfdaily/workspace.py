@@ -110,6 +110,8 @@ class Workspace:
         self.run_id: int | None = None
         self._trend_hf: HFClient | None = None
         self.trend_failures: list[dt.date] = []  # past days HF failed to list in this run
+        self.hf_failures_in_a_row = 0  # days of a range HF failed to list, one after another
+        self.hf_skipped: list[dt.date] = []  # days of a range not asked once HF looked down
         # Days enriched in this run with and without the LLM: what the pages then say about papers
         # lacking a translation (待补, or why none is translated).
         self.llm_days: set[dt.date] = set()

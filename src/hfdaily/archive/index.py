@@ -72,6 +72,7 @@ class PaperRow:
     fields: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     project_page: str | None = None
+    figure: str | None = None  # the key figure's label ("Figure 1") when the record has one
 
     @property
     def display_title(self) -> str:
@@ -114,7 +115,7 @@ def _paper_row(row: sqlite3.Row) -> PaperRow:
         contribution=row["contribution"], field_zh=row["field_zh"], upvotes=row["upvotes"],
         github_repo=row["github_repo"], github_stars=row["github_stars"], organisation=row["organisation"],
         authors=json.loads(row["authors_json"]), fields=json.loads(row["fields_json"]),
-        keywords=json.loads(row["keywords_json"]), project_page=row["project_page"],
+        keywords=json.loads(row["keywords_json"]), project_page=row["project_page"], figure=row["figure"],
     )
 
 
@@ -303,10 +304,11 @@ class Index:
         db, paper = self.db, entry.paper
         cur = db.execute(
             "INSERT INTO papers (date, paper_id, rank, title, summary, ai_summary, published_at, upvotes,"
-            " num_comments, github_repo, github_stars, project_page, organisation) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " num_comments, github_repo, github_stars, project_page, organisation, figure)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (day, paper.id, rank, paper.title, paper.summary, paper.ai_summary, paper.published_at.isoformat(),
              paper.upvotes, paper.num_comments, paper.github_repo, paper.github_stars, paper.project_page,
-             paper.organization),
+             paper.organization, entry.figure.label if entry.figure is not None else None),
         )
         pid = cur.lastrowid
         db.executemany("INSERT INTO authors VALUES (?,?,?)", [(pid, i, n) for i, n in enumerate(paper.authors)])

@@ -60,6 +60,47 @@ def _file_in_the_way(path: Path) -> Path | None:
     return None
 
 
+# --- Which folders may be an OUT ------------------------------------------------------------------
+# ``--out /`` as root wrote data/, site/ and the store into the filesystem root. A folder is taken
+# as OUT only when it is new, empty or already hfdaily's: the marker below says so (written on
+# every run), and folders made by versions before the marker are known by what they hold.
+MARKER_NAME = ".hfdaily"
+MARKER_TEXT = ("This folder is the output of hfdaily (Hugging Face 论文日报): data/ is the record, the rest is\n"
+               "derived from it. hfdaily writes only into folders marked so, new ones or empty ones.\n")
+_EARLIER_OUTPUTS = (LOCK_NAME, "hfdaily.db", "site/.hfdaily-manifest.json", "data/*-*-*.json", "newsletters")
+# ``--force`` (the option of every writing command) takes any folder, a deliberate choice.
+accept_any_folder = False
+
+
+def is_hfdaily_output(out: Path) -> bool:
+    return (out / MARKER_NAME).is_file() or any(next(out.glob(pattern), None) for pattern in _EARLIER_OUTPUTS)
+
+
+def check_output_folder(out: Path) -> None:
+    """Refuse, before anything is written, an OUT that is the filesystem root, the home folder or a
+    folder of something else (non-empty, not hfdaily's): exit 2, unless ``--force``."""
+    if accept_any_folder:
+        return
+    where = out.resolve()
+    home = Path.home().resolve()
+    force = "pass --force if you really mean it"
+    if where == Path(where.anchor):
+        raise OutputError(f"refusing to write hfdaily's outputs into the filesystem root {where}; "
+                          f"choose a folder with --out (default: hfdaily-out), or {force}")
+    if where == home:
+        raise OutputError(f"refusing to write hfdaily's outputs into the home folder {where}; "
+                          f"choose a folder with --out (default: hfdaily-out), or {force}")
+    if where.is_dir() and not is_hfdaily_output(where) and next(where.iterdir(), None) is not None:
+        raise OutputError(f"refusing to write into {out}: it holds other files and no hfdaily output "
+                          f"(no {MARKER_NAME} marker); choose a new or empty folder with --out, or {force}")
+
+
+def _mark(out: Path) -> None:
+    marker = out / MARKER_NAME
+    if not marker.is_file():
+        marker.write_text(MARKER_TEXT, encoding="utf-8")
+
+
 def _holder(handle) -> str:
     handle.seek(0)
     try:
@@ -88,7 +129,9 @@ def hold_output(out: Path, wait: float = 0.0) -> Iterator[None]:
         finally:
             _HELD[key] -= 1
         return
+    check_output_folder(out)
     with _hold(out, wait):
+        _mark(out)
         key = out.resolve()
         _HELD[key] = 1
         try:
@@ -147,10 +190,12 @@ def _hold(out: Path, wait: float) -> Iterator[None]:
 
 def _remove_if_only_the_lock(out: Path) -> None:
     """A command that failed before writing anything (no network) leaves no folder holding only
-    its lock file behind."""
+    its lock file (and the marker saying the folder is hfdaily's) behind."""
     try:
-        if [p.name for p in out.iterdir()] == [LOCK_NAME]:
-            (out / LOCK_NAME).unlink()
+        names = {p.name for p in out.iterdir()}
+        if LOCK_NAME in names and names <= {LOCK_NAME, MARKER_NAME}:
+            for name in names:
+                (out / name).unlink()
             out.rmdir()
     except OSError:
         pass  # another process took it meanwhile: it is theirs now

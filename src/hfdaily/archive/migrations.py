@@ -233,3 +233,13 @@ def m005_reasoning_tokens(db: sqlite3.Connection) -> None:
     answer, and they are billed as output): in each call and in each day's spending. Older rows: 0."""
     db.execute("ALTER TABLE llm_calls ADD COLUMN reasoning_tokens INTEGER")
     db.execute("ALTER TABLE spending ADD COLUMN reasoning_tokens INTEGER NOT NULL DEFAULT 0")
+
+
+@CORE.migration
+def m006_papers_figure(db: sqlite3.Connection) -> None:
+    """The label of each paper's key figure ("Figure 1"; NULL: none), so the lists the index
+    makes (field and organisation listings, the home page) show its thumbnail and can filter by
+    it. Every day is indexed again at the next refresh (its stored hash no longer matches): the
+    column is filled from the records, which are the truth."""
+    db.execute("ALTER TABLE papers ADD COLUMN figure TEXT")
+    db.execute("UPDATE days SET content_hash = '', size = -1")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from hfdaily.archive.migrations import REBUILD_HINT, connect, unusable  # noqa: F401  (re-exported)
 from hfdaily.models import Document, Usage
+from hfdaily.redaction import scrub
 
 
 def _now() -> str:
@@ -106,7 +107,7 @@ class Store:
     def save_document(self, arxiv_id: str, doc: Document) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)",
-            (arxiv_id, doc.source, doc.model_dump_json(), _now()),
+            (arxiv_id, doc.source, scrub(doc.model_dump_json()), _now()),
         )
 
     # --- other days' paper lists, for the trend chart ----------------------------------------

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from hfdaily.errors import ConfigError
 from hfdaily.fields import FIELD_NAMES
+from hfdaily.redaction import register, with_basic_auth
 
 _NAMED_URL = re.compile(r"^([A-Za-z][\w-]{0,39})=([A-Za-z][\w+.-]*://.*)$")
 _URL = re.compile(r"^[A-Za-z][\w+.-]*://")
@@ -183,6 +184,7 @@ def _channel(name: str, url: str, defaults: dict, own: dict) -> Channel:
         raise ConfigError(f"[notify.{name}]: {_problems(exc)}") from None
     if not _URL.match(url):
         raise ConfigError(f"channel {name!r}: the URL must look like scheme://… (see https://appriseit.com/services/)")
+    register(secrets_in(url))  # masked from here on, before apprise ever logs the URL
     return Channel(name=name, url=url.strip(), options=options)
 
 
@@ -225,11 +227,14 @@ def secrets_in(url: str, public_url: str | None = None) -> set[str]:
             continue  # a real host name, or something apprise shows and that is no token
         if len(piece) >= 3:
             found.add(piece)
-    # user:password@ and query values are secrets whatever their length.
+    # user:password@ and query values are secrets whatever their length, and so is the base64 of
+    # user:password a server echoes back ("Authorization: Basic …" in an error body).
     if "@" in authority:
         userinfo = authority.rsplit("@", 1)[0]
+        user, _, password = userinfo.partition(":")
         found.update(p for p in userinfo.split(":") if p)
-    return {s for s in found | {unquote(s) for s in found} | {quote(s, safe="") for s in found} if s} | {url}
+        found |= with_basic_auth(unquote(user), unquote(password)) | with_basic_auth(user, password)
+    return {s for s in found | {unquote(s) for s in found} | {quote(s, safe="") for s in found} if s} | {url, url.strip()}
 
 
 def _looks_secret(piece: str) -> bool:
@@ -237,20 +242,3 @@ def _looks_secret(piece: str) -> bool:
     return len(piece) >= 12 and bool(re.search(r"\d", piece)) and bool(re.search(r"[A-Za-z]", piece))
 
 
-class Redactor:
-    """Replaces every known secret by ``***`` in any text (longest first, so no half-token is left)."""
-
-    def __init__(self, secrets: Iterable[str] = ()):
-        self._secrets: list[str] = []
-        self.add(secrets)
-
-    def add(self, secrets: Iterable[str]) -> None:
-        merged = set(self._secrets) | {s for s in secrets if s and len(s) >= 3}
-        self._secrets = sorted(merged, key=len, reverse=True)
-
-    def __call__(self, text: object) -> str:
-        text = str(text)
-        for secret in self._secrets:
-            if secret in text:
-                text = text.replace(secret, "***")
-        return text

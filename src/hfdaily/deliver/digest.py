@@ -19,15 +19,17 @@ from pydantic import BaseModel
 from hfdaily.deliver.channels import ChannelOptions
 from hfdaily.fields import classify, hot_fields
 from hfdaily.make.figures import has_files as has_figure_files
-from hfdaily.make.render import bold
+from hfdaily.make.render import MdLink, bold, md_url
 from hfdaily.models import DayRecord, PaperEntry
 from hfdaily.outputs import Outputs
+from hfdaily.make.formulas import to_plain
 from hfdaily.text import plain
 
 Kind = Literal["markdown", "text", "email"]
 
 CHAT_TOP = 5  # a chat message is read on a phone: five papers, then a link to the rest
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
 class DigestItem(BaseModel):
@@ -166,12 +168,42 @@ def _md_link_text(text: str) -> str:
     return text.replace("[", "［").replace("]", "］")
 
 
+# Every chat has its own markup on top of Markdown: Slack's <url|text>, <!channel> and <@U…>,
+# Discord's @everyone and <@id>, Feishu's <at user_id="all">, WeCom's <@userid> and <font>, Telegram's
+# HTML and MarkdownV2, DingTalk's @mobile. Text from HF or the model is printed with each of these
+# characters as its full-width twin (what Chinese text uses anyway): it reads the same and can no
+# longer make a tag, a link, a mention or formatting. A URL inside such text is shown, not linked
+# ("https：//"); the only links in a chat message are ours (the site, Hugging Face), http(s) only.
+_CHAT_MARKUP = str.maketrans({"<": "＜", ">": "＞", "[": "［", "]": "］", "(": "（", ")": "）", "*": "＊",
+                              "_": "＿", "`": "｀", "~": "～", "|": "｜", "@": "＠", "#": "＃", "\\": "＼",
+                              "!": "！", "=": "＝", "{": "｛", "}": "｝"})
+_SCHEME = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*):(?=//)")
+
+
+def chat_text(value: object) -> object:
+    """Outside text as inert chat text: one line, no markup of any chat, no link, no mention.
+    The analysis's own **bold** is kept as our bold."""
+    if not isinstance(value, str) or isinstance(value, MdLink):
+        return value
+    parts = _BOLD.split(" ".join(value.split()))  # text, bold, text, bold, …
+    inert = [_SCHEME.sub(r"\1：", part.translate(_CHAT_MARKUP)) for part in parts]
+    return "".join(f"**{part}**" if i % 2 and part.strip() else part for i, part in enumerate(inert))
+
+
+def chat_url(url: str | None) -> MdLink:
+    """One of our links (the site, Hugging Face): http(s) only, else none."""
+    return md_url(url)
+
+
 @cache
 def _env(autoescape: bool) -> Environment:
     env = Environment(loader=PackageLoader("hfdaily", "templates/deliver"), autoescape=autoescape,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      **({} if autoescape else {"finalize": chat_text}))
+    env.filters["chat_url"] = chat_url
     # The analysis writes Markdown bold: plain text drops it, e-mail shows it as <strong> (as the pages do).
-    env.filters.update(plain=plain, html_inline=bold, md_link_text=_md_link_text)
+    # Chats render no maths: a formula is sent as the characters it shows (\\(O(n^3)\\) → O(n3)).
+    env.filters.update(plain=plain, html_inline=bold, md_link_text=_md_link_text, chars=to_plain)
     return env
 
 

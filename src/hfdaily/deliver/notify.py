@@ -23,7 +23,6 @@ from hfdaily.config import Settings
 from hfdaily.deliver.channels import (
     Channel,
     DeliveryPolicy,
-    Redactor,
     parse_channels,
     secrets_in,
 )
@@ -31,6 +30,7 @@ from hfdaily.deliver.digest import Digest, Kind, build_digest, render_fitted
 from hfdaily.deliver.ledger import Ledger
 from hfdaily.errors import ConfigError, HfdailyError
 from hfdaily.models import DayRecord
+from hfdaily.redaction import SECRETS, mask_every_log_line, register
 
 log = logging.getLogger("hfdaily.deliver")
 
@@ -87,7 +87,7 @@ class DeliveryReport:
 
 # --- apprise, kept in its box -----------------------------------------------------------------------
 
-REDACT = Redactor()  # every secret of every channel configured in this process
+REDACT = SECRETS  # every secret configured in this process (channels, the LLM key, HF's token)
 
 # Loggers that see notification URLs: apprise's plugins (several log the full webhook URL, token
 # included, at debug level) and urllib3 (request lines carry the path, where Feishu keeps its token).
@@ -127,6 +127,7 @@ def quiet_library_warnings() -> None:
 
 
 def _redact_logs() -> None:
+    mask_every_log_line()
     for name in (*_URL_LOGGERS, log.name):
         logger = logging.getLogger(name)
         if not any(isinstance(f, _RedactSecrets) for f in logger.filters):
@@ -152,12 +153,13 @@ def plugin_for(channel: Channel, timeout: float = 20.0):
     import apprise
 
     _redact_logs()
+    register(secrets_in(channel.url))  # before apprise logs "Loaded … URL: <the URL>"
     asset = apprise.AppriseAsset(async_mode=False)
     plugin = apprise.Apprise.instantiate(channel.url, asset=asset)
     if plugin is None:
         raise ConfigError(f"channel {channel.name!r}: apprise does not understand its URL (scheme "
                           f"{channel.scheme!r}); see https://appriseit.com/services/")
-    REDACT.add(secrets_in(channel.url, plugin.url(privacy=True)))
+    register(secrets_in(channel.url, plugin.url(privacy=True)))
     plugin.socket_connect_timeout = plugin.socket_read_timeout = timeout
     return plugin
 

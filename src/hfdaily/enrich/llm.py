@@ -37,18 +37,21 @@ import json_repair
 from pydantic import BaseModel, ValidationError
 
 from hfdaily.archive.store import Store, cache_key
-from hfdaily.models import Usage
+from hfdaily.models import MAX_COUNT, Usage
 from hfdaily.providers import Provider
 from hfdaily.errors import LLMError, LLMUnavailableError
 from hfdaily.http import (
     REQUEST_FAILURES,
     RETRY_STATUSES,
     USER_AGENT,
+    TooLarge,
     TransientAnswer,
     check_retryable,
     describe,
+    read_capped,
     retrying,
 )
+from hfdaily.redaction import register, scrub
 
 __all__ = ["LLMClient", "LLMError", "LLMStats", "LLMUnavailableError", "extract_json", "parse_answer", "redact"]
 
@@ -185,6 +188,8 @@ _AUTH_REFUSED = frozenset({401, 403})
 _UNKNOWN_MODEL = re.compile(r"model[ _]not[ _]exist|model_not_found|does not exist|model\W+[^\s]*\W*not found"
                             r"|unknown model|no such model|invalid model", re.IGNORECASE)
 _REJECTED_BEFORE_STOP = 3  # 4xx answers in a row, before any answer came, that stop the run
+# A chat completion is ~10 KB; a server sending more than this is broken or hostile (read within the timeout).
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
 _UNREACHABLE = (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol)
 
 
@@ -197,6 +202,7 @@ class LLMClient:
                  transport: httpx.AsyncBaseTransport | None = None):
         base_url, userinfo = _split_userinfo(base_url)
         self._secrets = tuple(s for s in (api_key, *userinfo) if s)
+        register(self._secrets)  # scrubbed from every answer before it is stored, masked in every log line
         headers = {"User-Agent": USER_AGENT}
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
@@ -306,9 +312,11 @@ class LLMClient:
             sent = time.monotonic()  # latency excludes the wait for a slot
             try:
                 async with asyncio.timeout(self.timeout):
-                    response = await self._client.post(self.url, json=body)
+                    response = await read_capped(self._client, "POST", self.url, limit=MAX_ANSWER_BYTES, json=body)
             except TimeoutError:
                 raise httpx.ReadTimeout(f"no complete answer within {self.timeout:g} s") from None
+            except TooLarge as exc:  # a model streaming forever: retried like a 5xx, then the breaker
+                raise TransientAnswer(str(exc)) from None
             except _UNREACHABLE as exc:
                 raise self._stop(f"cannot reach the LLM endpoint {self.url} ({describe(exc)}); "
                                  "check HFDAILY_LLM_BASE_URL (or the provider preset) and the network") from exc
@@ -355,6 +363,7 @@ class LLMClient:
         if response.status_code >= 400:
             raise LLMError(self.redact(f"LLM endpoint answered HTTP {response.status_code}: {response.text[:300]}"))
         content, data = _completion(response)
+        content = scrub(content)  # a model echoing its API key must not put it in the cache, the log, the record
         return content, usage_of(data), wire
 
     def _describe(self, exc: BaseException) -> str:
@@ -442,7 +451,8 @@ def usage_of(data: dict) -> Usage:
     reasoning = details.get("reasoning_tokens", usage.get("reasoning_tokens"))
 
     def count(value: object) -> int:
-        return value if isinstance(value, int) and value >= 0 else 0
+        # 10**30 or -5 would break the call log and the spending totals (SQLite holds 64-bit integers)
+        return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT else 0
 
     return Usage(calls=1, prompt_tokens=count(usage.get("prompt_tokens")),
                  completion_tokens=count(usage.get("completion_tokens")), reasoning_tokens=count(reasoning))

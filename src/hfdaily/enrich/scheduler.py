@@ -110,12 +110,16 @@ async def enrich_papers(ws: Workspace, records: list[DayRecord], summary: RunSum
 
     saver = asyncio.create_task(keep_saving())
     bar = ws.progress(len(todo))
+    papers = [asyncio.create_task(one(r, e)) for r, e in todo]
     try:
-        for next_done in asyncio.as_completed([one(r, e) for r, e in todo]):
+        for next_done in asyncio.as_completed(papers):
             await next_done
             bar.update()
     finally:  # also when interrupted (Ctrl-C, SIGTERM): what finished is in the record
         saver.cancel()
+        for paper in papers:  # requests in flight are cancelled now, not left to hang until the loop closes
+            paper.cancel()
+        await asyncio.gather(*papers, return_exceptions=True)
         save_unsaved()
     if stopped:  # nothing is rendered or published; the records keep what finished
         raise stopped[0]
@@ -142,6 +146,9 @@ async def _enrich_paper(entry: PaperEntry, llm: LLMClient, reader: ArxivReader, 
                 doc = await reader.read(paper)
                 if doc.source != "HF":  # an arXiv outage must not be remembered as "no full text"
                     store.save_document(paper.id, doc)
+                if doc.source == "HTML":  # its figure was chosen now: the one-time figure pass is not needed
+                    from hfdaily.sources.figures import remember_figure_pass
+                    remember_figure_pass(store.db, paper.id, doc.figure)
             text, budget = fit(doc, settings.analysis.token_budget)
             entry.analysis = await analyze.analyse(llm, paper, text, doc.source, budget, settings.llm.glossary,
                                                    doc.figure)

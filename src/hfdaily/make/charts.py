@@ -182,6 +182,9 @@ _NO_LINE_START = set("，。、；：？！）》」』”’,.;:!?)]…%")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_.:/@+'’]*\s*|\s+|.")
 
 
+WRAP_CHARS = 2000  # far above what a poster card or a chart label shows (records cut titles at 500)
+
+
 def wrap_text(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     """Lines of ``text`` no wider than ``width`` pixels: Chinese breaks between any characters,
     Latin words stay whole unless a single word is wider than the line, and closing punctuation
@@ -192,7 +195,9 @@ def wrap_text(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
 
     lines: list[str] = []
     current: list[str] = []
-    for token in _TOKEN.findall(" ".join(text.split())):
+    # Pictures show a few lines of any text: wrapping more than WRAP_CHARS is work nobody sees
+    # (and a hostile one-word title made it quadratic).
+    for token in _TOKEN.findall(" ".join(text[:WRAP_CHARS].split())):
         if fits([*current, token]):
             current.append(token)
             continue

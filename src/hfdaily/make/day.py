@@ -68,12 +68,34 @@ async def render(ws: Workspace, date: dt.date, summary: RunSummary | None = None
     store = ws.store if ws.db_path.exists() else None
     trend = artefacts.trend_history(ws.index, store, record, settings.make.trend_days)
     warnings = summary.warnings if summary is not None else []
+    restored = _restore_figures(ws, record, warnings) if opts.pictures and store is not None else []
     written = await artefacts.make_all(settings, ws.outputs, record, trend, ws.font,
                                        pictures=opts.pictures, audio=opts.audio, warnings=warnings, redraw=redraw, speech=speech,
                                        executor=ws.drawing if redraw or not artefacts.pictures_current(
                                            ws.outputs, date) else None)
     untranslated, llm_ran = untranslated_note(ws, record)
-    return written + render_pages(settings, ws.outputs, record, untranslated, llm_ran)
+    return restored + written + render_pages(settings, ws.outputs, record, untranslated, llm_ran)
+
+
+def _restore_figures(ws: Workspace, record: DayRecord, warnings: list[str]) -> list[Path]:
+    """The web pictures of the day's key figures that are missing under OUT/images/figures, made
+    again from the bytes the store kept when they were downloaded: rendering never downloads (a
+    figure the store does not have is left to the next run or enrich)."""
+    from hfdaily.make import figures
+    from hfdaily.sources.figures import cached_figure
+
+    written: list[Path] = []
+    for entry in record.papers:
+        if entry.figure is None or figures.has_files(ws.outputs, entry.paper.id):
+            continue
+        data = cached_figure(ws.store.db, entry.paper.id, entry.figure.url)
+        if data is None:
+            continue
+        try:
+            written += figures.write_figure(ws.outputs, entry.paper.id, data)
+        except figures.FigureImageError as exc:
+            warnings.append(f"figure of {entry.paper.id} not shown: {exc}")
+    return written
 
 
 def untranslated_note(ws: Workspace, record: DayRecord) -> tuple[str, bool]:

@@ -30,7 +30,9 @@ _REFUSED = re.compile(r"\\(href|url|html\w*|style|class|cssId|require|def|newcom
 # $$…$$, \[…\], \(…\), and $…$ — the last only when it hugs its content ("$5 and $10" is money).
 _MATH = re.compile(
     r"\$\$(?P<dd>.+?)\$\$|\\\[(?P<bd>.+?)\\\]|\\\((?P<pi>.+?)\\\)"
-    r"|(?<![\\$\w])\$(?=[^\s$])(?P<di>[^$\n]{1,800}?)(?<![\s\\])\$(?![\w$])",
+    r"|(?<![\\$\w])\$(?=[^\s$])(?P<di>[^$\n]{1,800}?)(?<![\s\\])\$(?![\w$])"
+    # …or when it is plainly TeX (a command, ^ or _), even glued to a word: "$\\nabla^2$DFT" (a real title)
+    r"|(?<![\\$\w])\$(?=[^\s$])(?P<dw>[^$\n]{0,400}?[\\^_][^$\n]{0,400}?)(?<![\s\\])\$(?!\$)",
     re.S,
 )
 _TEXT_MACRO = re.compile(r"\\(textbf|emph|textit|texttt|underline|textsc|textrm|text)\{([^{}]{0,400})\}")
@@ -103,7 +105,7 @@ def _text_html(text: str) -> str:
 
 
 def _formula(match: re.Match) -> tuple[str, bool]:
-    for name, display in (("dd", True), ("bd", True), ("pi", False), ("di", False)):
+    for name, display in (("dd", True), ("bd", True), ("pi", False), ("di", False), ("dw", False)):
         if match.group(name) is not None:
             return match.group(name), display
     raise AssertionError("one group always matches")

@@ -26,6 +26,7 @@ from hfdaily.config import DEFAULT_FEED_DAYS
 from hfdaily.errors import RecordError, SiteError
 from hfdaily.make.figures import figure_size
 from hfdaily.make.figures import has_files as has_figure_files
+from hfdaily.make.formulas import to_plain
 from hfdaily.outputs import COVER, SITE_PICTURES, Outputs
 from hfdaily.publish import citation, feeds, pages, podcast, search
 from hfdaily.make.keywords import headline
@@ -66,30 +67,67 @@ def _key(*parts: object) -> str:
     return hashlib.blake2b(json.dumps(parts, default=str, ensure_ascii=False).encode(), digest_size=12).hexdigest()
 
 
-class _Writer:
-    """Writes files under the site folder, remembering each one's key for the next build."""
+def _content_hash(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=12).hexdigest()
 
-    def __init__(self, site: Path, old: dict[str, str], report: BuildReport):
+
+def disk_state(path: Path, content_hash: str | None = None) -> list:
+    """What a file on disk was when we wrote it: [size, mtime_ns, hash of its bytes]."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns, content_hash or _content_hash(path.read_bytes())]
+
+
+def intact(path: Path, recorded: list | None) -> bool:
+    """Whether ``path`` is still what was written: there, the recorded size, and (when its mtime
+    moved) the recorded bytes. A full disk leaves 0-byte files, a crash or a hand truncated ones:
+    the next publish writes them again. Files of a manifest from before sizes were kept: there
+    and not empty."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    if not recorded:
+        return stat.st_size > 0 or path.name == ".nojekyll"
+    size, mtime_ns, content_hash = recorded
+    if stat.st_size != size:
+        return False
+    return stat.st_mtime_ns == mtime_ns or _content_hash(path.read_bytes()) == content_hash
+
+
+class _Writer:
+    """Writes files under the site folder, remembering each one's key for the next build, and
+    each file's size and hash as written (a file damaged on disk is written again)."""
+
+    def __init__(self, site: Path, old: dict[str, str], report: BuildReport, old_disk: dict[str, list] | None = None):
         self.site, self.old, self.new, self.report = site, old, {}, report
+        self.old_disk, self.disk = old_disk or {}, {}
+
+    def _intact(self, path: str) -> bool:
+        if intact(self.site / path, self.old_disk.get(path)):
+            self.disk[path] = self.old_disk.get(path) or disk_state(self.site / path)
+            return True
+        return False
 
     def fresh(self, path: str, key: str) -> bool:
-        """True (and kept) when ``path`` was made from the same inputs last time and still exists."""
-        if self.old.get(path) == key and (self.site / path).exists():
+        """True (and kept) when ``path`` was made from the same inputs last time and is still on
+        disk as it was written."""
+        if self.old.get(path) == key and self._intact(path):
             self.new[path] = key
             return True
         return False
 
     def put(self, path: str, data: str | bytes, key: str | None = None) -> None:
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        content_key = hashlib.blake2b(raw, digest_size=12).hexdigest()
+        content_key = _content_hash(raw)
         self.new[path] = key or content_key
         target = self.site / path
-        if key is None and self.old.get(path) == content_key and target.exists():
+        if key is None and self.old.get(path) == content_key and self._intact(path):
             return  # same bytes as last time: leave the file (and its mtime) alone
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp")
         tmp.write_bytes(raw)  # derived and rebuildable: no fsync for ten thousand pages
         os.replace(tmp, target)
+        self.disk[path] = disk_state(target, content_key)
         self.report.written += 1
 
     def link(self, path: str, source: Path) -> None:
@@ -98,7 +136,7 @@ class _Writer:
         key = f"{stat.st_size}:{stat.st_mtime_ns}"
         self.new[path] = key
         target = self.site / path
-        if self.old.get(path) == key and target.exists():
+        if self.old.get(path) == key and target.exists() and target.stat().st_size == stat.st_size:
             return
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
@@ -197,7 +235,7 @@ def build_site(out: Path, *, site_url: str = "", github_url: str = "", feed_days
     version = pages.template_version()
     ctx = pages.SiteContext(site_url=site_url, github_url=github_url, feeds=bool(site_url),
                             asset_version=version, org_slugs=catalog.org_slugs)
-    writer = _Writer(site, manifest.get("files", {}), report)
+    writer = _Writer(site, manifest.get("files", {}), report, manifest.get("disk", {}))
 
     for name, data in pages.static_files().items():
         writer.put(f"static/{name}", data)
@@ -216,14 +254,22 @@ def build_site(out: Path, *, site_url: str = "", github_url: str = "", feed_days
     else:
         report.warnings.append(feeds.NEEDS_SITE_URL)
     search_state = manifest.get("search")
+    search_files = manifest.get("search_files", {})
     if with_search:
+        if search_state and not all(intact(site / path, state) for path, state in search_files.items()):
+            search_state = None  # a bundle damaged on disk (a full disk, a truncated file): index again
         search_state, report.search = _search(site, catalog, search_state, full)
+        if report.search != "unchanged":
+            search_files = {path.relative_to(site).as_posix(): disk_state(path)
+                            for name in (search.MAIN, search.RECENT) for path in sorted((site / name).rglob("*"))
+                            if path.is_file()}
     else:
         report.search = "off"
         writer.new.update({k: v for k, v in manifest.get("files", {}).items() if k.startswith("pagefind")})
     writer.remove_stale()
-    atomic_write(site / MANIFEST, json.dumps({"version": version, "files": writer.new,
-                                              "search": search_state, "durations": durations}, ensure_ascii=False))
+    atomic_write(site / MANIFEST, json.dumps({"version": version, "files": writer.new, "disk": writer.disk,
+                                              "search": search_state, "search_files": search_files,
+                                              "durations": durations}, ensure_ascii=False))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -316,6 +362,7 @@ def _listings(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writ
                                              editions={e.label for e in editions}))
     writer.put("search.html", pages.search_page(ctx))
     digests = {d.date: d.digest for d in catalog.days}
+    files = {pid: found for a in assets.values() for pid, found in a.figures.items()}  # figures linked into the site
     groups = [("field", name, field_slug(name), cards) for name, cards in catalog.by_field.items()]
     groups += [("org", name, catalog.org_slugs[name], cards) for name, cards in catalog.by_org.items()]
     for kind, name, slug, cards in groups:
@@ -324,9 +371,10 @@ def _listings(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writ
         for number, page in enumerate(plan):
             # a page is rendered again only when its own papers (or the pager) changed
             key = _key("listing", version, ctx.site_url, ctx.feeds, kind, name, labels, len(cards) if number == 0 else None,
-                       [(c.paper_id, c.date, digests[c.date]) for c in page.cards])
+                       [(c.paper_id, c.date, digests[c.date], files.get(c.paper_id)) for c in page.cards])
             if not writer.fresh(page.path, key):
-                writer.put(page.path, pages.listing_page(ctx, kind, name, slug, plan, number, len(cards)), key=key)
+                writer.put(page.path, pages.listing_page(ctx, kind, name, slug, plan, number, len(cards), files),
+                           key=key)
                 report.listings += 1
 
 
@@ -352,7 +400,7 @@ def _feeds(out: Path, catalog: Catalog, ctx: pages.SiteContext, writer: _Writer,
         episodes.append(podcast.Episode(
             date=day.date, mp3=a.mp3, size=stat.st_size,
             seconds=_mp3_seconds(mp3, durations, f"{day.date}:{stat.st_size}:{stat.st_mtime_ns}"),
-            summary=f"{len(day.cards)} 篇论文：" + "；".join(c.display_title for c in top)))
+            summary=f"{len(day.cards)} 篇论文：" + "；".join(to_plain(c.display_title) for c in top)))
     if not writer.fresh(podcast.COVER, "cover-v1"):
         writer.put(podcast.COVER, podcast.cover_png(), key="cover-v1")
     writer.put("podcast.xml", podcast.podcast_feed(episodes, ctx.site_url, ctx.github_url))

@@ -12,6 +12,7 @@ from html import escape
 
 from feedgen.feed import FeedGenerator
 
+from hfdaily.make.formulas import to_plain
 from hfdaily.make.periods import Edition
 from hfdaily.make.render import bold, safe_url
 from hfdaily.models import DayRecord, PaperEntry
@@ -35,9 +36,11 @@ def paper_html(entry: PaperEntry, base: str) -> str:
     """One paper as feed content: Chinese title, original title, abstract, core contribution, links."""
     p = entry.paper
     title = entry.translation.title_zh if entry.translation else p.title
-    parts = [f'<h3><a href="{base}papers/{p.id}.html">{escape(title)}</a></h3>']
+    # Formulas as MathML (bold(): escaped, **key numbers** as <strong>, LaTeX as MathML): readers
+    # that drop MathML keep its text, the characters the formula shows, never raw TeX.
+    parts = [f'<h3><a href="{base}papers/{p.id}.html">{bold(title)}</a></h3>']
     if entry.translation:
-        parts.append(f"<p><em>{escape(p.title)}</em></p>")
+        parts.append(f"<p><em>{bold(p.title)}</em></p>")
     meta = ", ".join(p.authors[:8]) + (f" 等 {len(p.authors)} 人" if len(p.authors) > 8 else "")
     if p.organization:
         meta += f" · {p.organization}"
@@ -47,7 +50,7 @@ def paper_html(entry: PaperEntry, base: str) -> str:
         parts.append(f"<p><strong>核心贡献：</strong>{bold(entry.analysis.contribution)}</p>")
         parts.append(f"<p><strong>应用领域：</strong>{bold(entry.analysis.field)}</p>")
     summary = entry.translation.summary_zh if entry.translation else p.summary
-    parts.append(f"<p><strong>摘要：</strong>{escape(summary)}</p>")
+    parts.append(f"<p><strong>摘要：</strong>{bold(summary)}</p>")
     links = [f'<a href="{p.hf_url}">Hugging Face</a>', f'<a href="{p.arxiv_url}">arXiv</a>']
     if p.github_repo and safe_url(p.github_repo) != "#":
         links.append(f'<a href="{escape(p.github_repo)}">代码' + (f" ⭐ {p.github_stars}" if p.github_stars else "") + "</a>")
@@ -93,7 +96,7 @@ def day_feed(records: list[DayRecord], site_url: str, editions: Sequence[Edition
         entry.link(href=f"{base}days/{day}.html", rel="alternate")
         entry.published(_midnight(record.date))
         entry.updated(record.updated_at or _midnight(record.date))
-        entry.summary("；".join((e.translation.title_zh if e.translation else e.paper.title) for e in papers[:5]))
+        entry.summary("；".join(to_plain(e.translation.title_zh if e.translation else e.paper.title) for e in papers[:5]))
         entry.content("\n<hr>\n".join(paper_html(e, base) for e in papers), type="html")
     for _, edition in sorted(made, key=lambda m: (m[0], m[1].kind)):
         edition_entry(feed, edition, base)
@@ -135,7 +138,7 @@ def field_feed(field: str, entries: list[tuple[dt.date, PaperEntry]], site_url: 
         p = e.paper
         entry = feed.add_entry()
         entry.id(f"{base}papers/{p.id}.html")
-        entry.title(e.translation.title_zh if e.translation else p.title)
+        entry.title(to_plain(e.translation.title_zh if e.translation else p.title))  # Atom titles are plain text
         entry.link(href=f"{base}papers/{p.id}.html", rel="alternate")
         for author in p.authors[:10]:
             entry.author(name=author)

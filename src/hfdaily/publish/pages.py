@@ -121,7 +121,7 @@ def _env() -> Environment:
                        # a listing row's key figure, when the row carries one (day cards pass the shown figure)
                        figure_of=lambda paper: getattr(paper, "figure", None),
                        bibtex=lambda entry: citation.bibtex(entry.paper), guide_items=guide_items, bold=bold, rich=rich,
-                       tex=to_html)
+                       tex=to_html, chars=to_plain)  # chars: plain-text places show a formula as its characters
     env.globals.update(pictures=PICTURE_BY_NAME, cover=COVER)  # what the pages call each picture (outputs.PICTURE_KINDS)
     return env
 
@@ -264,8 +264,16 @@ def listing_plan(kind: str, slug: str, cards: list[PaperRow]) -> list[ListingPag
     return plan
 
 
+def row_figures(cards: list[PaperRow], files: dict[str, tuple[str, str, int, int]], root: str) -> dict[str, ShownFigure]:
+    """paper id → the thumbnail a list row shows, for the rows whose paper has a key figure (the
+    index says so) whose files are in the site (``files``: what the build linked): never a broken image."""
+    return {c.paper_id: ShownFigure(web=root + found[0], thumb=root + found[1], label=c.figure, caption="",
+                                    width=found[2], height=found[3])
+            for c in cards if c.figure and (found := files.get(c.paper_id)) is not None}
+
+
 def listing_page(site: SiteContext, kind: str, name: str, slug: str, plan: list[ListingPage], number: int,
-                 total: int) -> str:
+                 total: int, files: dict[str, tuple[str, str, int, int]] | None = None) -> str:
     """Page ``number`` (0 = the newest) of a field's or an organisation's papers."""
     page = plan[number]
     heading = f"领域：{name}" if kind == "field" else f"机构：{name}"
@@ -276,7 +284,7 @@ def listing_page(site: SiteContext, kind: str, name: str, slug: str, plan: list[
         page_title=f"{heading}" + ("" if number == 0 else f"（{page.label}）") + " · Hugging Face 论文日报",
         description=_description(f"{heading}：" + "；".join(c.display_title for c in page.cards[:3])),
         heading=heading, total=total if number == 0 else None, count=len(page.cards), label=page.label,
-        cards=page.cards, pager=pager if len(plan) > 1 else [],
+        cards=page.cards, pager=pager if len(plan) > 1 else [], figures=row_figures(page.cards, files or {}, "../"),
         feed_href=f"../feeds/{slug}.xml" if (kind == "field" and site.feeds) else None,
         follow_kind=kind, follow_value=name)
 
@@ -310,6 +318,7 @@ def month_calendar(days: list[DayInfo], editions: set[str] | frozenset[str] = fr
 
 def home_page(site: SiteContext, catalog: Catalog, latest_record: DayRecord | None, assets: DayAssets | None,
               keywords: list[str], editions: set[str] | frozenset[str] = frozenset()) -> str:
+    """The home page; its rows are the latest day's, so ``assets`` (that day's) has their figures."""
     latest = catalog.days[-1] if catalog.days else None
     fields = [(name, len(cards)) for name, cards in catalog.by_field.items()]
     orgs = [(name, len(cards)) for name, cards in list(catalog.by_org.items())[:40]]
@@ -324,6 +333,7 @@ def home_page(site: SiteContext, catalog: Catalog, latest_record: DayRecord | No
         total_days=len(catalog.days), total_papers=len(catalog.paper_dates),
         hot_fields=hot_fields(latest_record.papers, top=6) if latest_record else [], keywords=keywords,
         audio=assets.audio("") if assets else None, top_cards=top_cards,
+        figures=row_figures(top_cards, assets.figures if assets else {}, ""),
         calendar=month_calendar(catalog.days, editions), fields=fields, orgs=orgs)
 
 

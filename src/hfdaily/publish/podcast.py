@@ -4,6 +4,7 @@ podcast apps require (feedgen's podcast extension), plus the square cover art th
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 from dataclasses import dataclass
 
@@ -70,7 +71,9 @@ def podcast_feed(episodes: list[Episode], site_url: str, github_url: str) -> byt
         entry.guid(f"{base}{episode.mp3}", permalink=True)
         entry.title(f"{day} 论文日报")
         entry.link(href=f"{base}days/{day}.html")
-        entry.description(episode.summary)
+        # RSS's <description> is HTML: the titles are text, so they are escaped as HTML here and
+        # then as XML by feedgen (escaped once, a reader that does not sanitise ran <script>).
+        entry.description(html.escape(episode.summary, quote=False))
         entry.enclosure(f"{base}{episode.mp3}", str(episode.size), "audio/mpeg")
         entry.published(dt.datetime.combine(episode.date, dt.time(8, 0), dt.timezone(dt.timedelta(hours=8))))
         entry.podcast.itunes_duration(episode.seconds)

@@ -76,6 +76,14 @@ def write_bundle(records: list[dict], site: Path, name: str) -> None:
     if done.returncode != 0 or not (staging / "pagefind.js").exists():
         shutil.rmtree(staging, ignore_errors=True)
         raise SearchError(f"Pagefind failed to write the search index {name}/: {(done.stderr or done.stdout).strip()[-500:]}")
+    # Pagefind exits 0 after a write that failed (a full disk leaves pagefind.js, the wasm and the
+    # index as 0-byte files): no bundle replaces the last good one unless every file has content.
+    empty = [p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file() and p.stat().st_size == 0]
+    if empty or not (staging / "pagefind-entry.json").is_file():
+        shutil.rmtree(staging, ignore_errors=True)
+        raise SearchError(f"the search index {name}/ was not written whole ({len(empty)} empty file(s), e.g. "
+                          f"{', '.join(empty[:3]) or 'pagefind-entry.json missing'}): is the disk full? The last "
+                          "good index is kept; free some space and run `hfdaily publish`")
     target = site / name
     if target.exists():
         target.rename(old)

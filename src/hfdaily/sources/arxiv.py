@@ -21,6 +21,7 @@ from hfdaily.http import (
     USER_AGENT,
     check_retryable,
     describe,
+    read_capped,
     retrying,
 )
 from hfdaily.models import Document, Figure, Paper
@@ -30,6 +31,11 @@ from hfdaily.sources.fulltext import FulltextError, NoHTMLError, parse_abs, pars
 __all__ = ["USER_AGENT", "ArxivError", "ArxivReader"]
 
 log = logging.getLogger("hfdaily.sources.arxiv")
+
+# Real arXiv HTML pages weigh 0.1-5 MB; parsing costs ~16x a page's size in memory (a 50 MB page
+# peaked at 825 MB). A larger page is not read: the abstract page is, as when there is no HTML.
+MAX_PAGE_BYTES = 20 * 1024 * 1024
+PAGE_DEADLINE = 120.0  # seconds for one page, whole (httpx's timeout is per read)
 
 
 # What makes one source unusable, so that the next is tried (anything else is a bug: raise).
@@ -103,6 +109,15 @@ class ArxivReader:
             log.warning("could not read the abstract page of %s (%s); using the HF summary", paper.id, describe(error))
         return Document(arxiv_id=paper.id, title=paper.title, abstract=paper.summary, source="HF")
 
+    async def read_figure(self, paper_id: str) -> Figure | None:
+        """Only the key figure of the paper's HTML full text (papers analysed before key figures
+        existed): None when arXiv has no HTML page or the page no usable figure. A failure to read
+        the page is raised (the caller tries again next run), unlike :meth:`read`'s fallbacks."""
+        html = await self._get(f"/html/{paper_id}")
+        if html is None:
+            return None
+        return await asyncio.to_thread(self._figure, html, paper_id)
+
     def _figure(self, html: bytes, paper_id: str) -> Figure | None:
         """The key figure of a page (a page we cannot read figures from still gives its text)."""
         try:
@@ -141,7 +156,8 @@ class ArxivReader:
         async for attempt in retrying(self.retries + 1, initial=self._backoff, sleep=self._sleep):
             with attempt:
                 async with self._limit:  # held per request, not while backing off
-                    response = check_retryable(await self._client.get(url))
+                    response = check_retryable(await read_capped(self._client, "GET", url, limit=MAX_PAGE_BYTES,
+                                                                 total=PAGE_DEADLINE))
         self._last_url[path] = str(response.url)  # after redirects (/html/ID → /html/IDv2): what src is relative to
         if response.status_code == 404:
             return None

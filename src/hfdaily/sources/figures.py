@@ -171,6 +171,30 @@ def m001_figures(db) -> None:
                " error TEXT, tries INTEGER NOT NULL DEFAULT 0, fetched_at TEXT NOT NULL)")
 
 
+@FIGURES.migration
+def m002_figure_pass(db) -> None:
+    """Papers whose HTML was read for their key figure alone (analysed before key figures existed):
+    ``found`` or ``none`` is never asked again; ``failed`` is asked again at the next run."""
+    db.execute("CREATE TABLE figure_pass (paper_id TEXT PRIMARY KEY, outcome TEXT NOT NULL, error TEXT,"
+               " tried_at TEXT NOT NULL)")
+
+
+def figure_pass_done(db, paper_id: str) -> bool:
+    """Whether this paper's page was already read for its figure (a failed read was not)."""
+    FIGURES.apply(db)
+    row = db.execute("SELECT outcome FROM figure_pass WHERE paper_id = ?", (paper_id,)).fetchone()
+    return row is not None and row[0] != "failed"
+
+
+def remember_figure_pass(db, paper_id: str, figure: Figure | None, error: str | None = None) -> None:
+    FIGURES.apply(db)
+    outcome = "failed" if error else ("found" if figure is not None else "none")
+    db.execute("INSERT INTO figure_pass (paper_id, outcome, error, tried_at) VALUES (?, ?, ?, ?)"
+               " ON CONFLICT(paper_id) DO UPDATE SET outcome = excluded.outcome, error = excluded.error,"
+               " tried_at = excluded.tried_at",
+               (paper_id, outcome, error, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")))
+
+
 def cached_figure(db, paper_id: str, url: str) -> bytes | None:
     """The downloaded bytes of this paper's figure (None when not downloaded, or another URL now)."""
     FIGURES.apply(db)

@@ -16,9 +16,11 @@ from hfdaily.http import (
     USER_AGENT,
     check_retryable,
     describe,
+    read_capped,
     retrying,
 )
 from hfdaily.models import Paper
+from hfdaily.redaction import register
 
 log = logging.getLogger("hfdaily.sources.hf")
 
@@ -27,6 +29,9 @@ PAGE_SIZE = 50
 # far above both and only stop a broken or hostile list from costing hours, gigabytes and tokens.
 MAX_PAPERS = 300
 MAX_ABSTRACT_CHARS = 6000
+# A page of 50 entries is ~150 KB; a server streaming forever is cut off at this size or time.
+MAX_PAGE_BYTES = 10 * 1024 * 1024
+PAGE_DEADLINE = 60.0  # seconds for one page, whole (httpx's timeout is per read)
 
 
 def cap_abstract(paper: Paper, limit: int) -> Paper:
@@ -105,6 +110,7 @@ class HFClient:
         headers = {"User-Agent": USER_AGENT}
         if token:
             headers["Authorization"] = f"Bearer {token}"
+            register([token])  # scrubbed from HF's text at the door (models.clean_line)
         self.endpoint = endpoint.rstrip("/")
         self.retries, self.backoff = retries, backoff
         self.max_papers, self.max_abstract_chars = max_papers, max_abstract_chars
@@ -125,7 +131,8 @@ class HFClient:
             async for attempt in retrying(self.retries + 1, initial=self.backoff):
                 with attempt:
                     attempts += 1
-                    response = check_retryable(await self.client.get(url, params=params))
+                    response = check_retryable(await read_capped(self.client, "GET", url, params=params,
+                                                                 limit=MAX_PAGE_BYTES, total=PAGE_DEADLINE))
         except REQUEST_FAILURES as exc:  # every network failure becomes one clear message
             tried = f"tried {attempts} times over {time.monotonic() - started:.0f} s" if attempts > 1 else "tried once"
             hint = ""

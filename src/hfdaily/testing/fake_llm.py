@@ -28,7 +28,7 @@ from pathlib import Path
 
 import httpx
 
-from hfdaily.testing.serving import serve, wait_forever
+from hfdaily.testing.serving import serve, stream_forever, wait_forever
 from hfdaily.text import cjk_share
 
 SAMPLE = Path(__file__).with_name("sample")
@@ -269,6 +269,9 @@ def _handler(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:
             if fault == "html200":
                 page = b"<html><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>"
                 return self._send(200, page, {"Content-Type": "text/html"})
+            if fault == "endless":  # a completion that streams forever
+                return stream_forever(self, b'{"choices": [{"message": {"role": "assistant", "content": "',
+                                      "模拟无尽的回答".encode() * 5000)
             if fault == "drip":  # headers at once, then a byte a second: only a whole-call timeout ends it
                 return self._drip(json.dumps(fake.answer(body), ensure_ascii=False).encode())
             if fault == "garbage":

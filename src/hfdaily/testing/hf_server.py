@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 
-from hfdaily.testing.serving import serve, wait_forever
+from hfdaily.testing.serving import serve, stream_forever, wait_forever
 
 
 class FakeHF:
@@ -96,6 +96,8 @@ def _handler(fake: FakeHF) -> type[BaseHTTPRequestHandler]:
             fault = fake.next_fault(self.path)
             if fault == "timeout":
                 time.sleep(3)
+            if fault == "endless":  # a 200 that never ends
+                return stream_forever(self, b"[", b'{"paper": {"id": "2601.00001", "title": "x"}},' * 2000)
             self._send(*fake.respond(self.path, fault))
 
     return Handler

@@ -48,6 +48,21 @@ def serve(handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1", port: 
         server.server_close()
 
 
+def stream_forever(handler: BaseHTTPRequestHandler, head: bytes, chunk: bytes,
+                   content_type: str = "application/json") -> None:
+    """A 200 whose chunked body never ends (``head`` then ``chunk`` again and again), until the client hangs up."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Transfer-Encoding", "chunked")
+    handler.end_headers()
+    try:
+        handler.wfile.write(f"{len(head):x}\r\n".encode() + head + b"\r\n")
+        while True:
+            handler.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+    except (BrokenPipeError, ConnectionResetError):
+        handler.close_connection = True
+
+
 def wait_forever(message: str) -> None:
     print(message, flush=True)
     try:
