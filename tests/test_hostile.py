@@ -204,13 +204,13 @@ def test_a_secret_echoed_by_the_model_is_scrubbed_before_it_is_stored(fixtures_d
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 3 MB file system (tmpfs), as the red team's full-disk OUT."""
+    """A small file system (tmpfs, 12 MB: a day with its site fits, with room to spare once the ballast is gone), as the red team's full-disk OUT."""
     import os
     import subprocess
 
     mount = tmp_path / "small"
     mount.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", str(mount)],
                                            capture_output=True).returncode != 0:
         pytest.skip("needs root and a tmpfs mount to make a full disk")
     try:

@@ -196,10 +196,12 @@ def _hold(out: Path, wait: float) -> Iterator[None]:
 
 def _remove_if_only_the_lock(out: Path) -> None:
     """A command that failed before writing anything (no network) leaves no folder holding only
-    its lock file behind."""
+    its lock file (and the marker saying the folder is hfdaily's) behind."""
     try:
-        if [p.name for p in out.iterdir()] == [LOCK_NAME]:
-            (out / LOCK_NAME).unlink()
+        names = {p.name for p in out.iterdir()}
+        if LOCK_NAME in names and names <= {LOCK_NAME, MARKER_NAME}:
+            for name in names:
+                (out / name).unlink()
             out.rmdir()
     except OSError:
         pass  # another process took it meanwhile: it is theirs now

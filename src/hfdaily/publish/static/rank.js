@@ -178,7 +178,7 @@
     if (card.querySelector(".rank-vote")) return;
     var box = document.createElement("p");
     box.className = "rank-vote";
-    [["liked", "👍 喜欢", "喜欢这篇（用于为你推荐）"], ["disliked", "👎 不感兴趣", "不感兴趣"]].forEach(function (b) {
+    [["liked", "▲ 喜欢", "喜欢这篇（用于为你推荐）"], ["disliked", "▼ 不感兴趣", "不感兴趣"]].forEach(function (b) {
       var btn = document.createElement("button");
       btn.type = "button"; btn.className = "btn vote-" + b[0]; btn.textContent = b[1];
       btn.setAttribute("aria-label", b[2]); btn.title = b[2];
@@ -315,7 +315,7 @@
     if (!dialog) {
       dialog = document.createElement("dialog");
       dialog.id = "rank-dialog";
-      dialog.innerHTML = '<h2>为你推荐 · 设置</h2><p class="muted">画像只保存在这个浏览器里：👍/👎 的论文、关注的关键词、导入的文献。</p>' +
+      dialog.innerHTML = '<h2>为你推荐 · 设置</h2><p class="muted">画像只保存在这个浏览器里：标为喜欢或不感兴趣的论文、关注的关键词、导入的文献。</p>' +
         '<p><label>屏蔽词（逗号分隔）<br><input class="rank-negative" size="40" placeholder="例如：jailbreak, 医疗"></label></p>' +
         '<p><label>阈值：低于此分数的论文折叠 <input class="rank-threshold" type="number" step="0.01" placeholder="例如 0.1"></label></p>' +
         '<p class="rank-summary muted"></p>' +
