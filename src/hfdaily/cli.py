@@ -193,7 +193,27 @@ cli.add_command(notify)
 cli.add_command(init)
 
 from hfdaily.demo import demo  # noqa: E402  (its own module; imports nothing heavy until run)
-from hfdaily.doctor import doctor  # noqa: E402  (checks what a scheduled run needs)
+
+
+@click.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder the run writes (default: the run's default).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="TOML config file (default: ./hfdaily.toml if present).")
+@click.option("--send-test", is_flag=True, help="Send one test message to every notify channel.")
+def doctor(out: Path | None, config_path: Path | None, send_test: bool) -> None:
+    """Check everything a scheduled run needs, one line each; exit 0 only when a run would work."""
+    from hfdaily.doctor import run_checks  # httpx and the settings: imported when the checks run, not for --help
+
+    checks = run_checks(out or Path(DEFAULT_OUT), config_path, send_test)
+    for check in checks:
+        click.echo(check.line())
+    broken = [c for c in checks if not c.ok and c.blocking]
+    if broken:
+        click.echo(f"{len(broken)} problem(s): a run would fail; fix the ✗ lines above.", err=True)
+        raise SystemExit(1)
+    click.echo("A run would work." + (" (✗ lines above are optional.)" if any(not c.ok for c in checks) else ""))
+
 
 cli.add_command(demo)
 cli.add_command(doctor)

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import click
 import httpx
 
 from hfdaily.config import PRESETS, Settings, load_settings, reveal
@@ -228,23 +227,3 @@ def run_checks(out: Path, config_path: Path | None, send_test: bool) -> list[Che
         checks += [future.result() for future in network]
     checks += [check_font(settings), *check_channels(settings, send_test), check_site_url(settings), check_out(out)]
     return checks
-
-
-@click.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder the run writes (default: the run's default).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="TOML config file (default: ./hfdaily.toml if present).")
-@click.option("--send-test", is_flag=True, help="Send one test message to every notify channel.")
-def doctor(out: Path | None, config_path: Path | None, send_test: bool) -> None:
-    """Check everything a scheduled run needs, one line each; exit 0 only when a run would work."""
-    from hfdaily.arguments import DEFAULT_OUT
-
-    checks = run_checks(out or Path(DEFAULT_OUT), config_path, send_test)
-    for check in checks:
-        click.echo(check.line())
-    broken = [c for c in checks if not c.ok and c.blocking]
-    if broken:
-        click.echo(f"{len(broken)} problem(s): a run would fail; fix the ✗ lines above.", err=True)
-        raise SystemExit(1)
-    click.echo("A run would work." + (" (✗ lines above are optional.)" if any(not c.ok for c in checks) else ""))
