@@ -133,20 +133,14 @@ class ArxivReader:
             raise RuntimeError("use ArxivReader as `async with ArxivReader(...) as reader:`")
         async for attempt in retrying(2, initial=self._backoff, sleep=self._sleep):
             with attempt:
-                async with self._limit, self._client.stream("GET", url) as response:
-                    check_retryable(response)
-                    if response.status_code != 200:
-                        raise ArxivError(f"HTTP {response.status_code} from {url}")
-                    kind = response.headers.get("content-type", "")
-                    if not kind.startswith("image/"):
-                        raise ArxivError(f"{url} is not an image (Content-Type {kind!r})")
-                    chunks, size = [], 0
-                    async for chunk in response.aiter_bytes():
-                        size += len(chunk)
-                        if size > max_bytes:
-                            raise ArxivError(f"{url} is larger than {max_bytes:,} bytes")
-                        chunks.append(chunk)
-        return b"".join(chunks)
+                async with self._limit:
+                    response = check_retryable(await read_capped(self._client, "GET", url, limit=max_bytes))
+                if response.status_code != 200:
+                    raise ArxivError(f"HTTP {response.status_code} from {url}")
+                kind = response.headers.get("content-type", "")
+                if not kind.startswith("image/"):
+                    raise ArxivError(f"{url} is not an image (Content-Type {kind!r})")
+        return response.content
 
     async def _get(self, path: str) -> bytes | None:
         """Body of ``{base}{path}``; None on 404. Retries 429/5xx/timeouts/connection errors."""
